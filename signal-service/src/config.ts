@@ -1,0 +1,114 @@
+/**
+ * Environment → typed configuration, validated once at start-up.
+ *
+ * `loadConfig` throws a {@link ConfigError} that names every bad variable and why; main.ts prints
+ * it and exits with status 1 before anything listens. Every variable is documented in README.md.
+ */
+import { z } from 'zod';
+import type { IceServer } from './protocol.js';
+import { DEFAULT_STUN_URLS } from './ice/static.js';
+
+/** Where ICE servers come from; see ice/. */
+export type IceConfig =
+  | { kind: 'static'; iceServers: IceServer[] }
+  | { kind: 'twilio'; accountSid: string; authToken: string; ttlSeconds: number; stunUrls: string[] }
+  | { kind: 'turn-rest'; turnUrls: string[]; secret: string; ttlSeconds: number; stunUrls: string[] };
+
+export interface Config {
+  /** TCP port for HTTP and socket.io; 0 picks a free one. */
+  port: number;
+  /** Interface to listen on; undefined listens on all. */
+  host?: string;
+  /** pino log level. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  ice: IceConfig;
+}
+
+/** Thrown by {@link loadConfig}; `message` lists each bad variable on its own line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const commaList = (urlPattern: RegExp, what: string) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine((urls) => urls.every((url) => urlPattern.test(url)), `every entry must be a ${what} URL`);
+
+const iceServerSchema = z.strictObject({
+  urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be "AC" followed by 32 hex digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TURN_URLS: commaList(/^turns?:[^\s]+$/, 'turn: or turns:').optional(),
+  TURN_SECRET: z.string().min(1).optional(),
+  ICE_SERVERS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(iceServerSchema).min(1, 'must list at least one RTCIceServer'))
+    .optional(),
+  STUN_URLS: commaList(/^stuns?:[^\s]+$/, 'stun: or stuns:').optional(),
+  ICE_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+});
+
+/**
+ * Reads the configuration from `env` (default `process.env`).
+ * @throws ConfigError naming each invalid or conflicting variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty variables count as unset, as in most shells' `VAR= command`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(e.TWILIO_ACCOUNT_SID) !== Boolean(e.TWILIO_AUTH_TOKEN)) {
+    problems.push('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set together');
+  }
+  if (Boolean(e.TURN_URLS?.length) !== Boolean(e.TURN_SECRET)) {
+    problems.push('TURN_URLS and TURN_SECRET must be set together');
+  }
+  const sources = [e.TWILIO_ACCOUNT_SID && 'Twilio', e.TURN_URLS?.length && 'TURN_URLS', e.ICE_SERVERS && 'ICE_SERVERS'];
+  if (sources.filter(Boolean).length > 1) {
+    problems.push(`choose one ICE server source, not ${sources.filter(Boolean).join(' and ')}`);
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+
+  const stunUrls = e.STUN_URLS ?? DEFAULT_STUN_URLS;
+  let ice: IceConfig;
+  if (e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN) {
+    ice = { kind: 'twilio', accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, ttlSeconds: e.ICE_TTL_SECONDS, stunUrls };
+  } else if (e.TURN_URLS?.length && e.TURN_SECRET) {
+    ice = { kind: 'turn-rest', turnUrls: e.TURN_URLS, secret: e.TURN_SECRET, ttlSeconds: e.ICE_TTL_SECONDS, stunUrls };
+  } else if (e.ICE_SERVERS) {
+    ice = { kind: 'static', iceServers: e.ICE_SERVERS };
+  } else {
+    ice = { kind: 'static', iceServers: stunUrls.length > 0 ? [{ urls: stunUrls }] : [] };
+  }
+  return { port: e.PORT, host: e.HOST, logLevel: e.LOG_LEVEL, ice };
+}

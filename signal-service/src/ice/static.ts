@@ -1,0 +1,19 @@
+/** A fixed list of ICE servers, from `ICE_SERVERS` (JSON `RTCIceServer[]`) or the default STUN entry. */
+import type { IceServer } from '../protocol.js';
+import type { IceGrant, IceProvider } from './provider.js';
+
+/** Public STUN server used when nothing else is configured: enough for most home networks. */
+export const DEFAULT_STUN_URLS = ['stun:stun.l.google.com:19302'];
+
+export class StaticIceProvider implements IceProvider {
+  readonly kind = 'static';
+  readonly #grant: IceGrant;
+
+  constructor(iceServers: IceServer[]) {
+    this.#grant = { iceServers };
+  }
+
+  async getIceServers(): Promise<IceGrant> {
+    return structuredClone(this.#grant);
+  }
+}

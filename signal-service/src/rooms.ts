@@ -1,0 +1,85 @@
+/**
+ * Room presence: who is in which room, and the perfect-negotiation role of each member.
+ *
+ * `RoomStore` is the seam where a shared store (Redis, for several service nodes) plugs in; its
+ * methods return promises for that reason. `MemoryRoomStore` keeps one node's rooms in maps and
+ * does the capacity check and the insert in one synchronous step, so two concurrent joins can
+ * never both take the last place.
+ */
+
+/** How many members one room holds: a call is one to one. */
+export const ROOM_CAPACITY = 2;
+
+/** A member as the store keeps it. */
+export interface RoomMember {
+  /** socket.io socket id. */
+  id: string;
+  /** Display name, already validated. */
+  name: string;
+  /** Perfect-negotiation role; the two members of a room always hold opposite roles. */
+  polite: boolean;
+}
+
+/** Outcome of {@link RoomStore.join}. */
+export type JoinOutcome =
+  | { ok: true; member: RoomMember; peers: RoomMember[] }
+  | { ok: false; reason: 'room-full' | 'already-in-room' };
+
+export interface RoomStore {
+  /**
+   * Adds member `id` to `room` unless the room is full or `id` is already in a room.
+   * The first member of a room is impolite; a joiner takes the role opposite to the member
+   * present, so roles stay complementary even after members come and go.
+   */
+  join(room: string, id: string, name: string): Promise<JoinOutcome>;
+  /** Removes `id` from its room. Resolves to the room and the member removed, or `undefined`. */
+  leave(id: string): Promise<{ room: string; member: RoomMember } | undefined>;
+  /** The room `id` is in, or `undefined`. */
+  roomOf(id: string): Promise<string | undefined>;
+  /** Members of `room` (empty when the room does not exist). */
+  members(room: string): Promise<RoomMember[]>;
+  /** Number of non-empty rooms (for health and metrics). */
+  roomCount(): Promise<number>;
+}
+
+/** RoomStore for a single service node. Empty rooms are deleted, so memory follows use. */
+export class MemoryRoomStore implements RoomStore {
+  readonly #rooms = new Map<string, Map<string, RoomMember>>();
+  readonly #roomOfMember = new Map<string, string>();
+
+  async join(room: string, id: string, name: string): Promise<JoinOutcome> {
+    // Check and insert with no await in between: atomic on this node.
+    if (this.#roomOfMember.has(id)) return { ok: false, reason: 'already-in-room' };
+    const members = this.#rooms.get(room) ?? new Map<string, RoomMember>();
+    if (members.size >= ROOM_CAPACITY) return { ok: false, reason: 'room-full' };
+    const peers = [...members.values()];
+    const member: RoomMember = { id, name, polite: peers.length > 0 ? !peers[0]!.polite : false };
+    members.set(id, member);
+    this.#rooms.set(room, members);
+    this.#roomOfMember.set(id, room);
+    return { ok: true, member, peers };
+  }
+
+  async leave(id: string): Promise<{ room: string; member: RoomMember } | undefined> {
+    const room = this.#roomOfMember.get(id);
+    if (room === undefined) return undefined;
+    this.#roomOfMember.delete(id);
+    const members = this.#rooms.get(room);
+    const member = members?.get(id);
+    members?.delete(id);
+    if (members && members.size === 0) this.#rooms.delete(room);
+    return member ? { room, member } : undefined;
+  }
+
+  async roomOf(id: string): Promise<string | undefined> {
+    return this.#roomOfMember.get(id);
+  }
+
+  async members(room: string): Promise<RoomMember[]> {
+    return [...(this.#rooms.get(room)?.values() ?? [])];
+  }
+
+  async roomCount(): Promise<number> {
+    return this.#rooms.size;
+  }
+}

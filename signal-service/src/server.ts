@@ -1,0 +1,68 @@
+/**
+ * Puts the service together on one http.Server: Hono for HTTP, socket.io for signaling.
+ * main.ts calls this with the real configuration; tests call it with port 0.
+ */
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Server as HttpServer } from 'node:http';
+import pino, { type Logger } from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { createIceProvider, type IceProvider } from './ice/index.js';
+import { DEFAULT_STUN_URLS } from './ice/static.js';
+import { MemoryRoomStore, type RoomStore } from './rooms.js';
+import { attachSignaling, type SignalServer } from './signaling.js';
+
+/** The repository root, from signal-service/src or signal-service/dist. */
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface SignalService {
+  http: HttpServer;
+  io: SignalServer;
+  /** Port actually listened on (useful with port 0). */
+  port: number;
+  /** `http://localhost:<port>` */
+  url: string;
+  /** Stops accepting, disconnects every socket, closes the server. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  rooms?: RoomStore;
+  ice?: IceProvider;
+  demoDir?: string;
+  widgetFile?: string;
+}
+
+/** Starts the service and resolves once it listens. */
+export async function startSignalService(config: Config, options: StartOptions = {}): Promise<SignalService> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const rooms = options.rooms ?? new MemoryRoomStore();
+  const ice = options.ice ?? createIceProvider(config.ice);
+  const app = createApp({
+    rooms,
+    demoDir: options.demoDir ?? `${repoRoot}demo`,
+    widgetFile: options.widgetFile ?? `${repoRoot}dist/video-call.js`,
+  });
+  const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
+  const fallbackStunUrls = config.ice.kind === 'static' ? DEFAULT_STUN_URLS : config.ice.stunUrls;
+  const io = attachSignaling(http, { rooms, ice, logger, fallbackStunUrls });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  return {
+    http,
+    io,
+    port,
+    url: `http://localhost:${port}`,
+    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * The socket.io side of the service: room presence, room-scoped relay of SDP and ICE candidates,
+ * and ICE servers for room members. The contract is protocol.ts; PROTOCOL.md describes it.
+ *
+ * Rules kept here:
+ * - every payload is validated (schemas.ts) before it touches state; a bad one is answered with
+ *   `invalid-payload` and changes nothing;
+ * - a relayed message's `from` is the sender's socket id, stamped here;
+ * - relay goes to one member of the sender's own room, never to a broadcast;
+ * - ICE servers only for sockets that joined a room;
+ * - no handler throws into socket.io: failures are logged and answered with `internal-error`.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import { iceServersFor, type IceProvider } from './ice/index.js';
+import type {
+  Ack,
+  ClientToServerEvents,
+  ErrorCode,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from './protocol.js';
+import type { RoomStore } from './rooms.js';
+import { joinRequestSchema, parsePayload, relayRequestSchema } from './schemas.js';
+
+/** Largest message the service accepts, in bytes: an SDP (≤ 32 KiB) plus framing. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export interface SignalingDeps {
+  rooms: RoomStore;
+  ice: IceProvider;
+  logger: Logger;
+  /** STUN URLs answered when the ICE provider fails. */
+  fallbackStunUrls: string[];
+}
+
+export type SignalServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type SignalSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type Reply = (result: Ack<Record<string, unknown>>) => void;
+
+const fail = (code: ErrorCode, message: string) => ({ ok: false as const, error: { code, message } });
+
+/** Attaches the socket.io server to `httpServer` (the one Hono's node adapter created). */
+export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): SignalServer {
+  const io: SignalServer = new Server(httpServer, {
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    // Any origin may connect for now; Origin checks come with ALLOWED_ORIGINS.
+    cors: { origin: true },
+  });
+  io.on('connection', (socket) => registerHandlers(io, socket, deps));
+  return io;
+}
+
+/**
+ * Registers `handler` for `event`. socket.io passes whatever the client sent, so the payload is
+ * `unknown` and the acknowledgement may be missing: `reply` is then a no-op.
+ */
+function on(
+  socket: SignalSocket,
+  event: keyof ClientToServerEvents,
+  logger: Logger,
+  handler: (payload: unknown, reply: Reply) => Promise<void>,
+): void {
+  const listener = (...args: unknown[]) => {
+    const last = args.at(-1);
+    const ack = typeof last === 'function' ? (last as Reply) : undefined;
+    const payload = ack && args.length === 1 ? undefined : args[0];
+    const reply: Reply = (result) => ack?.(result);
+    handler(payload, reply).catch((error: unknown) => {
+      logger.error({ err: error, event, socket: socket.id }, 'handler failed');
+      reply(fail('internal-error', 'The service could not handle this request.'));
+    });
+  };
+  (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(event, listener);
+}
+
+function registerHandlers(io: SignalServer, socket: SignalSocket, deps: SignalingDeps): void {
+  const { rooms, logger } = deps;
+  socket.data.name = '';
+
+  /** Removes the socket from its room and tells the member left behind. */
+  const leaveRoom = async (): Promise<boolean> => {
+    const left = await rooms.leave(socket.id);
+    socket.data.room = undefined;
+    if (!left) return false;
+    await socket.leave(left.room);
+    io.to(left.room).emit('room:peer-left', { id: left.member.id, name: left.member.name });
+    logger.debug({ room: left.room, socket: socket.id }, 'left room');
+    return true;
+  };
+
+  on(socket, 'room:join', logger, async (payload, reply) => {
+    const parsed = parsePayload(joinRequestSchema, payload);
+    if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
+    const { room, name = '' } = parsed.value;
+
+    const outcome = await rooms.join(room, socket.id, name);
+    if (!outcome.ok) {
+      return reply(
+        outcome.reason === 'room-full'
+          ? fail('room-full', 'This room already has two people in it.')
+          : fail('already-in-room', 'This connection is already in a room; leave it first.'),
+      );
+    }
+    if (socket.disconnected) {
+      // The socket went away while the store was answering: undo, nobody to answer.
+      await rooms.leave(socket.id);
+      return;
+    }
+    socket.data.room = room;
+    socket.data.name = outcome.member.name;
+    await socket.join(room);
+    const self = { id: socket.id, name: outcome.member.name };
+    socket.to(room).emit('room:peer-joined', self);
+    logger.debug({ room, socket: socket.id, polite: outcome.member.polite }, 'joined room');
+    reply({
+      ok: true,
+      self,
+      peers: outcome.peers.map(({ id, name: peerName }) => ({ id, name: peerName })),
+      polite: outcome.member.polite,
+    });
+  });
+
+  on(socket, 'room:leave', logger, async (_payload, reply) => {
+    if (!(await leaveRoom())) return reply(fail('not-in-room', 'This connection is not in a room.'));
+    reply({ ok: true });
+  });
+
+  on(socket, 'signal:relay', logger, async (payload, reply) => {
+    const parsed = parsePayload(relayRequestSchema, payload);
+    if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
+    const room = socket.data.room;
+    if (room === undefined) return reply(fail('not-in-room', 'Join a room before sending signals.'));
+    const { to, signal } = parsed.value;
+    if (to === socket.id || (await rooms.roomOf(to)) !== room) {
+      return reply(fail('peer-not-found', 'No such peer in this room.'));
+    }
+    // `to(id)` addresses exactly one socket; `from` is stamped here, never taken from the client.
+    io.to(to).emit('signal:relay', { from: socket.id, signal });
+    reply({ ok: true });
+  });
+
+  on(socket, 'ice:servers', logger, async (_payload, reply) => {
+    if (socket.data.room === undefined) {
+      return reply(fail('not-in-room', 'Join a room before asking for ICE servers.'));
+    }
+    reply({ ok: true, ...(await iceServersFor(deps.ice, socket.id, logger, deps.fallbackStunUrls)) });
+  });
+
+  socket.on('disconnect', () => {
+    leaveRoom().catch((error: unknown) => logger.error({ err: error, socket: socket.id }, 'leave on disconnect failed'));
+  });
+}
