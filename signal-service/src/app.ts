@@ -5,7 +5,8 @@
  * Routes:
  * - `GET /healthz` → 200 `{ "status": "ok", "rooms": <number of non-empty rooms> }`
  * - `GET /video-call.js` → the built widget (ES module), with `Access-Control-Allow-Origin: *`
- *   so any site can load it with `<script type="module" src="…">` (module scripts use CORS)
+ *   so any site can load it with `<script type="module" src="…">` (module scripts use CORS);
+ *   `GET /video-call.js.map` → its source map
  * - `GET /` and other paths → files of demo/ (index.html at `/`)
  */
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps) {
       c.header('Cache-Control', 'no-cache');
     })
     .get('/video-call.js', serveStatic({ path: deps.widgetFile }))
+    .get('/video-call.js.map', serveStatic({ path: `${deps.widgetFile}.map` }))
     .get('*', serveStatic({ root: deps.demoDir }));
   app.notFound((c) => c.json({ error: { code: 'not-found', message: 'Not found.' } }, 404));
   app.onError((_error, c) => c.json({ error: { code: 'internal-error', message: 'Internal error.' } }, 500));

@@ -1,0 +1,218 @@
+/**
+ * The RTCPeerConnection of one call: perfect negotiation, trickle ICE with a buffer for early
+ * remote candidates, remote media, and one idempotent teardown.
+ *
+ * Perfect negotiation follows W3C WebRTC 1.0 §10.7 and webrtc/samples' perfect-negotiation peer:
+ * `onnegotiationneeded` makes offers with `setLocalDescription()` (no arguments); on an offer
+ * collision (glare) the impolite peer ignores the incoming offer and the polite peer rolls back
+ * its own (implicitly, in `setRemoteDescription`). The role comes from the signal service.
+ *
+ * Remote ICE candidates (RFC 8838 trickle ICE) that arrive before a remote description is set
+ * cannot be added yet: they wait in a buffer and are added, in order, right after it is set.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { IceCandidate, IceServer, Signal } from '../../../signal-service/src/protocol.js';
+
+export interface PeerControllerOptions {
+  /** Sends a signal to the other peer through the signal service. */
+  sendSignal(signal: Signal): void;
+  /** Called whenever `connectionState` changes. */
+  onConnectionStateChange?(state: RTCPeerConnectionState): void;
+}
+
+/** Settings of one call. */
+export interface CallSetup {
+  /** This side's perfect-negotiation role, as assigned by the signal service. */
+  polite: boolean;
+  iceServers: IceServer[];
+  /** `relay` uses TURN only (no IP addresses shared with the peer); default `all`. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Local tracks to send; may be null to receive only. */
+  localStream: MediaStream | null;
+}
+
+export class PeerController implements ReactiveController {
+  /** Stream of the remote tracks of the current call, or null. */
+  remoteStream: MediaStream | null = null;
+  /** `RTCPeerConnection.connectionState` of the current call; `closed` when there is none. */
+  connectionState: RTCPeerConnectionState = 'closed';
+
+  readonly #host: ReactiveControllerHost;
+  readonly #options: PeerControllerOptions;
+  #pc: RTCPeerConnection | null = null;
+  #polite = false;
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #settingRemoteAnswerPending = false;
+  /** Remote candidates received before the remote description; `null` is end-of-candidates. */
+  #pendingCandidates: (IceCandidate | null)[] = [];
+
+  constructor(host: ReactiveControllerHost, options: PeerControllerOptions) {
+    this.#host = host;
+    this.#options = options;
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.close();
+  }
+
+  /** True while a peer connection exists. */
+  get active(): boolean {
+    return this.#pc !== null;
+  }
+
+  /** Number of remote candidates waiting for a remote description (for tests and diagnostics). */
+  get pendingCandidateCount(): number {
+    return this.#pendingCandidates.length;
+  }
+
+  /** The current connection's statistics (W3C webrtc-stats), or null without a call. */
+  async getStats(): Promise<RTCStatsReport | null> {
+    return this.#pc ? this.#pc.getStats() : null;
+  }
+
+  /**
+   * Creates the peer connection and adds the local tracks. Adding tracks fires
+   * `negotiationneeded`, so the side that calls this first sends the offer; a side that calls it
+   * on receiving an offer answers it. Any previous connection is closed first; remote candidates
+   * already buffered are kept for the new connection.
+   */
+  start(setup: CallSetup): void {
+    const pending = this.#pendingCandidates;
+    this.close();
+    this.#pendingCandidates = pending;
+    const pc = new RTCPeerConnection({
+      iceServers: setup.iceServers,
+      iceTransportPolicy: setup.iceTransportPolicy ?? 'all',
+    });
+    this.#pc = pc;
+    this.#polite = setup.polite;
+    this.#makingOffer = false;
+    this.#ignoreOffer = false;
+    this.#settingRemoteAnswerPending = false;
+    this.remoteStream = new MediaStream();
+    this.#setConnectionState(pc.connectionState);
+
+    pc.onnegotiationneeded = async () => {
+      try {
+        this.#makingOffer = true;
+        await pc.setLocalDescription();
+        if (pc !== this.#pc) return;
+        this.#sendDescription(pc.localDescription);
+      } catch (error) {
+        if (pc === this.#pc) console.warn('[video-call] could not make an offer', error);
+      } finally {
+        this.#makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      if (pc !== this.#pc) return;
+      this.#options.sendSignal({ kind: 'candidate', candidate: candidate ? candidate.toJSON() as IceCandidate : null });
+    };
+    pc.ontrack = ({ track }) => {
+      if (pc !== this.#pc || !this.remoteStream) return;
+      this.remoteStream.addTrack(track);
+      this.#host.requestUpdate();
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc === this.#pc) this.#setConnectionState(pc.connectionState);
+    };
+
+    setup.localStream?.getTracks().forEach((track) => pc.addTrack(track, setup.localStream!));
+  }
+
+  /** Applies new ICE servers to the current connection (for example refreshed TURN credentials). */
+  setIceServers(iceServers: IceServer[]): void {
+    if (!this.#pc) return;
+    this.#pc.setConfiguration({ ...this.#pc.getConfiguration(), iceServers });
+  }
+
+  /**
+   * Handles a description or candidate from the other peer. Candidates may come before the
+   * connection exists; they are buffered. `hang-up` is the caller's business, not handled here.
+   */
+  async handleSignal(signal: Signal): Promise<void> {
+    if (signal.kind === 'candidate') return this.#handleCandidate(signal.candidate);
+    if (signal.kind === 'description') return this.#handleDescription(signal.description);
+  }
+
+  /** Closes the connection and forgets the call, including buffered candidates. Idempotent. */
+  close(): void {
+    const pc = this.#pc;
+    this.#pc = null;
+    this.#pendingCandidates = [];
+    if (pc) {
+      pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+      pc.close();
+    }
+    this.remoteStream = null;
+    this.#setConnectionState('closed');
+  }
+
+  async #handleDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    const pc = this.#pc;
+    if (!pc) return;
+    // Perfect negotiation: is there an offer collision, and who gives way?
+    const readyForOffer =
+      !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswerPending);
+    const offerCollision = description.type === 'offer' && !readyForOffer;
+    this.#ignoreOffer = !this.#polite && offerCollision;
+    if (this.#ignoreOffer) return;
+
+    this.#settingRemoteAnswerPending = description.type === 'answer';
+    try {
+      await pc.setRemoteDescription(description); // rolls back our own offer if needed (polite)
+    } finally {
+      this.#settingRemoteAnswerPending = false;
+    }
+    if (pc !== this.#pc) return;
+    await this.#flushPendingCandidates(pc);
+    if (description.type === 'offer') {
+      await pc.setLocalDescription();
+      if (pc !== this.#pc) return;
+      this.#sendDescription(pc.localDescription);
+    }
+  }
+
+  async #handleCandidate(candidate: IceCandidate | null): Promise<void> {
+    const pc = this.#pc;
+    if (!pc || !pc.remoteDescription) {
+      this.#pendingCandidates.push(candidate);
+      return;
+    }
+    await this.#addCandidate(pc, candidate);
+  }
+
+  async #flushPendingCandidates(pc: RTCPeerConnection): Promise<void> {
+    const pending = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const candidate of pending) {
+      if (pc !== this.#pc) return;
+      await this.#addCandidate(pc, candidate);
+    }
+  }
+
+  async #addCandidate(pc: RTCPeerConnection, candidate: IceCandidate | null): Promise<void> {
+    try {
+      // No argument (undefined) marks the end of the remote candidates.
+      await pc.addIceCandidate(candidate ?? undefined);
+    } catch (error) {
+      // Candidates for an offer we ignored (glare) or from a previous ICE generation fail here
+      // by design; anything else is worth a warning but never worth ending the call.
+      if (!this.#ignoreOffer && pc === this.#pc) console.warn('[video-call] ICE candidate not added', error);
+    }
+  }
+
+  #sendDescription(description: RTCSessionDescription | null): void {
+    if (!description || description.type === 'rollback') return;
+    this.#options.sendSignal({ kind: 'description', description: { type: description.type, sdp: description.sdp } });
+  }
+
+  #setConnectionState(state: RTCPeerConnectionState): void {
+    if (state === this.connectionState) return;
+    this.connectionState = state;
+    this.#options.onConnectionStateChange?.(state);
+    this.#host.requestUpdate();
+  }
+}

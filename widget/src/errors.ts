@@ -1,0 +1,42 @@
+/**
+ * Error codes carried by `vc-error` (`detail.code`). Stable strings: host pages may switch on them.
+ *
+ * | code | when |
+ * |---|---|
+ * | `missing-room` | `start()` without a valid `room` attribute (1–64 of `A–Z a–z 0–9 _ . -`) |
+ * | `media-permission-denied` | the person or the browser denied camera/microphone (`NotAllowedError`) |
+ * | `media-not-found` | no camera or microphone (`NotFoundError`, `OverconstrainedError`) |
+ * | `media-in-use` | the device is busy in another application (`NotReadableError`) |
+ * | `media-unsupported` | no `navigator.mediaDevices` (page not served over https or localhost) |
+ * | `media-failed` | any other capture failure |
+ * | `signaling-unreachable` | the signal service could not be reached |
+ * | `signaling-lost` | the connection to the signal service dropped |
+ * | `room-full` | the room already has two people |
+ * | `join-failed` | the service refused the join for another reason |
+ * | `ice-degraded` | no TURN relay available (provider failed): calls behind strict NATs may fail |
+ * | `call-failed` | the peer connection failed or did not connect in time |
+ */
+export type VideoCallErrorCode =
+  | 'missing-room'
+  | 'media-permission-denied'
+  | 'media-not-found'
+  | 'media-in-use'
+  | 'media-unsupported'
+  | 'media-failed'
+  | 'signaling-unreachable'
+  | 'signaling-lost'
+  | 'room-full'
+  | 'join-failed'
+  | 'ice-degraded'
+  | 'call-failed';
+
+/** An error with a {@link VideoCallErrorCode} and a message fit to show to the person. */
+export class VideoCallError extends Error {
+  override name = 'VideoCallError';
+  constructor(
+    readonly code: VideoCallErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

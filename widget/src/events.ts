@@ -1,0 +1,56 @@
+/**
+ * Events fired by `<video-call>`. All bubble and are composed (they cross shadow roots), and carry
+ * a typed `detail`. Names follow one convention: `vc-<what>`.
+ */
+import type { CallState } from './call-state.js';
+import type { VideoCallErrorCode } from './errors.js';
+
+/** `detail` of `vc-state-change`. */
+export interface StateChangeDetail {
+  state: CallState;
+  previous: CallState;
+}
+
+/** `detail` of `vc-error`. `message` is fit to show to the person; `code` is stable. */
+export interface ErrorDetail {
+  code: VideoCallErrorCode;
+  message: string;
+}
+
+/** `detail` of `vc-peer-joined` and `vc-peer-left`. `name` is peer-supplied: render it as text. */
+export interface PeerDetail {
+  id: string;
+  name: string;
+}
+
+const init = { bubbles: true, composed: true } as const;
+
+/** Fired once for every change of `state`. */
+export class VideoCallStateChangeEvent extends CustomEvent<StateChangeDetail> {
+  constructor(detail: StateChangeDetail) {
+    super('vc-state-change', { ...init, detail });
+  }
+}
+
+/** Fired when something fails; the state is then `error` or `full` unless the code is `ice-degraded`. */
+export class VideoCallErrorEvent extends CustomEvent<ErrorDetail> {
+  constructor(detail: ErrorDetail) {
+    super('vc-error', { ...init, detail });
+  }
+}
+
+/** Fired when the other person enters (`vc-peer-joined`) or leaves (`vc-peer-left`) the room. */
+export class VideoCallPeerEvent extends CustomEvent<PeerDetail> {
+  constructor(type: 'vc-peer-joined' | 'vc-peer-left', detail: PeerDetail) {
+    super(type, { ...init, detail });
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'vc-state-change': VideoCallStateChangeEvent;
+    'vc-error': VideoCallErrorEvent;
+    'vc-peer-joined': VideoCallPeerEvent;
+    'vc-peer-left': VideoCallPeerEvent;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The product's main job, end to end: the real service serves the demo; two pages in headless
+ * Chromium with a fake camera join one room, one calls, both connect and play each other's video.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import {
+  expectRemoteVideoPlaying,
+  launchBrowser,
+  openDemo,
+  startService,
+  stateOf,
+  waitForState,
+  type ServiceProcess,
+} from './harness.js';
+
+describe('one-to-one call through the demo page', () => {
+  let service: ServiceProcess;
+  let browser: Browser;
+
+  before(async () => {
+    service = await startService();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  test('two pages connect, both remote videos play, a third page gets "full"', async () => {
+    const url = `${service.url}/?room=e2e-call`;
+    const alice = await openDemo(browser, `${url}&name=Alice`);
+    const bob = await openDemo(browser, `${url}&name=Bob`);
+
+    assert.equal(await stateOf(alice), 'idle');
+    await alice.evaluate(() => document.querySelector('video-call')!.start());
+    await waitForState(alice, 'waiting');
+    await bob.evaluate(() => document.querySelector('video-call')!.start());
+    await waitForState(bob, 'ready');
+    await waitForState(alice, 'ready');
+
+    // The call button is enabled now that a peer is present.
+    const callButtonDisabled = await alice.evaluate(
+      () => document.querySelector('video-call')!.shadowRoot!.querySelector<HTMLButtonElement>('[part~="call-button"]')!.disabled,
+    );
+    assert.equal(callButtonDisabled, false);
+
+    const elapsedMs = await alice.evaluate(async () => {
+      const el = document.querySelector('video-call')!;
+      const t0 = performance.now();
+      const connected = new Promise<number>((resolve) =>
+        el.addEventListener('vc-state-change', (e) => {
+          if (e.detail.state === 'connected') resolve(performance.now() - t0);
+        }),
+      );
+      await el.call();
+      return connected;
+    });
+    await waitForState(bob, 'connected');
+    console.log(`# call() → connected (host candidates, loopback): ${elapsedMs.toFixed(0)} ms`);
+
+    const aliceSees = await expectRemoteVideoPlaying(alice);
+    const bobSees = await expectRemoteVideoPlaying(bob);
+    console.log(`# remote video: Alice ${aliceSees.width}px +${aliceSees.framesDelta} frames/s, Bob ${bobSees.width}px +${bobSees.framesDelta} frames/s`);
+
+    const aliceHistory = await alice.evaluate(() => (window as unknown as { __vc: { states: string[]; peers: string[] } }).__vc);
+    assert.deepEqual(aliceHistory.states, ['acquiring-media', 'joining', 'waiting', 'ready', 'calling', 'connected']);
+    assert.deepEqual(aliceHistory.peers, ['joined:Bob']);
+    const bobHistory = await bob.evaluate(() => (window as unknown as { __vc: { states: string[]; peers: string[] } }).__vc);
+    assert.deepEqual(bobHistory.states, ['acquiring-media', 'joining', 'ready', 'calling', 'connected']);
+    assert.deepEqual(bobHistory.peers, ['joined:Alice']);
+
+    // A third person is refused, and told so in words.
+    const carol = await openDemo(browser, url);
+    await carol.evaluate(() => document.querySelector('video-call')!.start());
+    await waitForState(carol, 'full');
+    const carolView = await carol.evaluate(() => ({
+      status: document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="status"]')!.textContent,
+      errors: (window as unknown as { __vc: { errors: { code: string }[] } }).__vc.errors.map((e) => e.code),
+    }));
+    assert.match(carolView.status ?? '', /full/);
+    assert.deepEqual(carolView.errors, ['room-full']);
+    // … and the call goes on.
+    assert.equal(await stateOf(alice), 'connected');
+    await expectRemoteVideoPlaying(bob);
+
+    // Hang up: both sides end, and a new call works on the same elements.
+    await alice.evaluate(() => document.querySelector('video-call')!.hangUp());
+    await waitForState(alice, 'ended');
+    await waitForState(bob, 'ended');
+    await bob.evaluate(() => document.querySelector('video-call')!.call());
+    await waitForState(alice, 'connected');
+    await waitForState(bob, 'connected');
+    await expectRemoteVideoPlaying(alice);
+
+    // Leaving tells the other side, which waits again.
+    await bob.evaluate(() => document.querySelector('video-call')!.leave());
+    await waitForState(alice, 'waiting');
+    assert.equal(await stateOf(bob), 'idle');
+  });
+
+  test('a denied camera ends in "error" with media-permission-denied and a readable status', async () => {
+    const denying = await launchBrowser({ allowMedia: false });
+    try {
+      const page = await openDemo(denying, `${service.url}/?room=e2e-denied`);
+      await page.evaluate(() => document.querySelector('video-call')!.start());
+      await waitForState(page, 'error');
+      const view = await page.evaluate(() => ({
+        status: document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="status"]')!.textContent,
+        errors: (window as unknown as { __vc: { errors: { code: string }[] } }).__vc.errors.map((e) => e.code),
+      }));
+      assert.deepEqual(view.errors, ['media-permission-denied']);
+      assert.match(view.status ?? '', /denied/);
+    } finally {
+      await denying.close();
+    }
+  });
+
+  test('an unreachable service ends in "error" with signaling-unreachable', async () => {
+    const page = await openDemo(browser, `${service.url}/?room=e2e-unreachable`);
+    // Port 9 (discard) on loopback: nothing listens there.
+    await page.evaluate(() => document.querySelector('video-call')!.setAttribute('signaling-url', 'http://127.0.0.1:9'));
+    await page.evaluate(() => document.querySelector('video-call')!.start());
+    await waitForState(page, 'error');
+    const codes = await page.evaluate(() => (window as unknown as { __vc: { errors: { code: string }[] } }).__vc.errors.map((e) => e.code));
+    assert.deepEqual(codes, ['signaling-unreachable']);
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * <video-call> in real headless Chromium with a fake camera, against the real signal service
+ * (started by web-test-runner.config.mjs).
+ */
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../src/index.js';
+import type { VideoCall } from '../src/video-call.js';
+import type { CallState } from '../src/call-state.js';
+
+const serviceUrl = await (await fetch('/__signal-service-url')).text();
+let roomCounter = 0;
+const uniqueRoom = () => `wtr-${Date.now().toString(36)}-${roomCounter++}`;
+
+const part = (el: VideoCall, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+const statusText = (el: VideoCall) => part(el, 'status')!.textContent!.trim();
+
+/** Collects the states an element goes through. */
+function recordStates(el: VideoCall): CallState[] {
+  const states: CallState[] = [];
+  el.addEventListener('vc-state-change', (e) => states.push(e.detail.state));
+  return states;
+}
+
+async function waitForState(el: VideoCall, state: CallState, timeout = 15000) {
+  await waitUntil(() => el.state === state, `state ${state} (is ${el.state}: ${statusText(el)})`, { timeout, interval: 20 });
+}
+
+describe('<video-call> rendering', () => {
+  it('starts idle with a Start button, both videos, a status line and no Call button', async () => {
+    const el = await fixture<VideoCall>(html`<video-call room="r1"></video-call>`);
+    expect(el.state).to.equal('idle');
+    expect(part(el, 'start-button')!.textContent!.trim()).to.equal('Start');
+    expect(part(el, 'local-video')).to.be.instanceOf(HTMLVideoElement);
+    expect(part(el, 'remote-video')).to.be.instanceOf(HTMLVideoElement);
+    expect(part(el, 'controls')).to.exist;
+    expect(statusText(el)).to.contain('Press Start');
+    expect(part(el, 'call-button')).to.equal(null);
+    expect(part(el, 'status')!.getAttribute('role')).to.equal('status');
+  });
+
+  it('reflects room and reads signaling-url, name and ice-transport-policy', async () => {
+    const el = await fixture<VideoCall>(
+      html`<video-call room="abc" signaling-url="https://signal.example" name="Ann" ice-transport-policy="relay"></video-call>`,
+    );
+    expect(el.room).to.equal('abc');
+    expect(el.signalingUrl).to.equal('https://signal.example');
+    expect(el.name).to.equal('Ann');
+    expect(el.iceTransportPolicy).to.equal('relay');
+    el.room = 'def';
+    await el.updateComplete;
+    expect(el.getAttribute('room')).to.equal('def');
+  });
+
+  it('rejects call() with InvalidStateError when nobody is there to call', async () => {
+    const el = await fixture<VideoCall>(html`<video-call room="r1"></video-call>`);
+    let error: unknown;
+    await el.call().catch((e: unknown) => (error = e));
+    expect((error as DOMException).name).to.equal('InvalidStateError');
+    expect(el.state).to.equal('idle');
+  });
+});
+
+describe('<video-call> failures', () => {
+  const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  afterEach(() => {
+    navigator.mediaDevices.getUserMedia = realGetUserMedia;
+  });
+
+  for (const [domName, code, words] of [
+    ['NotAllowedError', 'media-permission-denied', 'denied'],
+    ['NotFoundError', 'media-not-found', 'No camera'],
+    ['NotReadableError', 'media-in-use', 'could not be started'],
+  ] as const) {
+    it(`getUserMedia ${domName} → error state, vc-error ${code}, readable status, Try again`, async () => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('test', domName));
+      const el = await fixture<VideoCall>(html`<video-call room="r1" signaling-url=${serviceUrl}></video-call>`);
+      const states = recordStates(el);
+      const errorEvent = oneEvent(el, 'vc-error');
+      await el.start();
+      const { detail } = await errorEvent;
+      expect(detail.code).to.equal(code);
+      expect(states).to.deep.equal(['acquiring-media', 'error']);
+      await el.updateComplete;
+      expect(statusText(el)).to.contain(words);
+      expect(part(el, 'start-button')!.textContent!.trim()).to.equal('Try again');
+    });
+  }
+
+  it('a missing room is reported as missing-room without touching the camera', async () => {
+    let asked = false;
+    navigator.mediaDevices.getUserMedia = () => ((asked = true), Promise.reject(new Error('not expected')));
+    const el = await fixture<VideoCall>(html`<video-call signaling-url=${serviceUrl}></video-call>`);
+    const errorEvent = oneEvent(el, 'vc-error');
+    await el.start();
+    expect((await errorEvent).detail.code).to.equal('missing-room');
+    expect(el.state).to.equal('error');
+    expect(asked).to.equal(false);
+  });
+
+  it('events bubble and cross the shadow boundary (composed)', async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const shadow = host.attachShadow({ mode: 'open' });
+    const el = document.createElement('video-call');
+    shadow.append(el);
+    const seen = oneEvent(document, 'vc-error');
+    await el.start();
+    expect((await seen).detail.code).to.equal('missing-room');
+  });
+});
+
+describe('<video-call> with the real signal service', () => {
+  it('two elements join, call, connect, hang up and call again', async () => {
+    const room = uniqueRoom();
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <video-call room=${room} signaling-url=${serviceUrl} name="Ann"></video-call>
+        <video-call room=${room} signaling-url=${serviceUrl} name="Ben"></video-call>
+      </div>
+    `);
+    const [ann, ben] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall];
+    const annStates = recordStates(ann);
+    const benStates = recordStates(ben);
+    const benJoined = oneEvent(ann, 'vc-peer-joined');
+
+    await ann.start();
+    expect(ann.state).to.equal('waiting');
+    await ann.updateComplete;
+    expect(statusText(ann)).to.contain('Waiting for someone');
+    expect((part(ann, 'call-button') as HTMLButtonElement).disabled).to.equal(true);
+
+    await ben.start();
+    expect(ben.state).to.equal('ready');
+    expect((await benJoined).detail.name).to.equal('Ben');
+    await waitForState(ann, 'ready');
+    await ann.updateComplete;
+    expect((part(ann, 'call-button') as HTMLButtonElement).disabled).to.equal(false);
+    expect(statusText(ann)).to.contain('Ben is here');
+
+    await ann.call();
+    await waitForState(ann, 'connected');
+    await waitForState(ben, 'connected');
+    expect(annStates).to.deep.equal(['acquiring-media', 'joining', 'waiting', 'ready', 'calling', 'connected']);
+    expect(benStates).to.deep.equal(['acquiring-media', 'joining', 'ready', 'calling', 'connected']);
+    expect(statusText(ann)).to.contain('In a call with Ben');
+    expect(part(ann, 'hang-up-button')).to.exist;
+
+    ben.hangUp();
+    expect(ben.state).to.equal('ended');
+    await waitForState(ann, 'ended');
+    await ann.updateComplete;
+    expect(statusText(ann)).to.contain('Press Call to call again');
+
+    await ann.call();
+    await waitForState(ben, 'connected');
+    await waitForState(ann, 'connected');
+
+    const benLeft = oneEvent(ann, 'vc-peer-left');
+    ben.leave();
+    expect((await benLeft).detail.name).to.equal('Ben');
+    await waitForState(ann, 'waiting');
+    expect(ben.state).to.equal('idle');
+    ann.leave();
+  });
+
+  it('shows a peer’s name holding HTML as text, never as markup', async () => {
+    const room = uniqueRoom();
+    const evil = '<img src=x onerror="window.__pwned=1"><b>Eve</b>';
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <video-call room=${room} signaling-url=${serviceUrl}></video-call>
+        <video-call room=${room} signaling-url=${serviceUrl} name=${evil}></video-call>
+      </div>
+    `);
+    const [viewer, eve] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall];
+    await viewer.start();
+    await eve.start();
+    await waitForState(viewer, 'ready');
+    await viewer.updateComplete;
+    expect(statusText(viewer)).to.contain(evil);
+    expect(viewer.shadowRoot!.querySelector('img, b')).to.equal(null);
+    expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+    viewer.leave();
+    eve.leave();
+  });
+
+  it('a third element gets "full" and the service still counts two', async () => {
+    const room = uniqueRoom();
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <video-call room=${room} signaling-url=${serviceUrl}></video-call>
+        <video-call room=${room} signaling-url=${serviceUrl}></video-call>
+        <video-call room=${room} signaling-url=${serviceUrl}></video-call>
+      </div>
+    `);
+    const [a, b, c] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall, VideoCall];
+    await a.start();
+    await b.start();
+    const errorEvent = oneEvent(c, 'vc-error');
+    await c.start();
+    expect((await errorEvent).detail.code).to.equal('room-full');
+    expect(c.state).to.equal('full');
+    await c.updateComplete;
+    expect(statusText(c)).to.contain('full');
+    expect(a.state).to.equal('ready');
+    [a, b, c].forEach((el) => el.leave());
+  });
+
+  it('removing the element from the page stops the camera and leaves the room', async () => {
+    const room = uniqueRoom();
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <video-call room=${room} signaling-url=${serviceUrl}></video-call>
+        <video-call room=${room} signaling-url=${serviceUrl}></video-call>
+      </div>
+    `);
+    const [stay, go] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall];
+    await stay.start();
+    await go.start();
+    const localVideo = part(go, 'local-video') as HTMLVideoElement;
+    await go.updateComplete;
+    const tracks = (localVideo.srcObject as MediaStream).getTracks();
+    expect(tracks.every((t) => t.readyState === 'live')).to.equal(true);
+    go.remove();
+    expect(tracks.every((t) => t.readyState === 'ended')).to.equal(true);
+    await waitForState(stay, 'waiting');
+    stay.leave();
+  });
+});
