@@ -47,7 +47,12 @@ const iceServerSchema = z.strictObject({
 });
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number, 0-65535')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be a port number, 0-65535'))
+    .default(3000),
   HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TWILIO_ACCOUNT_SID: z
@@ -70,7 +75,12 @@ const envSchema = z.object({
     .pipe(z.array(iceServerSchema).min(1, 'must list at least one RTCIceServer'))
     .optional(),
   STUN_URLS: commaList(/^stuns?:[^\s]+$/, 'stun: or stuns:').optional(),
-  ICE_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+  ICE_TTL_SECONDS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of seconds')
+    .transform(Number)
+    .pipe(z.number().min(60).max(86400))
+    .default(3600),
 });
 
 /**

@@ -42,6 +42,13 @@ type Reply = (result: Ack<Record<string, unknown>>) => void;
 
 const fail = (code: ErrorCode, message: string) => ({ ok: false as const, error: { code, message } });
 
+/**
+ * The socket.io room of a call room. socket.io also keeps every socket in a room named after its
+ * own id, and ids match the room-name pattern: the prefix (":" never occurs in a room name)
+ * keeps a call room from ever being the private room of a socket.
+ */
+const ioRoom = (room: string) => `room:${room}`;
+
 /** Attaches the socket.io server to `httpServer` (the one Hono's node adapter created). */
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): SignalServer {
   const io: SignalServer = new Server(httpServer, {
@@ -55,20 +62,20 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
 
 /**
  * Registers `handler` for `event`. socket.io passes whatever the client sent, so the payload is
- * `unknown` and the acknowledgement may be missing: `reply` is then a no-op.
+ * `unknown` and the acknowledgement may be missing: `reply` is then a no-op and `hasAck` false.
  */
 function on(
   socket: SignalSocket,
   event: keyof ClientToServerEvents,
   logger: Logger,
-  handler: (payload: unknown, reply: Reply) => Promise<void>,
+  handler: (payload: unknown, reply: Reply, hasAck: boolean) => Promise<void>,
 ): void {
   const listener = (...args: unknown[]) => {
     const last = args.at(-1);
     const ack = typeof last === 'function' ? (last as Reply) : undefined;
     const payload = ack && args.length === 1 ? undefined : args[0];
     const reply: Reply = (result) => ack?.(result);
-    handler(payload, reply).catch((error: unknown) => {
+    handler(payload, reply, ack !== undefined).catch((error: unknown) => {
       logger.error({ err: error, event, socket: socket.id }, 'handler failed');
       reply(fail('internal-error', 'The service could not handle this request.'));
     });
@@ -85,13 +92,16 @@ function registerHandlers(io: SignalServer, socket: SignalSocket, deps: Signalin
     const left = await rooms.leave(socket.id);
     socket.data.room = undefined;
     if (!left) return false;
-    await socket.leave(left.room);
-    io.to(left.room).emit('room:peer-left', { id: left.member.id, name: left.member.name });
+    await socket.leave(ioRoom(left.room));
+    // except(): a join sent right after the leave may already have put this socket back in.
+    io.to(ioRoom(left.room)).except(socket.id).emit('room:peer-left', { id: left.member.id, name: left.member.name });
     logger.debug({ room: left.room, socket: socket.id }, 'left room');
     return true;
   };
 
-  on(socket, 'room:join', logger, async (payload, reply) => {
+  on(socket, 'room:join', logger, async (payload, reply, hasAck) => {
+    // A join nobody can answer would take a place whose role the client never learns.
+    if (!hasAck) return;
     const parsed = parsePayload(joinRequestSchema, payload);
     if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
     const { room, name = '' } = parsed.value;
@@ -111,9 +121,9 @@ function registerHandlers(io: SignalServer, socket: SignalSocket, deps: Signalin
     }
     socket.data.room = room;
     socket.data.name = outcome.member.name;
-    await socket.join(room);
+    await socket.join(ioRoom(room));
     const self = { id: socket.id, name: outcome.member.name };
-    socket.to(room).emit('room:peer-joined', self);
+    socket.to(ioRoom(room)).emit('room:peer-joined', self);
     logger.debug({ room, socket: socket.id, polite: outcome.member.polite }, 'joined room');
     reply({
       ok: true,

@@ -38,7 +38,8 @@ export const styles = css`
   .remote {
     width: 100%;
     height: 100%;
-    object-fit: cover;
+    /* The whole picture, letterboxed; hosts may prefer ::part(remote-video) { object-fit: cover }. */
+    object-fit: contain;
     display: block;
     background: #000;
   }

@@ -362,10 +362,26 @@ export class VideoCall extends LitElement {
   }
 
   #placeholderText(): string {
-    if (this.#state === 'calling') return 'Connecting…';
-    if (this.#state === 'waiting') return 'Nobody else is here yet';
-    if (this.#state === 'ready' || this.#state === 'ended') return this.#peer?.name || 'Someone is here';
-    return '';
+    switch (this.#state) {
+      case 'idle':
+        return 'Camera is off';
+      case 'acquiring-media':
+      case 'joining':
+        return 'Starting…';
+      case 'waiting':
+        return 'Nobody else is here yet';
+      case 'ready':
+      case 'ended':
+        return this.#peer?.name || 'Someone is here';
+      case 'calling':
+        return 'Connecting…';
+      case 'full':
+        return 'Room full';
+      case 'error':
+        return 'Not connected';
+      case 'connected':
+        return '';
+    }
   }
 
   override render() {

@@ -69,27 +69,34 @@ describe('PeerController', () => {
     expect(b.remoteStream!.getTracks().map((t) => t.kind).sort()).to.deep.equal(['audio', 'video']);
   });
 
-  it('glare: both sides offer at once and perfect negotiation still connects', async () => {
-    let a!: PeerController;
-    let b!: PeerController;
-    // Deliver asynchronously, like a network, in order.
-    const deliver = (to: () => PeerController) => (s: Signal) => void Promise.resolve().then(() => to().handleSignal(s));
-    a = new PeerController(new TestHost(), { sendSignal: deliver(() => b) });
-    b = new PeerController(new TestHost(), { sendSignal: deliver(() => a) });
+  it('glare: both sides offer at once, 20 times in a row, and every run connects', async function () {
+    this.timeout(60000);
     const streamA = await camera();
     const streamB = await camera();
-    cleanups.push(() => {
+    cleanups.push(() => [...streamA.getTracks(), ...streamB.getTracks()].forEach((t) => t.stop()));
+    const failures: string[] = [];
+    for (let run = 0; run < 20; run++) {
+      let a!: PeerController;
+      let b!: PeerController;
+      // Deliver asynchronously, like a network, in order. Both sides start at once, so both are
+      // making an offer when the other's arrives (the polite one may drop its own before sending).
+      const deliver = (to: () => PeerController) => (s: Signal) => void Promise.resolve().then(() => to().handleSignal(s));
+      a = new PeerController(new TestHost(), { sendSignal: deliver(() => b) });
+      b = new PeerController(new TestHost(), { sendSignal: deliver(() => a) });
+      a.start({ polite: false, iceServers: [], localStream: streamA });
+      b.start({ polite: true, iceServers: [], localStream: streamB });
+      try {
+        await waitUntil(() => a.connectionState === 'connected' && b.connectionState === 'connected', '', { timeout: 8000 });
+        if (a.remoteStream!.getVideoTracks().length !== 1 || b.remoteStream!.getVideoTracks().length !== 1) {
+          failures.push(`run ${run}: connected without both videos`);
+        }
+      } catch {
+        failures.push(`run ${run}: a=${a.connectionState} b=${b.connectionState}`);
+      }
       a.close();
       b.close();
-      [...streamA.getTracks(), ...streamB.getTracks()].forEach((t) => t.stop());
-    });
-    a.start({ polite: false, iceServers: [], localStream: streamA });
-    b.start({ polite: true, iceServers: [], localStream: streamB });
-    await waitUntil(() => a.connectionState === 'connected' && b.connectionState === 'connected', 'both connected', {
-      timeout: 10000,
-    });
-    expect(a.remoteStream!.getVideoTracks()).to.have.length(1);
-    expect(b.remoteStream!.getVideoTracks()).to.have.length(1);
+    }
+    expect(failures).to.deep.equal([]);
   });
 
   it('close() is idempotent and forgets buffered candidates', async () => {

@@ -40,12 +40,16 @@ export class PeerController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #options: PeerControllerOptions;
   #pc: RTCPeerConnection | null = null;
+  #setup: CallSetup | null = null;
   #polite = false;
   #makingOffer = false;
   #ignoreOffer = false;
   #settingRemoteAnswerPending = false;
   /** Remote candidates received before the remote description; `null` is end-of-candidates. */
   #pendingCandidates: (IceCandidate | null)[] = [];
+  /** Resolves when the current connection is closed (see {@link PeerController.#untilClosed}). */
+  #closed: Promise<void> = Promise.resolve();
+  #resolveClosed: () => void = () => {};
 
   constructor(host: ReactiveControllerHost, options: PeerControllerOptions) {
     this.#host = host;
@@ -87,6 +91,8 @@ export class PeerController implements ReactiveController {
       iceTransportPolicy: setup.iceTransportPolicy ?? 'all',
     });
     this.#pc = pc;
+    this.#setup = setup;
+    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#polite = setup.polite;
     this.#makingOffer = false;
     this.#ignoreOffer = false;
@@ -97,7 +103,7 @@ export class PeerController implements ReactiveController {
     pc.onnegotiationneeded = async () => {
       try {
         this.#makingOffer = true;
-        await pc.setLocalDescription();
+        await this.#untilClosed(pc.setLocalDescription());
         if (pc !== this.#pc) return;
         this.#sendDescription(pc.localDescription);
       } catch (error) {
@@ -142,6 +148,7 @@ export class PeerController implements ReactiveController {
     const pc = this.#pc;
     this.#pc = null;
     this.#pendingCandidates = [];
+    this.#resolveClosed();
     if (pc) {
       pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
       pc.close();
@@ -159,17 +166,26 @@ export class PeerController implements ReactiveController {
     const offerCollision = description.type === 'offer' && !readyForOffer;
     this.#ignoreOffer = !this.#polite && offerCollision;
     if (this.#ignoreOffer) return;
+    if (offerCollision && !pc.remoteDescription && this.#setup) {
+      // Glare on the very first negotiation (both called at once), and we are polite. Instead of
+      // rolling back an offer whose ICE gathering has begun, which in Chromium can leave the
+      // connection gathering nothing ever after (even across restartIce), start over with a
+      // fresh connection that answers the incoming offer. No media flowed yet, nothing is lost.
+      this.start(this.#setup);
+      return this.#handleDescription(description);
+    }
 
     this.#settingRemoteAnswerPending = description.type === 'answer';
     try {
-      await pc.setRemoteDescription(description); // rolls back our own offer if needed (polite)
+      // Rolls back our own offer if needed (polite).
+      await this.#untilClosed(pc.setRemoteDescription(description));
     } finally {
       this.#settingRemoteAnswerPending = false;
     }
     if (pc !== this.#pc) return;
     await this.#flushPendingCandidates(pc);
     if (description.type === 'offer') {
-      await pc.setLocalDescription();
+      await this.#untilClosed(pc.setLocalDescription());
       if (pc !== this.#pc) return;
       this.#sendDescription(pc.localDescription);
     }
@@ -196,12 +212,21 @@ export class PeerController implements ReactiveController {
   async #addCandidate(pc: RTCPeerConnection, candidate: IceCandidate | null): Promise<void> {
     try {
       // No argument (undefined) marks the end of the remote candidates.
-      await pc.addIceCandidate(candidate ?? undefined);
+      await this.#untilClosed(pc.addIceCandidate(candidate ?? undefined));
     } catch (error) {
       // Candidates for an offer we ignored (glare) or from a previous ICE generation fail here
       // by design; anything else is worth a warning but never worth ending the call.
       if (!this.#ignoreOffer && pc === this.#pc) console.warn('[video-call] ICE candidate not added', error);
     }
+  }
+
+  /**
+   * Operations on a connection closed while they run never settle (WebRTC 1.0, "chain an operation": the
+   * operation is aborted and its promise left pending), so every await on the connection also
+   * ends when `close()` is called; callers then see `pc !== this.#pc` and stop.
+   */
+  #untilClosed<T>(operation: Promise<T>): Promise<T | void> {
+    return Promise.race([operation, this.#closed]);
   }
 
   #sendDescription(description: RTCSessionDescription | null): void {

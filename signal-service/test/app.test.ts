@@ -1,0 +1,90 @@
+/** The HTTP routes (Hono), through `app.request()`: health, widget bundle with CORS, demo, 404. */
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createApp } from '../src/app.js';
+import { MemoryRoomStore } from '../src/rooms.js';
+
+const WIDGET_SOURCE = 'export const marker = "widget bundle for app.test";\n';
+const DEMO_HTML = '<!doctype html><title>demo for app.test</title>\n';
+
+describe('createApp', () => {
+  let dir: string;
+  let demoDir: string;
+  let widgetFile: string;
+  const rooms = new MemoryRoomStore();
+  let app: ReturnType<typeof createApp>;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'video-call-app-test-'));
+    demoDir = join(dir, 'demo');
+    widgetFile = join(dir, 'dist', 'video-call.js');
+    await mkdir(demoDir);
+    await mkdir(join(dir, 'dist'));
+    await writeFile(join(demoDir, 'index.html'), DEMO_HTML);
+    await writeFile(join(dir, 'secret.txt'), 'outside the demo folder');
+    await writeFile(widgetFile, WIDGET_SOURCE);
+    app = createApp({ rooms, demoDir, widgetFile });
+  });
+
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('GET /healthz answers status ok and the number of non-empty rooms', async () => {
+    const empty = await app.request('/healthz');
+    assert.equal(empty.status, 200);
+    assert.match(empty.headers.get('content-type') ?? '', /application\/json/);
+    assert.deepEqual(await empty.json(), { status: 'ok', rooms: 0 });
+
+    await rooms.join('r1', 'a', '');
+    await rooms.join('r2', 'b', '');
+    try {
+      assert.deepEqual(await (await app.request('/healthz')).json(), { status: 'ok', rooms: 2 });
+    } finally {
+      await rooms.leave('a');
+      await rooms.leave('b');
+    }
+  });
+
+  it('GET /video-call.js serves the widget file as JavaScript with Access-Control-Allow-Origin: *', async () => {
+    const response = await app.request('/video-call.js', { headers: { Origin: 'https://host.example' } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.match(response.headers.get('content-type') ?? '', /javascript/);
+    assert.equal(await response.text(), WIDGET_SOURCE);
+  });
+
+  it('GET / serves the demo index.html', async () => {
+    const response = await app.request('/');
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /text\/html/);
+    assert.equal(await response.text(), DEMO_HTML);
+  });
+
+  it('an unknown path is a 404 with JSON error code not-found', async () => {
+    const response = await app.request('/no-such-page');
+    assert.equal(response.status, 404);
+    assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'not-found');
+    assert.equal(typeof body.error.message, 'string');
+  });
+
+  it('does not serve files outside the demo folder', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt']) {
+      const response = await app.request(path);
+      assert.equal(response.status, 404, path);
+      assert.doesNotMatch(await response.text(), /outside the demo folder/, path);
+    }
+  });
+
+  it('GET /video-call.js is a 404 not-found when the bundle has not been built', async () => {
+    const missing = createApp({ rooms, demoDir, widgetFile: join(dir, 'dist', 'missing.js') });
+    const response = await missing.request('/video-call.js');
+    assert.equal(response.status, 404);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'not-found');
+  });
+});

@@ -1,0 +1,149 @@
+/** loadConfig: defaults, each ICE source, and a ConfigError naming each bad variable. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { DEFAULT_STUN_URLS } from '../src/ice/static.js';
+
+const TWILIO_SID = `AC${'0123456789abcdef'.repeat(2)}`;
+
+/** Runs loadConfig(env), expects a ConfigError and returns its message. */
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
+    assert.equal(error.name, 'ConfigError');
+    return error.message;
+  }
+  assert.fail(`loadConfig(${JSON.stringify(env)}) did not throw`);
+}
+
+describe('loadConfig', () => {
+  it('has working defaults: port 3000, info logs, the default STUN server', () => {
+    const config = loadConfig({});
+    assert.deepEqual(config, {
+      port: 3000,
+      host: undefined,
+      logLevel: 'info',
+      ice: { kind: 'static', iceServers: [{ urls: DEFAULT_STUN_URLS }] },
+    });
+    assert.deepEqual(DEFAULT_STUN_URLS, ['stun:stun.l.google.com:19302']);
+  });
+
+  it('reads PORT, HOST and LOG_LEVEL, and ignores unrelated variables', () => {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PATH: '/usr/bin' });
+    assert.equal(config.port, 0);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.logLevel, 'silent');
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadConfig({ PORT: '', TWILIO_ACCOUNT_SID: '', ICE_SERVERS: '' });
+    assert.equal(config.port, 3000);
+    assert.equal(config.ice.kind, 'static');
+  });
+
+  for (const port of ['http', '-1', '65536', '80.5']) {
+    it(`refuses PORT=${port}`, () => {
+      assert.match(configError({ PORT: port }), /PORT/);
+    });
+  }
+
+  it('refuses an unknown LOG_LEVEL', () => {
+    assert.match(configError({ LOG_LEVEL: 'verbose' }), /LOG_LEVEL/);
+  });
+
+  it('names every bad variable at once', () => {
+    const message = configError({ PORT: 'http', LOG_LEVEL: 'verbose', ICE_TTL_SECONDS: '5' });
+    assert.match(message, /PORT/);
+    assert.match(message, /LOG_LEVEL/);
+    assert.match(message, /ICE_TTL_SECONDS/);
+  });
+
+  it('refuses a Twilio account SID without an auth token', () => {
+    assert.match(configError({ TWILIO_ACCOUNT_SID: TWILIO_SID }), /TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set together/);
+  });
+
+  it('refuses a malformed Twilio account SID', () => {
+    assert.match(configError({ TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 'token' }), /TWILIO_ACCOUNT_SID/);
+  });
+
+  it('builds a Twilio configuration from SID and token', () => {
+    const config = loadConfig({ TWILIO_ACCOUNT_SID: TWILIO_SID, TWILIO_AUTH_TOKEN: 'token', ICE_TTL_SECONDS: '600' });
+    assert.deepEqual(config.ice, {
+      kind: 'twilio',
+      accountSid: TWILIO_SID,
+      authToken: 'token',
+      ttlSeconds: 600,
+      stunUrls: DEFAULT_STUN_URLS,
+    });
+  });
+
+  it('refuses TURN_URLS without TURN_SECRET', () => {
+    assert.match(configError({ TURN_URLS: 'turn:turn.example.org:3478' }), /TURN_URLS and TURN_SECRET must be set together/);
+  });
+
+  it('refuses TURN_URLS entries that are not turn: or turns: URLs', () => {
+    assert.match(configError({ TURN_URLS: 'http://turn.example.org', TURN_SECRET: 's' }), /TURN_URLS/);
+  });
+
+  it('builds a TURN REST configuration, splitting the comma list and reading STUN_URLS', () => {
+    const config = loadConfig({
+      TURN_URLS: 'turn:turn.example.org:3478, turns:turn.example.org:5349',
+      TURN_SECRET: 'shared',
+      STUN_URLS: 'stun:stun.example.org:3478',
+    });
+    assert.deepEqual(config.ice, {
+      kind: 'turn-rest',
+      turnUrls: ['turn:turn.example.org:3478', 'turns:turn.example.org:5349'],
+      secret: 'shared',
+      ttlSeconds: 3600,
+      stunUrls: ['stun:stun.example.org:3478'],
+    });
+  });
+
+  it('refuses both TURN and ICE_SERVERS, naming the two sources', () => {
+    const message = configError({
+      TURN_URLS: 'turn:turn.example.org:3478',
+      TURN_SECRET: 'shared',
+      ICE_SERVERS: JSON.stringify([{ urls: 'stun:stun.example.org' }]),
+    });
+    assert.match(message, /choose one ICE server source/);
+    assert.match(message, /TURN_URLS and ICE_SERVERS/);
+  });
+
+  it('refuses both Twilio and TURN', () => {
+    const message = configError({
+      TWILIO_ACCOUNT_SID: TWILIO_SID,
+      TWILIO_AUTH_TOKEN: 'token',
+      TURN_URLS: 'turn:turn.example.org:3478',
+      TURN_SECRET: 'shared',
+    });
+    assert.match(message, /Twilio and TURN_URLS/);
+  });
+
+  it('refuses ICE_SERVERS that is not valid JSON', () => {
+    const message = configError({ ICE_SERVERS: '[{urls: stun:x}' });
+    assert.match(message, /ICE_SERVERS/);
+    assert.match(message, /valid JSON/);
+  });
+
+  it('refuses ICE_SERVERS that is JSON but not a non-empty RTCIceServer list', () => {
+    assert.match(configError({ ICE_SERVERS: '[]' }), /ICE_SERVERS.*at least one/);
+    assert.match(configError({ ICE_SERVERS: '{"urls":"stun:x"}' }), /ICE_SERVERS/);
+    assert.match(configError({ ICE_SERVERS: '[{"url":"stun:x"}]' }), /ICE_SERVERS/);
+  });
+
+  it('takes a valid ICE_SERVERS list as the static source', () => {
+    const iceServers = [
+      { urls: 'stun:stun.example.org' },
+      { urls: ['turn:turn.example.org'], username: 'u', credential: 'c' },
+    ];
+    assert.deepEqual(loadConfig({ ICE_SERVERS: JSON.stringify(iceServers) }).ice, { kind: 'static', iceServers });
+  });
+
+  it('refuses ICE_TTL_SECONDS outside 60..86400', () => {
+    assert.match(configError({ ICE_TTL_SECONDS: '59' }), /ICE_TTL_SECONDS/);
+    assert.match(configError({ ICE_TTL_SECONDS: '86401' }), /ICE_TTL_SECONDS/);
+  });
+});

@@ -1,0 +1,245 @@
+/**
+ * Malformed payloads on every client event: each is answered `invalid-payload` (when it carries an
+ * acknowledgement) and changes nothing: the room count stays, other members see no event, the
+ * sender is still where it was.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { Signal } from '../src/protocol.js';
+import { MAX_CANDIDATE_LENGTH, MAX_NAME_LENGTH, MAX_SDP_LENGTH } from '../src/schemas.js';
+import type { SignalService } from '../src/server.js';
+import {
+  TestContext,
+  assertError,
+  assertOk,
+  health,
+  join,
+  nextEvent,
+  rawEmit,
+  rawRequest,
+  record,
+  request,
+  settle,
+  type ClientSocket,
+} from './helpers.js';
+
+let ctx: TestContext;
+let service: SignalService;
+
+beforeEach(async () => {
+  ctx = new TestContext();
+  service = await ctx.server();
+});
+
+afterEach(async () => {
+  await ctx.close();
+});
+
+/** `a` alone in room r1, `b` connected but in no room, recorders on `a`'s presence and relay events. */
+async function setup() {
+  const [a, b] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
+  await join(a, 'r1', 'Ann');
+  const watched = {
+    joined: record(a, 'room:peer-joined'),
+    left: record(a, 'room:peer-left'),
+    relayed: record(a, 'signal:relay'),
+  };
+  /** Asserts that nothing reached `a` and that the service still holds exactly room r1 with `a`. */
+  const assertNothingChanged = async () => {
+    await settle(a);
+    assert.deepEqual(watched.joined.received, [], 'a got room:peer-joined');
+    assert.deepEqual(watched.left.received, [], 'a got room:peer-left');
+    assert.deepEqual(watched.relayed.received, [], 'a got signal:relay');
+    assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
+    // b is in no room, a still is.
+    assertError(await request(b, 'ice:servers'), 'not-in-room');
+    assertOk(await request(a, 'ice:servers'));
+  };
+  return { a, b, assertNothingChanged };
+}
+
+const BAD_JOINS: [string, unknown[]][] = [
+  ['no payload', []],
+  ['null', [null]],
+  ['a string', ['r1']],
+  ['a number', [42]],
+  ['an array', [['r1']]],
+  ['room missing', [{ name: 'Bob' }]],
+  ['room a number', [{ room: 1 }]],
+  ['room null', [{ room: null }]],
+  ['room with a space', [{ room: 'a b' }]],
+  ['room empty', [{ room: '' }]],
+  ['room of 65 characters', [{ room: 'x'.repeat(65) }]],
+  ['room with a slash', [{ room: '../x' }]],
+  ['room with a colon', [{ room: 'r:1' }]],
+  ['room with non-ASCII letters', [{ room: 'salle-é' }]],
+  ['name a number', [{ room: 'r1', name: 7 }]],
+  ['name null', [{ room: 'r1', name: null }]],
+  ['name too long', [{ room: 'r1', name: 'n'.repeat(MAX_NAME_LENGTH + 1) }]],
+  ['name with a control character', [{ room: 'r1', name: 'Bob\u0007' }]],
+  ['name with a newline', [{ room: 'r1', name: 'Bob\nAdmin' }]],
+  ['name with a bidi override', [{ room: 'r1', name: 'Bob\u202e' }]],
+  ['an extra field', [{ room: 'r1', polite: true }]],
+  ['an extra id field', [{ room: 'r1', id: 'someone-else' }]],
+];
+
+describe('room:join with a malformed payload', () => {
+  it('answers invalid-payload to each and joins nobody', async () => {
+    const { b, assertNothingChanged } = await setup();
+    for (const [label, args] of BAD_JOINS) {
+      assertError(await rawRequest(b, 'room:join', args), 'invalid-payload', label);
+    }
+    await assertNothingChanged();
+    // The same socket can still join with a good payload: the bad ones left no trace.
+    const good = await join(b, 'r1', 'Bob');
+    assert.equal(good.peers.length, 1);
+  });
+
+  it('names the offending field in the message', async () => {
+    const { b } = await setup();
+    const answer = (await rawRequest(b, 'room:join', [{ room: 'a b' }])) as { error: { message: string } };
+    assert.match(answer.error.message, /^room: /);
+    const extra = (await rawRequest(b, 'room:join', [{ room: 'r1', polite: true }])) as { error: { message: string } };
+    assert.match(extra.error.message, /polite/);
+  });
+
+  it('accepts a name of exactly the maximum length', async () => {
+    const { b } = await setup();
+    const name = 'n'.repeat(MAX_NAME_LENGTH);
+    assert.equal((await join(b, 'r1', name)).self.name, name);
+  });
+
+  it(
+    'a join without an acknowledgement changes nothing',
+    async () => {
+      const { b, assertNothingChanged } = await setup();
+      rawEmit(b, 'room:join', { room: 'r1', name: 'Bob' });
+      await settle(b);
+      await assertNothingChanged();
+    },
+  );
+
+  it('a malformed join without an acknowledgement changes nothing and keeps the connection', async () => {
+    const { b, assertNothingChanged } = await setup();
+    rawEmit(b, 'room:join', { room: 'a b' });
+    rawEmit(b, 'room:join', 'r1');
+    rawEmit(b, 'room:join');
+    await assertNothingChanged();
+    assert.equal(b.connected, true);
+  });
+});
+
+const DESCRIPTION = { type: 'offer', sdp: 'v=0\r\n' } as const;
+const OFFER: Signal = { kind: 'description', description: DESCRIPTION };
+
+function badRelays(to: string): [string, unknown[]][] {
+  const candidate = (extra: Record<string, unknown>) => ({
+    to,
+    signal: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', ...extra } },
+  });
+  return [
+    ['no payload', []],
+    ['null', [null]],
+    ['a string', ['hello']],
+    ['an array', [[to, OFFER]]],
+    ['to missing', [{ signal: OFFER }]],
+    ['to a number', [{ to: 5, signal: OFFER }]],
+    ['to empty', [{ to: '', signal: OFFER }]],
+    ['to of 65 characters', [{ to: 'x'.repeat(65), signal: OFFER }]],
+    ['signal missing', [{ to }]],
+    ['signal a string', [{ to, signal: 'offer' }]],
+    ['unknown kind', [{ to, signal: { kind: 'chat', text: 'hi' } }]],
+    ['kind missing', [{ to, signal: { description: DESCRIPTION } }]],
+    ['description missing', [{ to, signal: { kind: 'description' } }]],
+    ['description type rollback', [{ to, signal: { kind: 'description', description: { type: 'rollback', sdp: '' } } }]],
+    ['description sdp a number', [{ to, signal: { kind: 'description', description: { type: 'offer', sdp: 1 } } }]],
+    [
+      'sdp over 32 KiB',
+      [{ to, signal: { kind: 'description', description: { type: 'offer', sdp: 'a'.repeat(MAX_SDP_LENGTH + 1) } } }],
+    ],
+    ['candidate missing', [{ to, signal: { kind: 'candidate' } }]],
+    ['candidate a string', [{ to, signal: { kind: 'candidate', candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host' } }]],
+    [
+      'candidate over 1 KiB',
+      [{ to, signal: { kind: 'candidate', candidate: { candidate: 'c'.repeat(MAX_CANDIDATE_LENGTH + 1) } } }],
+    ],
+    ['sdpMLineIndex negative', [candidate({ sdpMLineIndex: -1 })]],
+    ['sdpMLineIndex fractional', [candidate({ sdpMLineIndex: 0.5 })]],
+    ['sdpMLineIndex a string', [candidate({ sdpMLineIndex: '0' })]],
+    ['sdpMid too long', [candidate({ sdpMid: 'm'.repeat(33) })]],
+    ['an extra candidate field', [candidate({ foundation: '1' })]],
+    ['hang-up with a reason', [{ to, signal: { kind: 'hang-up', reason: 'bye' } }]],
+    ['an extra description field', [{ to, signal: { kind: 'description', description: { ...DESCRIPTION, sender: 'x' } } }]],
+    ['an extra top-level field', [{ to, signal: OFFER, room: 'r2' }]],
+    ['a claimed sender', [{ to, signal: OFFER, from: 'someone-else' }]],
+  ];
+}
+
+describe('signal:relay with a malformed payload', () => {
+  it('answers invalid-payload to each and relays nothing', async () => {
+    const { a, b } = await setup();
+    await join(b, 'r1', 'Bob');
+    const relayed = record(a, 'signal:relay');
+    for (const [label, args] of badRelays(a.id!)) {
+      assertError(await rawRequest(b, 'signal:relay', args), 'invalid-payload', label);
+    }
+    await settle(a);
+    assert.deepEqual(relayed.received, []);
+    assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
+    // Still in the room, and a good relay gets through: the recorder would have seen the bad ones.
+    const delivered = nextEvent(a, 'signal:relay');
+    assertOk(await request(b, 'signal:relay', { to: a.id!, signal: OFFER }));
+    assert.deepEqual(await delivered, { from: b.id, signal: OFFER });
+  });
+
+  it('validates before checking membership: a malformed relay outside a room is invalid-payload', async () => {
+    const { a, b } = await setup();
+    assertError(await rawRequest(b, 'signal:relay', [{ to: a.id, signal: { kind: 'chat' } }]), 'invalid-payload');
+  });
+
+  it('accepts an SDP of exactly 32 KiB and a candidate of exactly 1 KiB', async () => {
+    const { a, b } = await setup();
+    await join(b, 'r1');
+    const big: Signal = { kind: 'description', description: { type: 'offer', sdp: 'a'.repeat(MAX_SDP_LENGTH) } };
+    const bigDelivered = nextEvent(a, 'signal:relay');
+    assertOk(await request(b, 'signal:relay', { to: a.id!, signal: big }));
+    assert.equal((await bigDelivered).signal.kind, 'description');
+    const long: Signal = { kind: 'candidate', candidate: { candidate: 'c'.repeat(MAX_CANDIDATE_LENGTH) } };
+    const longDelivered = nextEvent(a, 'signal:relay');
+    assertOk(await request(b, 'signal:relay', { to: a.id!, signal: long }));
+    assert.deepEqual((await longDelivered).signal, long);
+  });
+
+  it('a malformed relay without an acknowledgement relays nothing and keeps the connection', async () => {
+    const { a, b } = await setup();
+    await join(b, 'r1');
+    const relayed = record(a, 'signal:relay');
+    rawEmit(b, 'signal:relay', { to: a.id, signal: OFFER, from: 'someone-else' });
+    rawEmit(b, 'signal:relay', 'garbage');
+    rawEmit(b, 'signal:relay');
+    await settle(a);
+    await settle(b);
+    assert.deepEqual(relayed.received, []);
+    assert.equal(b.connected, true);
+  });
+});
+
+describe('room:leave and ice:servers with unexpected arguments', () => {
+  it('ignore arguments other than the acknowledgement', async () => {
+    const { a, b } = await setup();
+    assertError(await rawRequest(b, 'ice:servers', [{ room: 'r1' }]), 'not-in-room');
+    assertError(await rawRequest(b, 'room:leave', [{ room: 'r1' }]), 'not-in-room');
+    const answer = (await rawRequest(a, 'ice:servers', ['anything'])) as { ok: boolean; iceServers: unknown[] };
+    assert.equal(answer.ok, true);
+    assert.ok(answer.iceServers.length > 0);
+    assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
+  });
+
+  it('ice:servers without an acknowledgement changes nothing and keeps the connection', async () => {
+    const { a, assertNothingChanged } = await setup();
+    rawEmit(a, 'ice:servers');
+    rawEmit(a, 'ice:servers', { x: 1 });
+    await assertNothingChanged();
+    assert.equal(a.connected, true);
+  });
+});
