@@ -74,12 +74,17 @@ const envSchema = z.object({
     })
     .pipe(z.array(iceServerSchema).min(1, 'must list at least one RTCIceServer'))
     .optional(),
-  STUN_URLS: commaList(/^stuns?:[^\s]+$/, 'stun: or stuns:').optional(),
+  // "none": no STUN at all (a closed network, or relay-only tests).
+  STUN_URLS: z
+    .literal('none')
+    .transform(() => [] as string[])
+    .or(commaList(/^stuns?:[^\s]+$/, 'stun: or stuns:'))
+    .optional(),
   ICE_TTL_SECONDS: z
     .string()
     .regex(/^\d+$/, 'must be a whole number of seconds')
     .transform(Number)
-    .pipe(z.number().min(60).max(86400))
+    .pipe(z.number().min(10).max(86400))
     .default(3600),
 });
 

@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'already-in-room'
   /** The relay target is not a member of the sender's room. Nothing was sent. */
   | 'peer-not-found'
+  /** Too many requests of this kind from this connection; retry later. Nothing changed. */
+  | 'rate-limited'
   /** Something failed inside the service. The message says nothing about internals. */
   | 'internal-error';
 

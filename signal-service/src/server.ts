@@ -11,6 +11,7 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { createIceProvider, type IceProvider } from './ice/index.js';
 import { DEFAULT_STUN_URLS } from './ice/static.js';
+import type { SocketRateLimiter } from './rate-limits.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
 import { attachSignaling, type SignalServer } from './signaling.js';
 
@@ -34,6 +35,8 @@ export interface StartOptions {
   ice?: IceProvider;
   demoDir?: string;
   widgetFile?: string;
+  /** Per-socket request budgets; default DEFAULT_RATE_LIMITS. */
+  rateLimiter?: SocketRateLimiter;
 }
 
 /** Starts the service and resolves once it listens. */
@@ -48,7 +51,7 @@ export async function startSignalService(config: Config, options: StartOptions =
   });
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
   const fallbackStunUrls = config.ice.kind === 'static' ? DEFAULT_STUN_URLS : config.ice.stunUrls;
-  const io = attachSignaling(http, { rooms, ice, logger, fallbackStunUrls });
+  const io = attachSignaling(http, { rooms, ice, logger, fallbackStunUrls, rateLimiter: options.rateLimiter });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -22,6 +22,7 @@ import type {
   ServerToClientEvents,
   SocketData,
 } from './protocol.js';
+import { SocketRateLimiter, type LimitedRequest } from './rate-limits.js';
 import type { RoomStore } from './rooms.js';
 import { joinRequestSchema, parsePayload, relayRequestSchema } from './schemas.js';
 
@@ -34,6 +35,8 @@ export interface SignalingDeps {
   logger: Logger;
   /** STUN URLs answered when the ICE provider fails. */
   fallbackStunUrls: string[];
+  /** Per-socket budgets; default {@link DEFAULT_RATE_LIMITS}. */
+  rateLimiter?: SocketRateLimiter;
 }
 
 export type SignalServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -56,7 +59,8 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
     // Any origin may connect for now; Origin checks come with ALLOWED_ORIGINS.
     cors: { origin: true },
   });
-  io.on('connection', (socket) => registerHandlers(io, socket, deps));
+  const limiter = deps.rateLimiter ?? new SocketRateLimiter();
+  io.on('connection', (socket) => registerHandlers(io, socket, deps, limiter));
   return io;
 }
 
@@ -83,9 +87,23 @@ function on(
   (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(event, listener);
 }
 
-function registerHandlers(io: SignalServer, socket: SignalSocket, deps: SignalingDeps): void {
+function registerHandlers(io: SignalServer, socket: SignalSocket, deps: SignalingDeps, limiter: SocketRateLimiter): void {
   const { rooms, logger } = deps;
   socket.data.name = '';
+
+  /** Takes a point of the socket's budget; answers `rate-limited` (or disconnects) when none is left. */
+  const withinLimit = async (request: LimitedRequest, reply: Reply): Promise<boolean> => {
+    const decision = await limiter.take(request, socket.id);
+    if (decision === 'allow') return true;
+    if (decision === 'disconnect') {
+      logger.warn({ socket: socket.id, request }, 'disconnecting a socket that keeps exceeding its rate limits');
+      reply(fail('rate-limited', 'Too many requests; disconnecting.'));
+      socket.disconnect(true);
+    } else {
+      reply(fail('rate-limited', 'Too many requests; try again later.'));
+    }
+    return false;
+  };
 
   /** Removes the socket from its room and tells the member left behind. */
   const leaveRoom = async (): Promise<boolean> => {
@@ -101,7 +119,7 @@ function registerHandlers(io: SignalServer, socket: SignalSocket, deps: Signalin
 
   on(socket, 'room:join', logger, async (payload, reply, hasAck) => {
     // A join nobody can answer would take a place whose role the client never learns.
-    if (!hasAck) return;
+    if (!hasAck || !(await withinLimit('join', reply))) return;
     const parsed = parsePayload(joinRequestSchema, payload);
     if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
     const { room, name = '' } = parsed.value;
@@ -139,6 +157,7 @@ function registerHandlers(io: SignalServer, socket: SignalSocket, deps: Signalin
   });
 
   on(socket, 'signal:relay', logger, async (payload, reply) => {
+    if (!(await withinLimit('relay', reply))) return;
     const parsed = parsePayload(relayRequestSchema, payload);
     if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
     const room = socket.data.room;
@@ -156,10 +175,12 @@ function registerHandlers(io: SignalServer, socket: SignalSocket, deps: Signalin
     if (socket.data.room === undefined) {
       return reply(fail('not-in-room', 'Join a room before asking for ICE servers.'));
     }
+    if (!(await withinLimit('ice', reply))) return;
     reply({ ok: true, ...(await iceServersFor(deps.ice, socket.id, logger, deps.fallbackStunUrls)) });
   });
 
   socket.on('disconnect', () => {
+    void limiter.forget(socket.id);
     leaveRoom().catch((error: unknown) => logger.error({ err: error, socket: socket.id }, 'leave on disconnect failed'));
   });
 }

@@ -87,6 +87,10 @@ describe('loadConfig', () => {
     assert.match(configError({ TURN_URLS: 'http://turn.example.org', TURN_SECRET: 's' }), /TURN_URLS/);
   });
 
+  it('STUN_URLS=none gives no STUN server at all', () => {
+    assert.deepEqual(loadConfig({ STUN_URLS: 'none' }).ice, { kind: 'static', iceServers: [] });
+  });
+
   it('builds a TURN REST configuration, splitting the comma list and reading STUN_URLS', () => {
     const config = loadConfig({
       TURN_URLS: 'turn:turn.example.org:3478, turns:turn.example.org:5349',
@@ -142,8 +146,9 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig({ ICE_SERVERS: JSON.stringify(iceServers) }).ice, { kind: 'static', iceServers });
   });
 
-  it('refuses ICE_TTL_SECONDS outside 60..86400', () => {
-    assert.match(configError({ ICE_TTL_SECONDS: '59' }), /ICE_TTL_SECONDS/);
+  it('refuses ICE_TTL_SECONDS outside 10..86400', () => {
+    assert.match(configError({ ICE_TTL_SECONDS: '9' }), /ICE_TTL_SECONDS/);
+    assert.equal(loadConfig({ TURN_URLS: 'turn:t.example:3478', TURN_SECRET: 's', ICE_TTL_SECONDS: '10' }).ice.kind, 'turn-rest');
     assert.match(configError({ ICE_TTL_SECONDS: '86401' }), /ICE_TTL_SECONDS/);
   });
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Signal } from '../src/protocol.js';
 import { MAX_CANDIDATE_LENGTH, MAX_NAME_LENGTH, MAX_SDP_LENGTH } from '../src/schemas.js';
+import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
 import {
   TestContext,
@@ -28,7 +29,12 @@ let service: SignalService;
 
 beforeEach(async () => {
   ctx = new TestContext();
-  service = await ctx.server();
+  // Hundreds of bad requests from one socket: budgets large enough that validation, not the rate
+  // limiter (tested in rate-limits.test.ts), is what answers.
+  const plenty = { points: 100_000, duration: 60 };
+  service = await ctx.server({
+    rateLimiter: new SocketRateLimiter({ join: plenty, relay: plenty, ice: plenty, violations: plenty }),
+  });
 });
 
 afterEach(async () => {

@@ -14,6 +14,7 @@
  * | `room-full` | the room already has two people |
  * | `join-failed` | the service refused the join for another reason |
  * | `ice-degraded` | no TURN relay available (provider failed): calls behind strict NATs may fail |
+ * | `relay-unavailable` | with `ice-transport-policy="relay"`: no TURN relay could be reached, or it refused the credentials |
  * | `call-failed` | the peer connection failed or did not connect in time |
  */
 export type VideoCallErrorCode =
@@ -28,6 +29,7 @@ export type VideoCallErrorCode =
   | 'room-full'
   | 'join-failed'
   | 'ice-degraded'
+  | 'relay-unavailable'
   | 'call-failed';
 
 /** An error with a {@link VideoCallErrorCode} and a message fit to show to the person. */

@@ -20,6 +20,11 @@ const ROOM_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 /** How long a call may stay in `calling` before it is given up as `call-failed`, in ms. */
 const CONNECT_TIMEOUT_MS = 30_000;
 
+/** ICE credentials are refreshed when this share of their lifetime has passed … */
+const ICE_REFRESH_AT = 0.8;
+/** … but not more often than every this many ms; and retried after this long on failure. */
+const ICE_REFRESH_MIN_MS = 5_000;
+
 /** The origin that served this module: the default signal service. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
@@ -84,6 +89,7 @@ export class VideoCall extends LitElement {
   /** Incoming signals are handled one at a time, in arrival order. */
   #signalQueue: Promise<void> = Promise.resolve();
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #iceRefreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #media = new MediaController(this);
   readonly #signaling = new SignalingController(this, {
@@ -99,6 +105,7 @@ export class VideoCall extends LitElement {
       if (this.#peer) this.#signaling.send(this.#peer.id, signal);
     },
     onConnectionStateChange: (state) => this.#onConnectionStateChange(state),
+    onNoLocalCandidates: () => this.#onNoLocalCandidates(),
   });
 
   constructor() {
@@ -187,6 +194,14 @@ export class VideoCall extends LitElement {
     this.#setState('idle');
   }
 
+  /**
+   * Restarts ICE in the current call (fresh candidates, same call), for example after the host
+   * page learns that the network changed. Does nothing outside `calling` and `connected`.
+   */
+  restartIce(): void {
+    if (IN_CALL_STATES.includes(this.#state)) this.#peerConnection.restartIce();
+  }
+
   /** Statistics of the current call's RTCPeerConnection (W3C webrtc-stats), or null without a call. */
   getStats(): Promise<RTCStatsReport | null> {
     return this.#peerConnection.getStats();
@@ -223,6 +238,7 @@ export class VideoCall extends LitElement {
   /** Closes the call, the signaling connection and the camera. Idempotent. */
   #teardown(): void {
     this.#session++;
+    clearTimeout(this.#iceRefreshTimer);
     this.#endCall();
     this.#signaling.close();
     this.#media.stop();
@@ -238,10 +254,16 @@ export class VideoCall extends LitElement {
 
   // ---- call set-up -------------------------------------------------------------------------
 
+  /**
+   * Asks the service for ICE servers. When they expire (`ttl`), schedules a refresh that applies
+   * the new ones to the running call too, so an ICE restart late in a long call still has valid
+   * TURN credentials.
+   */
   async #fetchIceServers(session: number): Promise<IceServer[]> {
     try {
       const result = await this.#signaling.iceServers();
-      if (result.degraded && session === this.#session) {
+      if (session !== this.#session) return result.iceServers;
+      if (result.degraded) {
         this.dispatchEvent(
           new VideoCallErrorEvent({
             code: 'ice-degraded',
@@ -249,10 +271,25 @@ export class VideoCall extends LitElement {
           }),
         );
       }
+      if (result.ttl !== undefined) {
+        this.#scheduleIceRefresh(session, Math.max(ICE_REFRESH_MIN_MS, result.ttl * 1000 * ICE_REFRESH_AT));
+      }
       return result.iceServers;
     } catch {
+      if (session === this.#session) this.#scheduleIceRefresh(session, ICE_REFRESH_MIN_MS * 2);
       return []; // host candidates still work on the same network
     }
+  }
+
+  #scheduleIceRefresh(session: number, delayMs: number): void {
+    clearTimeout(this.#iceRefreshTimer);
+    this.#iceRefreshTimer = setTimeout(async () => {
+      if (session !== this.#session) return;
+      const iceServers = await this.#fetchIceServers(session);
+      if (session !== this.#session || iceServers.length === 0) return;
+      this.#iceServers = Promise.resolve(iceServers);
+      this.#peerConnection.setIceServers(iceServers);
+    }, delayMs);
   }
 
   /** Moves to `calling` and creates the peer connection (idempotent within one call). */
@@ -319,6 +356,20 @@ export class VideoCall extends LitElement {
       this.#setState('connected');
     } else if (state === 'failed' && IN_CALL_STATES.includes(this.#state)) {
       this.#fail(new VideoCallError('call-failed', 'The call’s connection failed.'));
+    }
+  }
+
+  #onNoLocalCandidates(): void {
+    if (!IN_CALL_STATES.includes(this.#state)) return;
+    if (this.iceTransportPolicy === 'relay') {
+      this.#fail(
+        new VideoCallError(
+          'relay-unavailable',
+          'Could not reach the relay server, or it refused the credentials. A relay-only call cannot connect.',
+        ),
+      );
+    } else {
+      this.#fail(new VideoCallError('call-failed', 'No network path was found for the call.'));
     }
   }
 

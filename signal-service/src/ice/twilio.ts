@@ -17,11 +17,13 @@ export interface TwilioIceOptions {
   ttlSeconds: number;
   /** Only for tests: where the Twilio REST API is (a local stand-in). */
   apiBaseUrl?: string;
+  /** How long one request to Twilio may take, in ms (default 10 000); the call then rejects. */
+  timeoutMs?: number;
   /** Clock in ms, for tests. */
   now?: () => number;
 }
 
-/** A token is reused until this share of its lifetime is left (at least 60 s). */
+/** A token is reused until this share of its lifetime is left (at least 60 s, at most half). */
 const RENEW_WHEN_LEFT = 0.2;
 
 /** Keeps only what `RTCIceServer` takes; Twilio also sends the deprecated `url`. */
@@ -41,7 +43,9 @@ export class TwilioIceProvider implements IceProvider {
   #inFlight?: Promise<{ iceServers: IceServer[]; expiresAt: number; renewAt: number }>;
 
   constructor(options: TwilioIceOptions) {
-    this.#client = twilio(options.accountSid, options.authToken, { autoRetry: false, timeout: 10_000 });
+    this.#client = twilio(options.accountSid, options.authToken, { autoRetry: false, timeout: options.timeoutMs ?? 10_000 });
+    // The client builds every URL from `api.baseUrl` when it sends (Domain.absoluteUrl), so this
+    // sends the official client's real HTTP request to the stand-in.
     if (options.apiBaseUrl) this.#client.api.baseUrl = options.apiBaseUrl;
     this.#ttlSeconds = options.ttlSeconds;
     this.#now = options.now ?? Date.now;
@@ -52,7 +56,12 @@ export class TwilioIceProvider implements IceProvider {
     let token = this.#cached;
     if (!token || now >= token.renewAt) {
       this.#inFlight ??= this.#fetchToken().finally(() => (this.#inFlight = undefined));
-      token = await this.#inFlight;
+      try {
+        token = await this.#inFlight;
+      } catch (error) {
+        // A failed renewal while the held token is still valid: keep serving it.
+        if (!token || this.#now() >= token.expiresAt) throw error;
+      }
     }
     return {
       iceServers: structuredClone(token.iceServers),
@@ -69,7 +78,9 @@ export class TwilioIceProvider implements IceProvider {
     const cached = {
       iceServers: (token.iceServers ?? []).map(toIceServer).filter((s) => s.urls !== ''),
       expiresAt: fetchedAt + lifetimeMs,
-      renewAt: fetchedAt + lifetimeMs - Math.max(60_000, lifetimeMs * RENEW_WHEN_LEFT),
+      // Renew with 20 % (at least 60 s) of the lifetime left, but never later than half-way, so
+      // that short lifetimes still reuse the token.
+      renewAt: fetchedAt + lifetimeMs - Math.min(lifetimeMs / 2, Math.max(60_000, lifetimeMs * RENEW_WHEN_LEFT)),
     };
     this.#cached = cached;
     return cached;

@@ -18,6 +18,12 @@ export interface PeerControllerOptions {
   sendSignal(signal: Signal): void;
   /** Called whenever `connectionState` changes. */
   onConnectionStateChange?(state: RTCPeerConnectionState): void;
+  /**
+   * Called when ICE gathering completed without a single local candidate: with
+   * `iceTransportPolicy: 'relay'` this means no TURN server could be reached or the TURN
+   * credentials were refused, and the call cannot connect.
+   */
+  onNoLocalCandidates?(): void;
 }
 
 /** Settings of one call. */
@@ -50,6 +56,8 @@ export class PeerController implements ReactiveController {
   /** Resolves when the current connection is closed (see {@link PeerController.#untilClosed}). */
   #closed: Promise<void> = Promise.resolve();
   #resolveClosed: () => void = () => {};
+  /** Local candidates gathered since the connection or its last ICE restart. */
+  #localCandidates = 0;
 
   constructor(host: ReactiveControllerHost, options: PeerControllerOptions) {
     this.#host = host;
@@ -97,6 +105,7 @@ export class PeerController implements ReactiveController {
     this.#makingOffer = false;
     this.#ignoreOffer = false;
     this.#settingRemoteAnswerPending = false;
+    this.#localCandidates = 0;
     this.remoteStream = new MediaStream();
     this.#setConnectionState(pc.connectionState);
 
@@ -114,6 +123,7 @@ export class PeerController implements ReactiveController {
     };
     pc.onicecandidate = ({ candidate }) => {
       if (pc !== this.#pc) return;
+      if (candidate) this.#localCandidates++;
       this.#options.sendSignal({ kind: 'candidate', candidate: candidate ? candidate.toJSON() as IceCandidate : null });
     };
     pc.ontrack = ({ track }) => {
@@ -124,8 +134,21 @@ export class PeerController implements ReactiveController {
     pc.onconnectionstatechange = () => {
       if (pc === this.#pc) this.#setConnectionState(pc.connectionState);
     };
+    pc.onicegatheringstatechange = () => {
+      if (pc !== this.#pc) return;
+      if (pc.iceGatheringState === 'gathering') this.#localCandidates = 0;
+      else if (pc.iceGatheringState === 'complete' && this.#localCandidates === 0) this.#options.onNoLocalCandidates?.();
+    };
 
     setup.localStream?.getTracks().forEach((track) => pc.addTrack(track, setup.localStream!));
+  }
+
+  /**
+   * Restarts ICE on the current connection (new credentials and candidates, same call): fires
+   * `negotiationneeded`, so a new offer goes out through perfect negotiation.
+   */
+  restartIce(): void {
+    this.#pc?.restartIce();
   }
 
   /** Applies new ICE servers to the current connection (for example refreshed TURN credentials). */
@@ -151,6 +174,7 @@ export class PeerController implements ReactiveController {
     this.#resolveClosed();
     if (pc) {
       pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+      pc.onicegatheringstatechange = null;
       pc.close();
     }
     this.remoteStream = null;

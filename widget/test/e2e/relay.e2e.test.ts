@@ -1,0 +1,160 @@
+/**
+ * Calls through a real TURN relay: coturn on loopback with TURN REST credentials issued by the
+ * signal service, both pages in relay-only mode (`ice-transport-policy="relay"`).
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { turnRestCredential } from '../../../signal-service/src/ice/turn-rest.js';
+import {
+  expectRemoteVideoPlaying,
+  launchBrowser,
+  openDemo,
+  selectedPair,
+  startCoturn,
+  startService,
+  waitForState,
+  type ServiceProcess,
+  type TurnServerProcess,
+} from './harness.js';
+
+const secret = randomBytes(16).toString('hex');
+/** Short credential lifetime so that the test sees them expire and get refreshed. */
+const TTL_SECONDS = 10;
+
+const start = (page: Page) => page.evaluate(() => document.querySelector('video-call')!.start());
+const errorCodes = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __vc: { errors: { code: string }[] } }).__vc.errors.map((e) => e.code));
+
+/** Gathers candidates in `page` with the given ICE servers and relay-only policy; returns their types. */
+function gatherRelayCandidates(page: Page, iceServers: RTCIceServer[]): Promise<string[]> {
+  return page.evaluate(async (servers) => {
+    const pc = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: 'relay' });
+    const types: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      pc.onicecandidate = ({ candidate }) => (candidate ? types.push(candidate.type ?? '?') : resolve());
+    });
+    pc.createDataChannel('probe');
+    await pc.setLocalDescription();
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 8000))]);
+    pc.close();
+    return types;
+  }, iceServers);
+}
+
+describe('relay-only calls through coturn', () => {
+  let turn: TurnServerProcess;
+  let service: ServiceProcess;
+  let browser: Browser;
+
+  before(async () => {
+    turn = await startCoturn(secret);
+    service = await startService({
+      TURN_URLS: turn.url,
+      TURN_SECRET: secret,
+      STUN_URLS: 'none',
+      ICE_TTL_SECONDS: String(TTL_SECONDS),
+    });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+    await turn?.stop();
+  });
+
+  test('two relay-only pages connect through coturn, and keep working past the credentials’ lifetime', async () => {
+    const url = `${service.url}/?room=relay-call&policy=relay`;
+    const alice = await openDemo(browser, `${url}&name=Alice`);
+    const bob = await openDemo(browser, `${url}&name=Bob`);
+    const joinedAt = Date.now();
+    await start(alice);
+    await start(bob);
+    await waitForState(alice, 'ready');
+
+    const elapsedMs = await alice.evaluate(async () => {
+      const el = document.querySelector('video-call')!;
+      const t0 = performance.now();
+      const connected = new Promise<number>((resolve) =>
+        el.addEventListener('vc-state-change', (e) => e.detail.state === 'connected' && resolve(performance.now() - t0)),
+      );
+      await el.call();
+      return connected;
+    });
+    await waitForState(bob, 'connected');
+    console.log(`# call() → connected (relay-only through coturn, loopback): ${elapsedMs.toFixed(0)} ms`);
+
+    for (const page of [alice, bob]) {
+      const pair = await selectedPair(page);
+      assert.deepEqual({ local: pair?.local, remote: pair?.remote }, { local: 'relay', remote: 'relay' });
+    }
+    await expectRemoteVideoPlaying(alice);
+    await expectRemoteVideoPlaying(bob);
+
+    // Wait until the credentials handed out at join have expired (the widget refreshed them at
+    // 80 % of their life), then restart ICE: gathering a new relay candidate needs valid ones.
+    const before = await selectedPair(alice);
+    const waitMs = joinedAt + (TTL_SECONDS + 2) * 1000 - Date.now();
+    if (waitMs > 0) await alice.waitForTimeout(waitMs);
+    await alice.evaluate(() => document.querySelector('video-call')!.restartIce());
+    await alice.waitForFunction(
+      async (previous) => {
+        const stats = await document.querySelector('video-call')!.getStats();
+        const all = [...(stats?.values() ?? [])];
+        const transport = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+        const pair = transport && stats!.get(transport.selectedCandidatePairId);
+        const local = pair && stats!.get(pair.localCandidateId);
+        return pair?.state === 'succeeded' && local?.candidateType === 'relay' && `${local.address}:${local.port}` !== previous;
+      },
+      before?.localId,
+      { timeout: 15_000, polling: 200 },
+    );
+    assert.equal(await alice.evaluate(() => document.querySelector('video-call')!.state), 'connected');
+    assert.deepEqual(await errorCodes(alice), []);
+    await expectRemoteVideoPlaying(bob);
+  });
+
+  test('coturn refuses expired TURN REST credentials and accepts fresh ones', async () => {
+    const page = await openDemo(browser, `${service.url}/?room=probe`);
+    const now = Math.floor(Date.now() / 1000);
+    const fresh = turnRestCredential(secret, 'probe', now + 600);
+    const expired = turnRestCredential(secret, 'probe', now - 60);
+    assert.deepEqual(await gatherRelayCandidates(page, [{ urls: turn.url, ...fresh }]), ['relay']);
+    assert.deepEqual(await gatherRelayCandidates(page, [{ urls: turn.url, ...expired }]), []);
+  });
+});
+
+describe('relay-only call with a wrong TURN secret', () => {
+  let turn: TurnServerProcess;
+  let service: ServiceProcess;
+  let browser: Browser;
+
+  before(async () => {
+    turn = await startCoturn(secret);
+    service = await startService({ TURN_URLS: turn.url, TURN_SECRET: 'not-the-secret', STUN_URLS: 'none' });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+    await turn?.stop();
+  });
+
+  test('does not connect, and ends in a clear error instead of hanging', async () => {
+    const url = `${service.url}/?room=relay-wrong-secret&policy=relay`;
+    const alice = await openDemo(browser, url);
+    const bob = await openDemo(browser, url);
+    await start(alice);
+    await start(bob);
+    await waitForState(alice, 'ready');
+    await alice.evaluate(() => document.querySelector('video-call')!.call());
+    await waitForState(alice, 'error', 15_000);
+    assert.deepEqual(await errorCodes(alice), ['relay-unavailable']);
+    const status = await alice.evaluate(
+      () => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="status"]')!.textContent,
+    );
+    assert.match(status ?? '', /relay server/);
+    assert.notEqual(await bob.evaluate(() => document.querySelector('video-call')!.state), 'connected');
+  });
+});
