@@ -4,13 +4,20 @@
  *
  * Routes:
  * - `GET /healthz` → 200 `{ "status": "ok", "rooms": <number of non-empty rooms> }`
- * - `GET /video-call.js` → the built widget (ES module), with `Access-Control-Allow-Origin: *`
- *   so any site can load it with `<script type="module" src="…">` (module scripts use CORS);
+ * - `GET /video-call.js` → the built widget (ES module). Module scripts load with CORS, so the
+ *   `Access-Control-Allow-Origin` header decides which sites can run it: `*` when any origin is
+ *   allowed; with `ALLOWED_ORIGINS`, the request's own `Origin` when it is allowed (plus
+ *   `Vary: Origin`), and no such header otherwise (the browser then refuses to run the script).
  *   `GET /video-call.js.map` → its source map
- * - `GET /` and other paths → files of demo/ (index.html at `/`)
+ * - `GET /` and other paths → files of demo/ (index.html at `/`), whatever the `Origin`
+ *
+ * API routes (`/healthz`) answer a request whose `Origin` is not allowed with 403
+ * `{ "error": { "code": "origin-not-allowed", "message": … } }`. Requests without `Origin`
+ * (monitoring, curl) pass. See origins.ts.
  */
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { ORIGIN_NOT_ALLOWED, createOriginPolicy, type OriginPolicy } from './origins.js';
 import type { RoomStore } from './rooms.js';
 
 export interface AppDeps {
@@ -19,14 +26,32 @@ export interface AppDeps {
   demoDir: string;
   /** Absolute path of the built widget module (dist/video-call.js). */
   widgetFile: string;
+  /** Which sites may use the service (`ALLOWED_ORIGINS`); default: any. */
+  origins?: OriginPolicy;
 }
 
 export function createApp(deps: AppDeps) {
+  const origins = deps.origins ?? createOriginPolicy();
+
+  /** Refuses API requests from pages of other sites. */
+  const allowedOriginsOnly: MiddlewareHandler = async (c, next) => {
+    if (!origins.allows(c.req.header('origin'), false)) return c.json({ error: ORIGIN_NOT_ALLOWED }, 403);
+    await next();
+  };
+
   const app = new Hono()
+    .use('/healthz', allowedOriginsOnly)
     .get('/healthz', async (c) => c.json({ status: 'ok' as const, rooms: await deps.rooms.roomCount() }))
     .use('/video-call.js', async (c, next) => {
       await next();
-      c.header('Access-Control-Allow-Origin', '*');
+      if (!origins.restricted) {
+        c.header('Access-Control-Allow-Origin', '*');
+      } else {
+        // The answer depends on Origin: caches must not hand one site's answer to another.
+        c.header('Vary', 'Origin', { append: true });
+        const origin = c.req.header('origin');
+        if (origin !== undefined && origins.allows(origin, true)) c.header('Access-Control-Allow-Origin', origin);
+      }
       c.header('Cache-Control', 'no-cache');
     })
     .get('/video-call.js', serveStatic({ path: deps.widgetFile }))

@@ -22,6 +22,13 @@ export interface Config {
   /** pino log level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   ice: IceConfig;
+  /**
+   * `ALLOWED_ORIGINS`: the only web origins (`https://shop.example.com`, normalized as browsers
+   * send them in `Origin`) whose pages may connect and load the widget with CORS. Undefined: any.
+   */
+  allowedOrigins?: string[];
+  /** `ROOM_TICKET_SECRET`: HS256 secret of room tickets; when set, `room:join` needs a ticket. */
+  roomTicketSecret?: string;
 }
 
 /** Thrown by {@link loadConfig}; `message` lists each bad variable on its own line. */
@@ -39,6 +46,51 @@ const commaList = (urlPattern: RegExp, what: string) =>
         .filter(Boolean),
     )
     .refine((urls) => urls.every((url) => urlPattern.test(url)), `every entry must be a ${what} URL`);
+
+/**
+ * Shortest `ROOM_TICKET_SECRET`, in characters. RFC 7518 §3.2 asks for an HS256 key of at least
+ * 256 bits: use a random string such as `openssl rand -base64 48` (64 characters, 384 bits).
+ */
+export const MIN_TICKET_SECRET_LENGTH = 32;
+
+/**
+ * One `ALLOWED_ORIGINS` entry: `scheme://host[:port]` with http or https, nothing after (no path,
+ * not even "/", no query, no credentials). Normalized as a browser's `Origin` header writes it:
+ * lower-case host, default port dropped (`https://Shop.Example.com:443` → `https://shop.example.com`).
+ */
+function parseOrigin(entry: string): string | undefined {
+  if (!/^https?:\/\/[^/?#@\s]+$/i.test(entry)) return undefined;
+  try {
+    const url = new URL(entry);
+    return url.origin === 'null' ? undefined : url.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+const originList = z.string().transform((value, ctx) => {
+  const entries = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (entries.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'must list at least one origin, e.g. https://shop.example.com' });
+    return z.NEVER;
+  }
+  const origins: string[] = [];
+  for (const entry of entries) {
+    const origin = parseOrigin(entry);
+    if (origin === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not an origin: write scheme://host[:port] with http or https and no path, e.g. https://shop.example.com`,
+      });
+      return z.NEVER;
+    }
+    if (!origins.includes(origin)) origins.push(origin);
+  }
+  return origins;
+});
 
 const iceServerSchema = z.strictObject({
   urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
@@ -86,6 +138,11 @@ const envSchema = z.object({
     .transform(Number)
     .pipe(z.number().min(10).max(86400))
     .default(3600),
+  ALLOWED_ORIGINS: originList.optional(),
+  ROOM_TICKET_SECRET: z
+    .string()
+    .min(MIN_TICKET_SECRET_LENGTH, `must be at least ${MIN_TICKET_SECRET_LENGTH} characters (a long random string)`)
+    .optional(),
 });
 
 /**
@@ -125,5 +182,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } else {
     ice = { kind: 'static', iceServers: stunUrls.length > 0 ? [{ urls: stunUrls }] : [] };
   }
-  return { port: e.PORT, host: e.HOST, logLevel: e.LOG_LEVEL, ice };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    ice,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    roomTicketSecret: e.ROOM_TICKET_SECRET,
+  };
 }

@@ -12,7 +12,19 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
   const service = await startSignalService(config, { logger });
-  logger.info({ port: service.port, ice: config.ice.kind }, `video-call signal service listening on ${service.url}`);
+  logger.info(
+    { port: service.port, ice: config.ice.kind, allowedOrigins: config.allowedOrigins ?? 'any', roomTickets: Boolean(config.roomTicketSecret) },
+    `video-call signal service listening on ${service.url}`,
+  );
+  if (!config.allowedOrigins) {
+    logger.warn(
+      'ALLOWED_ORIGINS is not set: any web site may embed the widget and connect to this service. ' +
+        'Set ALLOWED_ORIGINS to the origins of your pages, e.g. ALLOWED_ORIGINS=https://shop.example.com',
+    );
+  }
+  if (!config.roomTicketSecret) {
+    logger.info('ROOM_TICKET_SECRET is not set: anyone who can connect may join any room.');
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

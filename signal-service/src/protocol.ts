@@ -22,6 +22,17 @@ export type ErrorCode =
   | 'already-in-room'
   /** The relay target is not a member of the sender's room. Nothing was sent. */
   | 'peer-not-found'
+  /** The service requires room tickets (`ROOM_TICKET_SECRET`) and the join carried none. Nothing changed. */
+  | 'ticket-required'
+  /**
+   * The ticket is not a valid ticket of this service: malformed, not HS256, bad signature, `exp`
+   * or `room` claim missing, bad `name` claim, or not valid yet (`nbf`). Nothing changed.
+   */
+  | 'ticket-invalid'
+  /** The ticket's `exp` has passed (beyond 5 s of clock tolerance): get a fresh one. Nothing changed. */
+  | 'ticket-expired'
+  /** The ticket's `room` claim is another room than the one asked for. Nothing changed. */
+  | 'ticket-wrong-room'
   /** Too many requests of this kind from this connection; retry later. Nothing changed. */
   | 'rate-limited'
   /** Something failed inside the service. The message says nothing about internals. */
@@ -42,6 +53,22 @@ export interface PeerInfo {
   id: string;
   /** Display name, already validated by the service; may be the empty string. Render as text. */
   name: string;
+  /**
+   * The member's own session id from its `room:join` (empty when it gave none). It stays the same
+   * when the member reconnects with a new connection id, so a peer can tell "the same person is
+   * back" from "someone else joined".
+   */
+  session: string;
+}
+
+/** `room:peer-left` payload. */
+export interface PeerLeft extends PeerInfo {
+  /**
+   * `left`: the member left on purpose (`room:leave`, or its client closed the connection).
+   * `disconnected`: the connection was lost (network, closed tab, ping timeout); the member may
+   * come back with the same `session` in a few seconds, and its media may still be flowing.
+   */
+  reason: 'left' | 'disconnected';
 }
 
 /** `room:join` request. Rules are in schemas.ts and PROTOCOL.md. */
@@ -50,6 +77,22 @@ export interface JoinRequest {
   room: string;
   /** Optional display name: at most 64 characters, no control characters. */
   name?: string;
+  /**
+   * Optional session id chosen by the client (8–64 of `A–Z a–z 0–9 _ -`, e.g. a random UUID),
+   * the same on every rejoin after a reconnection. Shown to the other member as `session`.
+   */
+  session?: string;
+  /**
+   * Optional preferred role, granted when the room is empty: a client rejoining after a
+   * reconnection (or a service restart) asks for the role it had, to keep its call going.
+   */
+  polite?: boolean;
+  /**
+   * Room ticket: a JWT (HS256) minted by the host site's backend with claims `room` (must equal
+   * `room` above), `exp`, and optionally `name` (then shown instead of `name` above), `nbf`, `iat`.
+   * Required when the service sets `ROOM_TICKET_SECRET`, ignored otherwise. At most 4096 characters.
+   */
+  ticket?: string;
 }
 
 /** `room:join` success answer. */
@@ -129,7 +172,7 @@ export interface IceServer {
 
 /** Events a client sends. The last argument, where present, is the acknowledgement callback. */
 export interface ClientToServerEvents {
-  /** Join a room. Answers the room state, or `room-full` / `already-in-room` / `invalid-payload`. */
+  /** Join a room. Answers the room state, or `room-full` / `already-in-room` / `invalid-payload` / `ticket-…`. */
   'room:join': (request: JoinRequest, ack: (result: Ack<JoinResult>) => void) => void;
   /** Leave the current room. Answers `not-in-room` when there was none. */
   'room:leave': (ack?: (result: Ack) => void) => void;
@@ -144,7 +187,7 @@ export interface ServerToClientEvents {
   /** Another member joined the caller's room. */
   'room:peer-joined': (peer: PeerInfo) => void;
   /** A member left the room, by `room:leave` or by disconnecting. */
-  'room:peer-left': (peer: PeerInfo) => void;
+  'room:peer-left': (peer: PeerLeft) => void;
   /** A signal from another member of the room. */
   'signal:relay': (message: RelayedSignal) => void;
 }

@@ -16,6 +16,8 @@ export interface RoomMember {
   id: string;
   /** Display name, already validated. */
   name: string;
+  /** The client's own session id (stable across its reconnections); may be empty. */
+  session: string;
   /** Perfect-negotiation role; the two members of a room always hold opposite roles. */
   polite: boolean;
 }
@@ -25,13 +27,22 @@ export type JoinOutcome =
   | { ok: true; member: RoomMember; peers: RoomMember[] }
   | { ok: false; reason: 'room-full' | 'already-in-room' };
 
+/** Who joins: socket id, display name, session id, and the role asked for (a rejoin keeps its role). */
+export interface Joiner {
+  id: string;
+  name: string;
+  session?: string;
+  /** Preferred perfect-negotiation role; granted when the room is empty. */
+  polite?: boolean;
+}
+
 export interface RoomStore {
   /**
-   * Adds member `id` to `room` unless the room is full or `id` is already in a room.
-   * The first member of a room is impolite; a joiner takes the role opposite to the member
-   * present, so roles stay complementary even after members come and go.
+   * Adds `joiner` to `room` unless the room is full or its id is already in a room.
+   * The first member of a room gets the role it asks for (impolite by default); a joiner takes the
+   * role opposite to the member present, so roles stay complementary even after members come and go.
    */
-  join(room: string, id: string, name: string): Promise<JoinOutcome>;
+  join(room: string, joiner: Joiner): Promise<JoinOutcome>;
   /** Removes `id` from its room. Resolves to the room and the member removed, or `undefined`. */
   leave(id: string): Promise<{ room: string; member: RoomMember } | undefined>;
   /** The room `id` is in, or `undefined`. */
@@ -47,13 +58,13 @@ export class MemoryRoomStore implements RoomStore {
   readonly #rooms = new Map<string, Map<string, RoomMember>>();
   readonly #roomOfMember = new Map<string, string>();
 
-  async join(room: string, id: string, name: string): Promise<JoinOutcome> {
+  async join(room: string, { id, name, session = '', polite = false }: Joiner): Promise<JoinOutcome> {
     // Check and insert with no await in between: atomic on this node.
     if (this.#roomOfMember.has(id)) return { ok: false, reason: 'already-in-room' };
     const members = this.#rooms.get(room) ?? new Map<string, RoomMember>();
     if (members.size >= ROOM_CAPACITY) return { ok: false, reason: 'room-full' };
     const peers = [...members.values()];
-    const member: RoomMember = { id, name, polite: peers.length > 0 ? !peers[0]!.polite : false };
+    const member: RoomMember = { id, name, session, polite: peers.length > 0 ? !peers[0]!.polite : polite };
     members.set(id, member);
     this.#rooms.set(room, members);
     this.#roomOfMember.set(id, room);

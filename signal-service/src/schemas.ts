@@ -27,15 +27,24 @@ const roomName = z
   .string()
   .regex(ROOM_NAME_PATTERN, 'room must be 1-64 characters of letters, digits, "_", "." or "-"');
 
-const displayName = z
+/** A display name: also the rule for the `name` claim of room tickets (tickets.ts). */
+export const displayName = z
   .string()
   .max(MAX_NAME_LENGTH, `name must be at most ${MAX_NAME_LENGTH} characters`)
   .refine((name) => !FORBIDDEN_NAME_CHARS.test(name), 'name must not contain control characters')
   .transform((name) => name.trim());
 
+/** Session ids: 8–64 URL-safe characters (a UUID fits). */
+export const SESSION_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+/** A room ticket (a compact JWS): at most 4 KiB. Its content is checked by tickets.ts. */
+export const MAX_TICKET_LENGTH = 4096;
+
 export const joinRequestSchema = z.strictObject({
   room: roomName,
   name: displayName.optional(),
+  session: z.string().regex(SESSION_PATTERN, 'session must be 8-64 characters of letters, digits, "_" or "-"').optional(),
+  polite: z.boolean().optional(),
+  ticket: z.string().max(MAX_TICKET_LENGTH, `ticket must be at most ${MAX_TICKET_LENGTH} characters`).optional(),
 }) satisfies z.ZodType<JoinRequest, unknown>;
 
 const sessionDescription = z.strictObject({

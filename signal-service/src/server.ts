@@ -11,9 +11,11 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { createIceProvider, type IceProvider } from './ice/index.js';
 import { DEFAULT_STUN_URLS } from './ice/static.js';
+import { createOriginPolicy } from './origins.js';
 import type { SocketRateLimiter } from './rate-limits.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
 import { attachSignaling, type SignalServer } from './signaling.js';
+import { createTicketVerifier, type TicketVerifier } from './tickets.js';
 
 /** The repository root, from signal-service/src or signal-service/dist. */
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,7 +27,7 @@ export interface SignalService {
   port: number;
   /** `http://localhost:<port>` */
   url: string;
-  /** Stops accepting, disconnects every socket, closes the server. */
+  /** Stops accepting, disconnects every socket, ends every HTTP connection, closes the server. */
   close(): Promise<void>;
 }
 
@@ -37,6 +39,8 @@ export interface StartOptions {
   widgetFile?: string;
   /** Per-socket request budgets; default DEFAULT_RATE_LIMITS. */
   rateLimiter?: SocketRateLimiter;
+  /** Room ticket checks; default: from `config.roomTicketSecret` (tests pass one with a fake clock). */
+  tickets?: TicketVerifier;
 }
 
 /** Starts the service and resolves once it listens. */
@@ -44,14 +48,17 @@ export async function startSignalService(config: Config, options: StartOptions =
   const logger = options.logger ?? pino({ level: config.logLevel });
   const rooms = options.rooms ?? new MemoryRoomStore();
   const ice = options.ice ?? createIceProvider(config.ice);
+  const origins = createOriginPolicy(config.allowedOrigins);
+  const tickets = options.tickets ?? createTicketVerifier(config.roomTicketSecret);
   const app = createApp({
     rooms,
     demoDir: options.demoDir ?? `${repoRoot}demo`,
     widgetFile: options.widgetFile ?? `${repoRoot}dist/video-call.js`,
+    origins,
   });
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
   const fallbackStunUrls = config.ice.kind === 'static' ? DEFAULT_STUN_URLS : config.ice.stunUrls;
-  const io = attachSignaling(http, { rooms, ice, logger, fallbackStunUrls, rateLimiter: options.rateLimiter });
+  const io = attachSignaling(http, { rooms, ice, logger, fallbackStunUrls, rateLimiter: options.rateLimiter, origins, tickets });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -66,6 +73,12 @@ export async function startSignalService(config: Config, options: StartOptions =
     io,
     port,
     url: `http://localhost:${port}`,
-    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        // A keep-alive connection whose last answer (say /video-call.js) is still finishing is not
+        // idle yet when close() starts, and would hold the close for seconds: end them all now.
+        http.closeAllConnections();
+      }),
   };
 }

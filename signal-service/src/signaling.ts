@@ -8,6 +8,10 @@
  * - a relayed message's `from` is the sender's socket id, stamped here;
  * - relay goes to one member of the sender's own room, never to a broadcast;
  * - ICE servers only for sockets that joined a room;
+ * - with `ALLOWED_ORIGINS`, a handshake (WebSocket or long-polling) from any other `Origin`, or
+ *   without one, is refused before a connection exists (origins.ts);
+ * - with `ROOM_TICKET_SECRET`, a join needs a valid room ticket, checked after the payload and
+ *   before the room store (tickets.ts);
  * - no handler throws into socket.io: failures are logged and answered with `internal-error`.
  */
 import type { Server as HttpServer } from 'node:http';
@@ -19,12 +23,15 @@ import type {
   ClientToServerEvents,
   ErrorCode,
   InterServerEvents,
+  PeerLeft,
   ServerToClientEvents,
   SocketData,
 } from './protocol.js';
+import { ORIGIN_NOT_ALLOWED, createOriginPolicy, originHeader, type OriginPolicy } from './origins.js';
 import { SocketRateLimiter, type LimitedRequest } from './rate-limits.js';
 import type { RoomStore } from './rooms.js';
 import { joinRequestSchema, parsePayload, relayRequestSchema } from './schemas.js';
+import { createTicketVerifier, type TicketVerifier } from './tickets.js';
 
 /** Largest message the service accepts, in bytes: an SDP (≤ 32 KiB) plus framing. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -37,6 +44,10 @@ export interface SignalingDeps {
   fallbackStunUrls: string[];
   /** Per-socket budgets; default {@link DEFAULT_RATE_LIMITS}. */
   rateLimiter?: SocketRateLimiter;
+  /** Which sites' pages may connect (`ALLOWED_ORIGINS`); default: any. */
+  origins?: OriginPolicy;
+  /** Room ticket checks (`ROOM_TICKET_SECRET`); default: none required. */
+  tickets?: TicketVerifier;
 }
 
 export type SignalServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -54,13 +65,29 @@ const ioRoom = (room: string) => `room:${room}`;
 
 /** Attaches the socket.io server to `httpServer` (the one Hono's node adapter created). */
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): SignalServer {
+  const origins = deps.origins ?? createOriginPolicy();
+  const tickets = deps.tickets ?? createTicketVerifier(undefined);
   const io: SignalServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
-    // Any origin may connect for now; Origin checks come with ALLOWED_ORIGINS.
-    cors: { origin: true },
+    // A lost connection is noticed within pingInterval + pingTimeout = 4.5 s (default: 45 s), so
+    // the other member learns within 5 s that its peer's network is gone.
+    pingInterval: 2000,
+    pingTimeout: 2500,
+    // Long-polling answers carry CORS headers for the allowed origins (any origin: echoed).
+    cors: { origin: origins.allowedOrigins ? [...origins.allowedOrigins] : true },
+    // CORS does not cover WebSockets: every handshake's Origin is checked here, for both transports
+    // (engine.io calls this for the first request of a connection, before any socket exists).
+    ...(origins.restricted && {
+      allowRequest: (req, callback) => {
+        const origin = originHeader(req.headers);
+        if (origins.allows(origin, true)) return callback(null, true);
+        deps.logger.info({ origin: origin ?? null }, 'refused a connection from an origin not in ALLOWED_ORIGINS');
+        callback(ORIGIN_NOT_ALLOWED.message, false);
+      },
+    }),
   });
   const limiter = deps.rateLimiter ?? new SocketRateLimiter();
-  io.on('connection', (socket) => registerHandlers(io, socket, deps, limiter));
+  io.on('connection', (socket) => registerHandlers(io, socket, deps, limiter, tickets));
   return io;
 }
 
@@ -87,7 +114,13 @@ function on(
   (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(event, listener);
 }
 
-function registerHandlers(io: SignalServer, socket: SignalSocket, deps: SignalingDeps, limiter: SocketRateLimiter): void {
+function registerHandlers(
+  io: SignalServer,
+  socket: SignalSocket,
+  deps: SignalingDeps,
+  limiter: SocketRateLimiter,
+  tickets: TicketVerifier,
+): void {
   const { rooms, logger } = deps;
   socket.data.name = '';
 
@@ -106,13 +139,14 @@ function registerHandlers(io: SignalServer, socket: SignalSocket, deps: Signalin
   };
 
   /** Removes the socket from its room and tells the member left behind. */
-  const leaveRoom = async (): Promise<boolean> => {
+  const leaveRoom = async (reason: PeerLeft['reason']): Promise<boolean> => {
     const left = await rooms.leave(socket.id);
     socket.data.room = undefined;
     if (!left) return false;
     await socket.leave(ioRoom(left.room));
     // except(): a join sent right after the leave may already have put this socket back in.
-    io.to(ioRoom(left.room)).except(socket.id).emit('room:peer-left', { id: left.member.id, name: left.member.name });
+    const { id, name, session } = left.member;
+    io.to(ioRoom(left.room)).except(socket.id).emit('room:peer-left', { id, name, session, reason });
     logger.debug({ room: left.room, socket: socket.id }, 'left room');
     return true;
   };
@@ -122,9 +156,14 @@ function registerHandlers(io: SignalServer, socket: SignalSocket, deps: Signalin
     if (!hasAck || !(await withinLimit('join', reply))) return;
     const parsed = parsePayload(joinRequestSchema, payload);
     if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
-    const { room, name = '' } = parsed.value;
+    const { room, session, polite, ticket } = parsed.value;
+    // Without ROOM_TICKET_SECRET this admits every join and ignores `ticket`.
+    const admitted = await tickets.check(ticket, room);
+    if (!admitted.ok) return reply(fail(admitted.code, admitted.message));
+    // A ticket's name is the host site's word: it wins over the one the client chose.
+    const name = admitted.name ?? parsed.value.name ?? '';
 
-    const outcome = await rooms.join(room, socket.id, name);
+    const outcome = await rooms.join(room, { id: socket.id, name, session, polite });
     if (!outcome.ok) {
       return reply(
         outcome.reason === 'room-full'
@@ -140,19 +179,19 @@ function registerHandlers(io: SignalServer, socket: SignalSocket, deps: Signalin
     socket.data.room = room;
     socket.data.name = outcome.member.name;
     await socket.join(ioRoom(room));
-    const self = { id: socket.id, name: outcome.member.name };
+    const self = { id: socket.id, name: outcome.member.name, session: outcome.member.session };
     socket.to(ioRoom(room)).emit('room:peer-joined', self);
     logger.debug({ room, socket: socket.id, polite: outcome.member.polite }, 'joined room');
     reply({
       ok: true,
       self,
-      peers: outcome.peers.map(({ id, name: peerName }) => ({ id, name: peerName })),
+      peers: outcome.peers.map(({ id, name: peerName, session: peerSession }) => ({ id, name: peerName, session: peerSession })),
       polite: outcome.member.polite,
     });
   });
 
   on(socket, 'room:leave', logger, async (_payload, reply) => {
-    if (!(await leaveRoom())) return reply(fail('not-in-room', 'This connection is not in a room.'));
+    if (!(await leaveRoom('left'))) return reply(fail('not-in-room', 'This connection is not in a room.'));
     reply({ ok: true });
   });
 
@@ -179,8 +218,10 @@ function registerHandlers(io: SignalServer, socket: SignalSocket, deps: Signalin
     reply({ ok: true, ...(await iceServersFor(deps.ice, socket.id, logger, deps.fallbackStunUrls)) });
   });
 
-  socket.on('disconnect', () => {
+  socket.on('disconnect', (why) => {
     void limiter.forget(socket.id);
-    leaveRoom().catch((error: unknown) => logger.error({ err: error, socket: socket.id }, 'leave on disconnect failed'));
+    // The client closed on purpose, or was cut off by the service: it is not coming back.
+    const onPurpose = why === 'client namespace disconnect' || why === 'server namespace disconnect';
+    leaveRoom(onPurpose ? 'left' : 'disconnected').catch((error: unknown) => logger.error({ err: error, socket: socket.id }, 'leave on disconnect failed'));
   });
 }

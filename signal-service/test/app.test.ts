@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../src/app.js';
+import { createOriginPolicy } from '../src/origins.js';
 import { MemoryRoomStore } from '../src/rooms.js';
 
 const WIDGET_SOURCE = 'export const marker = "widget bundle for app.test";\n';
@@ -39,8 +40,8 @@ describe('createApp', () => {
     assert.match(empty.headers.get('content-type') ?? '', /application\/json/);
     assert.deepEqual(await empty.json(), { status: 'ok', rooms: 0 });
 
-    await rooms.join('r1', 'a', '');
-    await rooms.join('r2', 'b', '');
+    await rooms.join('r1', { id: 'a', name: '' });
+    await rooms.join('r2', { id: 'b', name: '' });
     try {
       assert.deepEqual(await (await app.request('/healthz')).json(), { status: 'ok', rooms: 2 });
     } finally {
@@ -53,6 +54,7 @@ describe('createApp', () => {
     const response = await app.request('/video-call.js', { headers: { Origin: 'https://host.example' } });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.equal(response.headers.get('cache-control'), 'no-cache');
     assert.match(response.headers.get('content-type') ?? '', /javascript/);
     assert.equal(await response.text(), WIDGET_SOURCE);
   });
@@ -86,5 +88,60 @@ describe('createApp', () => {
     const response = await missing.request('/video-call.js');
     assert.equal(response.status, 404);
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'not-found');
+  });
+
+  it('without ALLOWED_ORIGINS, /healthz answers any Origin', async () => {
+    const response = await app.request('/healthz', { headers: { Origin: 'https://anywhere.example' } });
+    assert.equal(response.status, 200);
+  });
+
+  describe('with ALLOWED_ORIGINS', () => {
+    const SHOP = 'https://shop.example.com';
+    let restricted: ReturnType<typeof createApp>;
+    before(() => {
+      restricted = createApp({ rooms, demoDir, widgetFile, origins: createOriginPolicy([SHOP, 'http://localhost:3000']) });
+    });
+
+    it('GET /healthz from an allowed Origin, or without Origin, answers 200', async () => {
+      assert.equal((await restricted.request('/healthz', { headers: { Origin: SHOP } })).status, 200);
+      assert.equal((await restricted.request('/healthz', { headers: { Origin: 'http://localhost:3000' } })).status, 200);
+      assert.equal((await restricted.request('/healthz')).status, 200);
+    });
+
+    it('GET /healthz from another Origin is 403 origin-not-allowed, with nothing about the service', async () => {
+      for (const origin of ['https://evil.example', 'https://shop.example.com.evil.example', 'http://shop.example.com', 'null', '']) {
+        const response = await restricted.request('/healthz', { headers: { Origin: origin } });
+        assert.equal(response.status, 403, origin);
+        assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+        const body = (await response.json()) as { error: { code: string; message: string } };
+        assert.equal(body.error.code, 'origin-not-allowed');
+        assert.equal(typeof body.error.message, 'string');
+        assert.doesNotMatch(JSON.stringify(body), /rooms|shop\.example|localhost/);
+      }
+    });
+
+    it('GET /video-call.js echoes an allowed Origin with Vary: Origin', async () => {
+      const response = await restricted.request('/video-call.js', { headers: { Origin: SHOP } });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('access-control-allow-origin'), SHOP);
+      assert.match(response.headers.get('vary') ?? '', /\bOrigin\b/i);
+      assert.equal(response.headers.get('cache-control'), 'no-cache');
+      assert.equal(await response.text(), WIDGET_SOURCE);
+    });
+
+    it('GET /video-call.js from another Origin, or without one, carries no Access-Control-Allow-Origin', async () => {
+      for (const headers of [{ Origin: 'https://evil.example' }, { Origin: 'null' }, {}] as Record<string, string>[]) {
+        const response = await restricted.request('/video-call.js', { headers });
+        assert.equal(response.status, 200, JSON.stringify(headers));
+        assert.equal(response.headers.get('access-control-allow-origin'), null, JSON.stringify(headers));
+        assert.match(response.headers.get('vary') ?? '', /\bOrigin\b/i);
+      }
+    });
+
+    it('still serves the demo page, whatever the Origin', async () => {
+      const response = await restricted.request('/', { headers: { Origin: 'https://evil.example' } });
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), DEMO_HTML);
+    });
   });
 });

@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       host: undefined,
       logLevel: 'info',
       ice: { kind: 'static', iceServers: [{ urls: DEFAULT_STUN_URLS }] },
+      allowedOrigins: undefined,
+      roomTicketSecret: undefined,
     });
     assert.deepEqual(DEFAULT_STUN_URLS, ['stun:stun.l.google.com:19302']);
   });
@@ -150,5 +152,54 @@ describe('loadConfig', () => {
     assert.match(configError({ ICE_TTL_SECONDS: '9' }), /ICE_TTL_SECONDS/);
     assert.equal(loadConfig({ TURN_URLS: 'turn:t.example:3478', TURN_SECRET: 's', ICE_TTL_SECONDS: '10' }).ice.kind, 'turn-rest');
     assert.match(configError({ ICE_TTL_SECONDS: '86401' }), /ICE_TTL_SECONDS/);
+  });
+
+  it('reads ALLOWED_ORIGINS as a list of origins, normalized as browsers send them, without duplicates', () => {
+    const config = loadConfig({
+      ALLOWED_ORIGINS: ' https://shop.example.com, http://localhost:3000 ,HTTPS://Shop.Example.com:443,https://a.example:8443',
+    });
+    assert.deepEqual(config.allowedOrigins, ['https://shop.example.com', 'http://localhost:3000', 'https://a.example:8443']);
+    assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'http://[::1]:3000' }).allowedOrigins, ['http://[::1]:3000']);
+    assert.equal(loadConfig({ ALLOWED_ORIGINS: '' }).allowedOrigins, undefined, 'empty counts as unset');
+  });
+
+  for (const [value, label] of [
+    ['https://shop.example.com/', 'a trailing slash'],
+    ['https://shop.example.com/embed', 'a path'],
+    ['https://shop.example.com?x=1', 'a query'],
+    ['https://shop.example.com#top', 'a fragment'],
+    ['https://user:pw@shop.example.com', 'credentials'],
+    ['shop.example.com', 'no scheme'],
+    ['ftp://shop.example.com', 'a scheme other than http(s)'],
+    ['file:///tmp/x', 'a file URL'],
+    ['*', 'a wildcard'],
+    ['null', 'the opaque origin'],
+    ['https://', 'no host'],
+    ['https://exa mple.com', 'a space in the host'],
+    ['https://ok.example, https://bad.example/path', 'one bad entry among good ones'],
+    [' , ', 'no entry at all'],
+  ] as const) {
+    it(`refuses ALLOWED_ORIGINS with ${label}`, () => {
+      const message = configError({ ALLOWED_ORIGINS: value });
+      assert.match(message, /ALLOWED_ORIGINS/);
+    });
+  }
+
+  it('names the bad ALLOWED_ORIGINS entry and how an origin is written', () => {
+    const message = configError({ ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path' });
+    assert.match(message, /"https:\/\/bad\.example\/path" is not an origin/);
+    assert.match(message, /scheme:\/\/host\[:port\]/);
+  });
+
+  it('reads ROOM_TICKET_SECRET of at least 32 characters', () => {
+    const secret = 's'.repeat(32);
+    assert.equal(loadConfig({ ROOM_TICKET_SECRET: secret }).roomTicketSecret, secret);
+    assert.equal(loadConfig({}).roomTicketSecret, undefined);
+  });
+
+  it('refuses a ROOM_TICKET_SECRET shorter than 32 characters, without echoing it', () => {
+    const message = configError({ ROOM_TICKET_SECRET: 'too-short-secret-31-characters!' });
+    assert.match(message, /ROOM_TICKET_SECRET: must be at least 32 characters/);
+    assert.doesNotMatch(message, /too-short-secret/);
   });
 });

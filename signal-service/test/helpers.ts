@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { loadConfig, type Config } from '../src/config.js';
 import type {
   Ack,
@@ -37,13 +37,20 @@ export function startServer(options: StartOptions = {}, config: Config = testCon
   return startSignalService(config, { logger: pino({ level: 'silent' }), ...options });
 }
 
-/** Connects a real socket.io client over WebSocket only; resolves once connected. */
-export function connectClient(url: string): Promise<ClientSocket> {
+/** socket.io-client options a test may change (e.g. `extraHeaders`, `transports`). */
+export type ClientOptions = Partial<ManagerOptions & SocketOptions>;
+
+/**
+ * Connects a real socket.io client, over WebSocket only unless `options` says otherwise; resolves
+ * once connected, rejects with the `connect_error`.
+ */
+export function connectClient(url: string, options: ClientOptions = {}): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
     timeout: ANSWER_TIMEOUT_MS,
+    ...options,
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
@@ -65,15 +72,15 @@ export class TestContext {
     return service;
   }
 
-  async client(url: string): Promise<ClientSocket> {
-    const socket = await connectClient(url);
+  async client(url: string, options?: ClientOptions): Promise<ClientSocket> {
+    const socket = await connectClient(url, options);
     this.#clients.push(socket);
     return socket;
   }
 
   /** Several connected clients at once. */
-  clients(url: string, count: number): Promise<ClientSocket[]> {
-    return Promise.all(Array.from({ length: count }, () => this.client(url)));
+  clients(url: string, count: number, options?: ClientOptions): Promise<ClientSocket[]> {
+    return Promise.all(Array.from({ length: count }, () => this.client(url, options)));
   }
 
   async close(): Promise<void> {
@@ -226,9 +233,13 @@ export function assertOk<T extends object>(answer: Ack<T>): asserts answer is { 
   assert.equal(answer.ok, true, `expected ok: true, got ${JSON.stringify(answer)}`);
 }
 
-/** Joins `room` and returns the success answer (fails the test on an error answer). */
-export async function join(socket: ClientSocket, room: string, name?: string) {
-  const answer = await request(socket, 'room:join', name === undefined ? { room } : { room, name });
+/**
+ * Joins `room` and returns the success answer (fails the test on an error answer). `name` may be
+ * a display name or the rest of the join request (`{ name, session, polite, ticket }`).
+ */
+export async function join(socket: ClientSocket, room: string, name?: string | Omit<JoinRequest, 'room'>) {
+  const rest = typeof name === 'string' ? { name } : (name ?? {});
+  const answer = await request(socket, 'room:join', { room, ...rest });
   assertOk(answer);
   return answer;
 }

@@ -7,9 +7,9 @@ describe('MemoryRoomStore', () => {
   it('holds two members per room and refuses a third with room-full', async () => {
     const store = new MemoryRoomStore();
     assert.equal(ROOM_CAPACITY, 2);
-    const first = await store.join('r1', 'a', 'Ann');
-    const second = await store.join('r1', 'b', 'Bob');
-    const third = await store.join('r1', 'c', 'Cid');
+    const first = await store.join('r1', { id: 'a', name: 'Ann' });
+    const second = await store.join('r1', { id: 'b', name: 'Bob' });
+    const third = await store.join('r1', { id: 'c', name: 'Cid' });
     assert.equal(first.ok, true);
     assert.equal(second.ok, true);
     assert.deepEqual(third, { ok: false, reason: 'room-full' });
@@ -19,38 +19,38 @@ describe('MemoryRoomStore', () => {
 
   it('answers the members already present and the joiner itself', async () => {
     const store = new MemoryRoomStore();
-    const first = await store.join('r1', 'a', 'Ann');
+    const first = await store.join('r1', { id: 'a', name: 'Ann' });
     assert.ok(first.ok);
     assert.deepEqual(first.peers, []);
-    assert.deepEqual(first.member, { id: 'a', name: 'Ann', polite: false });
-    const second = await store.join('r1', 'b', 'Bob');
+    assert.deepEqual(first.member, { id: 'a', name: 'Ann', session: '', polite: false });
+    const second = await store.join('r1', { id: 'b', name: 'Bob' });
     assert.ok(second.ok);
-    assert.deepEqual(second.peers, [{ id: 'a', name: 'Ann', polite: false }]);
-    assert.deepEqual(second.member, { id: 'b', name: 'Bob', polite: true });
+    assert.deepEqual(second.peers, [{ id: 'a', name: 'Ann', session: '', polite: false }]);
+    assert.deepEqual(second.member, { id: 'b', name: 'Bob', session: '', polite: true });
   });
 
   it('refuses a second join of the same id with already-in-room, in the same or another room', async () => {
     const store = new MemoryRoomStore();
-    await store.join('r1', 'a', '');
-    assert.deepEqual(await store.join('r1', 'a', ''), { ok: false, reason: 'already-in-room' });
-    assert.deepEqual(await store.join('r2', 'a', ''), { ok: false, reason: 'already-in-room' });
+    await store.join('r1', { id: 'a', name: '' });
+    assert.deepEqual(await store.join('r1', { id: 'a', name: '' }), { ok: false, reason: 'already-in-room' });
+    assert.deepEqual(await store.join('r2', { id: 'a', name: '' }), { ok: false, reason: 'already-in-room' });
     assert.equal(await store.roomOf('a'), 'r1');
     assert.equal(await store.roomCount(), 1);
   });
 
   it('keeps roles complementary when a member leaves and another joins', async () => {
     const store = new MemoryRoomStore();
-    await store.join('r1', 'a', '');
-    await store.join('r1', 'b', '');
+    await store.join('r1', { id: 'a', name: '' });
+    await store.join('r1', { id: 'b', name: '' });
     // The impolite first member leaves: the polite one stays, the newcomer must be impolite.
     await store.leave('a');
-    const c = await store.join('r1', 'c', '');
+    const c = await store.join('r1', { id: 'c', name: '' });
     assert.ok(c.ok);
     assert.equal(c.member.polite, false);
     assert.deepEqual(c.peers.map((p) => [p.id, p.polite]), [['b', true]]);
     // Now the polite one leaves: the newcomer must be polite.
     await store.leave('b');
-    const d = await store.join('r1', 'd', '');
+    const d = await store.join('r1', { id: 'd', name: '' });
     assert.ok(d.ok);
     assert.equal(d.member.polite, true);
     const roles = (await store.members('r1')).map((m) => m.polite).sort();
@@ -59,9 +59,9 @@ describe('MemoryRoomStore', () => {
 
   it('gives every joiner the role opposite to the member present, over many comings and goings', async () => {
     const store = new MemoryRoomStore();
-    await store.join('r1', 'm0', '');
+    await store.join('r1', { id: 'm0', name: '' });
     for (let i = 1; i <= 10; i += 1) {
-      const joined = await store.join('r1', `m${i}`, '');
+      const joined = await store.join('r1', { id: `m${i}`, name: '' });
       assert.ok(joined.ok);
       const [a, b] = await store.members('r1');
       assert.ok(a && b);
@@ -73,9 +73,9 @@ describe('MemoryRoomStore', () => {
 
   it('deletes a room when its last member leaves', async () => {
     const store = new MemoryRoomStore();
-    await store.join('r1', 'a', '');
-    await store.join('r1', 'b', '');
-    await store.join('r2', 'c', '');
+    await store.join('r1', { id: 'a', name: '' });
+    await store.join('r1', { id: 'b', name: '' });
+    await store.join('r2', { id: 'c', name: '' });
     assert.equal(await store.roomCount(), 2);
     await store.leave('a');
     assert.equal(await store.roomCount(), 2);
@@ -83,7 +83,7 @@ describe('MemoryRoomStore', () => {
     assert.equal(await store.roomCount(), 1);
     assert.deepEqual(await store.members('r1'), []);
     // The room starts afresh: the next first member is impolite again.
-    const again = await store.join('r1', 'e', '');
+    const again = await store.join('r1', { id: 'e', name: '' });
     assert.ok(again.ok);
     assert.equal(again.member.polite, false);
     assert.deepEqual(again.peers, []);
@@ -91,8 +91,8 @@ describe('MemoryRoomStore', () => {
 
   it('answers leave with the room and member removed, and undefined for an unknown id', async () => {
     const store = new MemoryRoomStore();
-    await store.join('r1', 'a', 'Ann');
-    assert.deepEqual(await store.leave('a'), { room: 'r1', member: { id: 'a', name: 'Ann', polite: false } });
+    await store.join('r1', { id: 'a', name: 'Ann' });
+    assert.deepEqual(await store.leave('a'), { room: 'r1', member: { id: 'a', name: 'Ann', session: '', polite: false } });
     assert.equal(await store.leave('a'), undefined);
     assert.equal(await store.leave('nobody'), undefined);
     assert.equal(await store.roomOf('a'), undefined);
@@ -101,18 +101,29 @@ describe('MemoryRoomStore', () => {
 
   it('lets an id join another room after leaving', async () => {
     const store = new MemoryRoomStore();
-    await store.join('r1', 'a', '');
+    await store.join('r1', { id: 'a', name: '' });
     await store.leave('a');
-    const joined = await store.join('r2', 'a', '');
+    const joined = await store.join('r2', { id: 'a', name: '' });
     assert.ok(joined.ok);
     assert.equal(await store.roomOf('a'), 'r2');
   });
 
   it('lets only one of two concurrent joins take the last place', async () => {
     const store = new MemoryRoomStore();
-    await store.join('r1', 'a', '');
-    const outcomes = await Promise.all([store.join('r1', 'b', ''), store.join('r1', 'c', '')]);
+    await store.join('r1', { id: 'a', name: '' });
+    const outcomes = await Promise.all([store.join('r1', { id: 'b', name: '' }), store.join('r1', { id: 'c', name: '' })]);
     assert.deepEqual(outcomes.map((o) => o.ok).sort(), [false, true]);
     assert.equal((await store.members('r1')).length, 2);
+  });
+
+  it('grants the asked-for role in an empty room, and the opposite one to a joiner', async () => {
+    const store = new MemoryRoomStore();
+    const first = await store.join('r1', { id: 'b2', name: 'Bob', session: 's-bob', polite: true });
+    assert.ok(first.ok);
+    assert.deepEqual(first.member, { id: 'b2', name: 'Bob', session: 's-bob', polite: true });
+    // The other one asks for polite too (say, a stale preference): it gets the opposite role.
+    const second = await store.join('r1', { id: 'a2', name: 'Ann', polite: true });
+    assert.ok(second.ok);
+    assert.equal(second.member.polite, false);
   });
 });

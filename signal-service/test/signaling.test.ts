@@ -57,7 +57,7 @@ describe('room:join', () => {
   it('answers self (id = socket id, trimmed name), no peers and the impolite role to the first member', async () => {
     const a = await ctx.client(service.url);
     const answer = await request(a, 'room:join', { room: 'r1', name: '  Ann  ' });
-    assert.deepEqual(answer, { ok: true, self: { id: a.id, name: 'Ann' }, peers: [], polite: false });
+    assert.deepEqual(answer, { ok: true, self: { id: a.id, name: 'Ann', session: '' }, peers: [], polite: false });
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
   });
 
@@ -66,10 +66,10 @@ describe('room:join', () => {
     const aJoin = await join(a, 'r1', 'Ann');
     const peerJoined = nextEvent(a, 'room:peer-joined');
     const bJoin = await join(b, 'r1', 'Bob');
-    assert.deepEqual(bJoin.self, { id: b.id, name: 'Bob' });
-    assert.deepEqual(bJoin.peers, [{ id: a.id, name: 'Ann' }]);
+    assert.deepEqual(bJoin.self, { id: b.id, name: 'Bob', session: '' });
+    assert.deepEqual(bJoin.peers, [{ id: a.id, name: 'Ann', session: '' }]);
     assert.equal(bJoin.polite, !aJoin.polite);
-    assert.deepEqual(await peerJoined, { id: b.id, name: 'Bob' });
+    assert.deepEqual(await peerJoined, { id: b.id, name: 'Bob', session: '' });
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
   });
 
@@ -86,7 +86,7 @@ describe('room:join', () => {
     const aJoin = await join(a, 'r1');
     assert.equal(aJoin.self.name, '');
     const bJoin = await join(b, 'r1');
-    assert.deepEqual(bJoin.peers, [{ id: a.id, name: '' }]);
+    assert.deepEqual(bJoin.peers, [{ id: a.id, name: '', session: '' }]);
   });
 
   it('accepts room names of 64 characters with letters, digits, "_", "." and "-"', async () => {
@@ -115,7 +115,7 @@ describe('room:join', () => {
     // Once a place is free, C gets it, with the role opposite to the member who stayed.
     assertOk(await request(b, 'room:leave'));
     const cJoin = await join(c, 'r1', 'Cid');
-    assert.deepEqual(cJoin.peers, [{ id: a.id, name: 'Ann' }]);
+    assert.deepEqual(cJoin.peers, [{ id: a.id, name: 'Ann', session: '' }]);
     assert.equal(cJoin.polite, !aJoin.polite);
   });
 
@@ -160,7 +160,7 @@ describe('room:leave and disconnect', () => {
     const { a, b } = await pair();
     const left = nextEvent(b, 'room:peer-left');
     assert.deepEqual(await request(a, 'room:leave'), { ok: true });
-    assert.deepEqual(await left, { id: a.id, name: 'Ann' });
+    assert.deepEqual(await left, { id: a.id, name: 'Ann', session: '', reason: 'left' });
     assertError(await request(a, 'ice:servers'), 'not-in-room');
     assertError(await request(a, 'signal:relay', { to: b.id!, signal: OFFER }), 'not-in-room');
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
@@ -170,7 +170,7 @@ describe('room:leave and disconnect', () => {
     const { a, b } = await pair();
     const left = nextEvent(b, 'room:peer-left');
     rawEmit(a, 'room:leave');
-    assert.deepEqual(await left, { id: a.id, name: 'Ann' });
+    assert.deepEqual(await left, { id: a.id, name: 'Ann', session: '', reason: 'left' });
   });
 
   it('the leaver gets no room:peer-left about itself', async () => {
@@ -195,10 +195,10 @@ describe('room:leave and disconnect', () => {
     assertOk(await request(a, 'room:leave'));
     const rejoined = nextEvent(b, 'room:peer-joined');
     const again = await join(a, 'r1', 'Ann again');
-    assert.deepEqual(again.self, { id: a.id, name: 'Ann again' });
-    assert.deepEqual(again.peers, [{ id: b.id, name: 'Bob' }]);
+    assert.deepEqual(again.self, { id: a.id, name: 'Ann again', session: '' });
+    assert.deepEqual(again.peers, [{ id: b.id, name: 'Bob', session: '' }]);
     assert.equal(again.polite, !bJoin.polite);
-    assert.deepEqual(await rejoined, { id: a.id, name: 'Ann again' });
+    assert.deepEqual(await rejoined, { id: a.id, name: 'Ann again', session: '' });
     // Relay works again after the rejoin.
     const delivered = nextEvent(b, 'signal:relay');
     assertOk(await request(a, 'signal:relay', { to: b.id!, signal: { kind: 'hang-up' } }));
@@ -226,7 +226,7 @@ describe('room:leave and disconnect', () => {
       assertOk(await rejoin);
       await settle(a);
       await settle(b);
-      assert.deepEqual(bLeft.received, [{ id: a.id, name: 'Ann' }]);
+      assert.deepEqual(bLeft.received, [{ id: a.id, name: 'Ann', session: '', reason: 'left' }]);
       assert.deepEqual(selfLeft.received, []);
     },
   );
@@ -236,7 +236,7 @@ describe('room:leave and disconnect', () => {
     const left = nextEvent(a, 'room:peer-left');
     const bId = b.id; // socket.io-client forgets the id on disconnect
     b.disconnect();
-    assert.deepEqual(await left, { id: bId, name: 'Bob' });
+    assert.deepEqual(await left, { id: bId, name: 'Bob', session: '', reason: 'left' });
     const c = await ctx.client(service.url);
     const cJoin = await join(c, 'r1');
     assert.deepEqual(cJoin.peers.map((peer) => peer.name), ['Ann']);
@@ -474,7 +474,9 @@ describe('message size limit', () => {
     const huge = { to: b.id!, signal: { kind: 'description', description: { type: 'offer', sdp: 'a'.repeat(70 * 1024) } } };
     rawEmit(a, 'signal:relay', huge);
     await gone;
-    assert.deepEqual(await left, { id: aId, name: 'Ann' });
+    // The service's transport refuses the message (a transport error on its side); the client sees
+    // a lost connection and, by default, reconnects: for the peer it is a lost connection.
+    assert.deepEqual(await left, { id: aId, name: 'Ann', session: '', reason: 'disconnected' });
     await waitFor('room count 1', async () => (await health(service)).rooms === 1);
   });
 });

@@ -85,7 +85,18 @@ const BAD_JOINS: [string, unknown[]][] = [
   ['name with a control character', [{ room: 'r1', name: 'Bob\u0007' }]],
   ['name with a newline', [{ room: 'r1', name: 'Bob\nAdmin' }]],
   ['name with a bidi override', [{ room: 'r1', name: 'Bob\u202e' }]],
-  ['an extra field', [{ room: 'r1', polite: true }]],
+  ['session a number', [{ room: 'r1', session: 12345678 }]],
+  ['session null', [{ room: 'r1', session: null }]],
+  ['session too short', [{ room: 'r1', session: 'short' }]],
+  ['session of 7 characters', [{ room: 'r1', session: 's'.repeat(7) }]],
+  ['session of 65 characters', [{ room: 'r1', session: 's'.repeat(65) }]],
+  ['session with a space', [{ room: 'r1', session: 'has space in it' }]],
+  ['session with a dot', [{ room: 'r1', session: 'session.12345' }]],
+  ['session with non-ASCII letters', [{ room: 'r1', session: 'séssion-12345' }]],
+  ['polite a string', [{ room: 'r1', polite: 'yes' }]],
+  ['polite a number', [{ room: 'r1', polite: 1 }]],
+  ['polite null', [{ room: 'r1', polite: null }]],
+  ['an extra field', [{ room: 'r1', role: 'polite' }]],
   ['an extra id field', [{ room: 'r1', id: 'someone-else' }]],
 ];
 
@@ -105,8 +116,23 @@ describe('room:join with a malformed payload', () => {
     const { b } = await setup();
     const answer = (await rawRequest(b, 'room:join', [{ room: 'a b' }])) as { error: { message: string } };
     assert.match(answer.error.message, /^room: /);
-    const extra = (await rawRequest(b, 'room:join', [{ room: 'r1', polite: true }])) as { error: { message: string } };
-    assert.match(extra.error.message, /polite/);
+    const extra = (await rawRequest(b, 'room:join', [{ room: 'r1', role: 'polite' }])) as { error: { message: string } };
+    assert.match(extra.error.message, /role/);
+    const session = (await rawRequest(b, 'room:join', [{ room: 'r1', session: 'short' }])) as { error: { message: string } };
+    assert.match(session.error.message, /^session: /);
+    const polite = (await rawRequest(b, 'room:join', [{ room: 'r1', polite: 'yes' }])) as { error: { message: string } };
+    assert.match(polite.error.message, /^polite: /);
+  });
+
+  it('accepts session ids of 8 and 64 characters and a boolean polite', async () => {
+    const { b } = await setup();
+    const shortest = 'Ab3_-xyz';
+    assert.equal((await request(b, 'room:join', { room: 'r2', session: shortest, polite: true })).ok, true);
+    assertOk(await request(b, 'room:leave'));
+    const longest = 's'.repeat(64);
+    const answer = await request(b, 'room:join', { room: 'r2', session: longest, polite: false });
+    assertOk(answer);
+    assert.equal(answer.self.session, longest);
   });
 
   it('accepts a name of exactly the maximum length', async () => {

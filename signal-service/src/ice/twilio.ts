@@ -65,7 +65,7 @@ export class TwilioIceProvider implements IceProvider {
     }
     return {
       iceServers: structuredClone(token.iceServers),
-      ttl: Math.max(0, Math.floor((token.expiresAt - this.#now()) / 1000)),
+      ttl: Math.max(0, Math.round((token.expiresAt - this.#now()) / 1000)),
     };
   }
 

@@ -1,0 +1,76 @@
+/**
+ * The entry point as an operator runs it (src/main.ts in a child process): the start-up warning
+ * when ALLOWED_ORIGINS is unset, none when it is set, and exit status 1 naming a bad variable.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+
+const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+interface Run {
+  /** pino JSON lines written up to the "listening" line (or the end). */
+  lines: { level: number; msg: string }[];
+  stderr: string;
+  code: number | null;
+}
+
+/** Runs main.ts with `env` until it logs that it listens (then SIGTERM), or until it exits. */
+function runMain(env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', mainFile], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const run: Run = { lines: [], stderr: '', code: null };
+    let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`main.ts did not start or stop in time: ${JSON.stringify(run)}`));
+    }, 15_000);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = JSON.parse(buffered.slice(0, newline)) as { level: number; msg: string };
+        buffered = buffered.slice(newline + 1);
+        run.lines.push(line);
+        if (/listening/.test(line.msg)) setTimeout(() => child.kill('SIGTERM'), 100);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (run.stderr += chunk));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      run.code = code;
+      resolve(run);
+    });
+  });
+}
+
+const WARN = 40;
+
+describe('main.ts', () => {
+  it('warns at start-up that any site may embed and connect when ALLOWED_ORIGINS is unset', async () => {
+    const run = await runMain({});
+    assert.equal(run.code, 0, run.stderr);
+    const warnings = run.lines.filter((line) => line.level === WARN);
+    assert.equal(warnings.length, 1, JSON.stringify(run.lines));
+    assert.match(warnings[0]!.msg, /ALLOWED_ORIGINS is not set: any web site may embed the widget and connect/);
+  });
+
+  it('does not warn when ALLOWED_ORIGINS is set', async () => {
+    const run = await runMain({ ALLOWED_ORIGINS: 'https://shop.example.com', ROOM_TICKET_SECRET: 'x'.repeat(32) });
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.lines.some((line) => /listening/.test(line.msg)));
+    assert.deepEqual(run.lines.filter((line) => line.level >= WARN), []);
+  });
+
+  it('exits with status 1 and names the variable when ALLOWED_ORIGINS or ROOM_TICKET_SECRET is bad', async () => {
+    const run = await runMain({ ALLOWED_ORIGINS: 'https://shop.example.com/path', ROOM_TICKET_SECRET: 'short' });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /ALLOWED_ORIGINS: "https:\/\/shop\.example\.com\/path" is not an origin/);
+    assert.match(run.stderr, /ROOM_TICKET_SECRET: must be at least 32 characters/);
+    assert.doesNotMatch(run.stderr, /short/);
+  });
+});
