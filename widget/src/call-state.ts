@@ -8,6 +8,9 @@
  * - `ready`: a peer is in the room; `call()` may be used.
  * - `calling`: the call is being set up (offer/answer, ICE checks).
  * - `connected`: media flows between the two peers.
+ * - `reconnecting`: something dropped and is being restored: the connection to the signal
+ *   service (the call's media keeps flowing meanwhile), the other person's connection, or the
+ *   call's own network path (ICE restart). Back to the state before, or `error`.
  * - `ended`: the call was hung up by either side; still in the room, camera on.
  * - `full`: the room already had two people; not joined.
  * - `error`: something failed; `vc-error` said what. `start()` may be tried again.
@@ -20,6 +23,7 @@ export const CALL_STATES = [
   'ready',
   'calling',
   'connected',
+  'reconnecting',
   'ended',
   'full',
   'error',
@@ -30,6 +34,3 @@ export type CallState = (typeof CALL_STATES)[number];
 
 /** States from which `start()` may be called. */
 export const STARTABLE_STATES: readonly CallState[] = ['idle', 'full', 'error'];
-
-/** States in which a peer connection exists. */
-export const IN_CALL_STATES: readonly CallState[] = ['calling', 'connected'];

@@ -12,6 +12,10 @@
  * | `signaling-unreachable` | the signal service could not be reached |
  * | `signaling-lost` | the connection to the signal service dropped |
  * | `room-full` | the room already has two people |
+ * | `ticket-required` | the service requires a room ticket and the `ticket` attribute is empty |
+ * | `ticket-invalid` | the ticket is malformed or its signature is wrong |
+ * | `ticket-expired` | the ticket's `exp` has passed (the host page should fetch a new one) |
+ * | `ticket-wrong-room` | the ticket is for another room |
  * | `join-failed` | the service refused the join for another reason |
  * | `ice-degraded` | no TURN relay available (provider failed): calls behind strict NATs may fail |
  * | `relay-unavailable` | with `ice-transport-policy="relay"`: no TURN relay could be reached, or it refused the credentials |
@@ -27,6 +31,10 @@ export type VideoCallErrorCode =
   | 'signaling-unreachable'
   | 'signaling-lost'
   | 'room-full'
+  | 'ticket-required'
+  | 'ticket-invalid'
+  | 'ticket-expired'
+  | 'ticket-wrong-room'
   | 'join-failed'
   | 'ice-degraded'
   | 'relay-unavailable'

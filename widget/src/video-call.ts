@@ -5,13 +5,14 @@
  * keeps one explicit call state, and renders it: videos, a status line in words, and controls.
  */
 import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
-import type { IceServer, PeerInfo, RelayedSignal } from '../../signal-service/src/protocol.js';
-import { IN_CALL_STATES, STARTABLE_STATES, type CallState } from './call-state.js';
+import type { IceServer, PeerInfo, PeerLeft, RelayedSignal } from '../../signal-service/src/protocol.js';
+import { STARTABLE_STATES, type CallState } from './call-state.js';
 import { MediaController } from './controllers/media-controller.js';
 import { PeerController } from './controllers/peer-controller.js';
 import { SignalingController } from './controllers/signaling-controller.js';
 import { VideoCallError } from './errors.js';
 import { VideoCallErrorEvent, VideoCallPeerEvent, VideoCallStateChangeEvent } from './events.js';
+import { placeholderText, statusText, type StatusFacts } from './status-text.js';
 import { styles } from './video-call.styles.js';
 
 /** Same rule as the signal service: 1–64 characters of A–Z a–z 0–9 `_` `.` `-`. */
@@ -19,6 +20,22 @@ const ROOM_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** How long a call may stay in `calling` before it is given up as `call-failed`, in ms. */
 const CONNECT_TIMEOUT_MS = 30_000;
+
+/** ICE `disconnected` for this long (ms) counts as lost and starts an ICE restart. */
+const DISCONNECTED_GRACE_MS = 2_000;
+/** The polite side waits this much longer (ms) before its own restart, to let the impolite one go first. */
+const POLITE_RESTART_DELAY_MS = 3_000;
+/** An ICE restart that has not reconnected after this long (ms) is followed by another … */
+const ICE_RESTART_TIMEOUT_MS = 8_000;
+/** … up to this many; then the call ends with `call-failed`. */
+const MAX_ICE_RESTARTS = 3;
+
+/**
+ * While the partner's connection to the service is down, its media is checked this often (ms);
+ * no RTP packet for {@link MEDIA_STALL_MS} means it is gone (closed tab, crash, lost network).
+ */
+const AWAY_CHECK_INTERVAL_MS = 500;
+const MEDIA_STALL_MS = 1_500;
 
 /** ICE credentials are refreshed when this share of their lifetime has passed … */
 const ICE_REFRESH_AT = 0.8;
@@ -37,6 +54,7 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @attr {string} signaling-url - Origin of the signal service, e.g. `https://call.example.com`. Default: the origin that served the script.
  * @attr {string} name - Display name shown to the other person (at most 64 characters).
  * @attr {'all'|'relay'} ice-transport-policy - `relay` sends media through a TURN relay only (hides IP addresses from the peer). Default `all`.
+ * @attr {string} ticket - Room ticket: a JWT (HS256) from the host site's backend with claims `room`, `exp`, optional `name`; required when the service has ROOM_TICKET_SECRET.
  *
  * @fires {VideoCallStateChangeEvent} vc-state-change - `detail: { state, previous }` on every state change.
  * @fires {VideoCallErrorEvent} vc-error - `detail: { code, message }` when something fails (codes in errors.ts and the README).
@@ -68,6 +86,7 @@ export class VideoCall extends LitElement {
     signalingUrl: { type: String, attribute: 'signaling-url' },
     name: { type: String },
     iceTransportPolicy: { type: String, attribute: 'ice-transport-policy' },
+    ticket: { type: String },
   };
 
   /** Room to join (attribute `room`). */
@@ -78,18 +97,41 @@ export class VideoCall extends LitElement {
   declare name: string;
   /** `all` (default) or `relay` (attribute `ice-transport-policy`). */
   declare iceTransportPolicy: RTCIceTransportPolicy;
+  /** Room ticket (JWT) from the host site's backend, when the service requires one (attribute `ticket`). */
+  declare ticket: string;
 
   #state: CallState = 'idle';
   #errorMessage = '';
-  #peer: PeerInfo | null = null;
+  /** Incremented by every start and teardown: async work from an older run stops. */
+  #generation = 0;
+
+  // ---- facts the in-room state is derived from (see #settle) ----
+  /** In a room (joined, or rejoining after a drop). */
+  #joined = false;
+  #room = '';
+  /** This element's session id in the room, the same across reconnections. */
+  #clientSession = '';
   #polite = false;
+  /** The other member, reachable through the service. */
+  #peer: PeerInfo | null = null;
+  /** The call partner whose connection to the service dropped while media still flows. */
+  #peerAway: PeerInfo | null = null;
+  #signalingDown = false;
+  /** `call()` is waiting for ICE servers before the peer connection exists. */
+  #callPending = false;
+  /** The current call has been connected: a later loss means `reconnecting`, not `calling`. */
+  #everConnected = false;
+  /** The last call ended (`ended` rather than `ready`). */
+  #callEnded = false;
+  #iceRestarts = 0;
+
   #iceServers: Promise<IceServer[]> = Promise.resolve([]);
-  /** Incremented by every start and teardown: async work from an older session stops. */
-  #session = 0;
   /** Incoming signals are handled one at a time, in arrival order. */
   #signalQueue: Promise<void> = Promise.resolve();
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #iceRecoveryTimer: ReturnType<typeof setTimeout> | undefined;
   #iceRefreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #awayWatch: ReturnType<typeof setInterval> | undefined;
 
   readonly #media = new MediaController(this);
   readonly #signaling = new SignalingController(this, {
@@ -98,7 +140,8 @@ export class VideoCall extends LitElement {
     onSignal: (message) => {
       this.#signalQueue = this.#signalQueue.then(() => this.#onSignal(message));
     },
-    onConnectionLost: () => this.#onConnectionLost(),
+    onConnectionLost: (willReconnect) => this.#onConnectionLost(willReconnect),
+    onReconnected: () => void this.#onReconnected(),
   });
   readonly #peerConnection = new PeerController(this, {
     sendSignal: (signal) => {
@@ -114,6 +157,7 @@ export class VideoCall extends LitElement {
     this.signalingUrl = '';
     this.name = '';
     this.iceTransportPolicy = 'all';
+    this.ticket = '';
   }
 
   /** The current call state (read-only); see call-state.ts for the meaning of each. */
@@ -123,7 +167,7 @@ export class VideoCall extends LitElement {
 
   /** The other person in the room, or null. `name` is peer-supplied: render it as text. */
   get peer(): Readonly<PeerInfo> | null {
-    return this.#peer;
+    return this.#peer ?? this.#peerAway;
   }
 
   /**
@@ -137,7 +181,7 @@ export class VideoCall extends LitElement {
       throw new DOMException(`start() cannot be used in state "${this.#state}"`, 'InvalidStateError');
     }
     this.#teardown();
-    const session = this.#session;
+    const generation = this.#generation;
     const room = (this.room ?? '').trim();
     try {
       if (!ROOM_PATTERN.test(room)) {
@@ -145,29 +189,32 @@ export class VideoCall extends LitElement {
       }
       this.#setState('acquiring-media');
       const stream = await this.#media.start();
-      if (session !== this.#session || !stream) return;
+      if (generation !== this.#generation || !stream) return;
 
       this.#setState('joining');
       await this.#signaling.connect(this.signalingUrl || SCRIPT_ORIGIN);
-      if (session !== this.#session) return;
-      const joined = await this.#signaling.join(room, this.name ?? '');
-      if (session !== this.#session) return;
+      if (generation !== this.#generation) return;
+      this.#clientSession = randomSessionId();
+      const joined = await this.#signaling.join(this.#joinRequest(room));
+      if (generation !== this.#generation) return;
 
+      this.#joined = true;
+      this.#room = room;
       this.#polite = joined.polite;
       // Fetch ICE servers now, so that call() never waits on a token request.
-      this.#iceServers = this.#fetchIceServers(session);
+      this.#iceServers = this.#fetchIceServers(generation);
       const peer = joined.peers[0];
       if (peer) this.#onPeerJoined(peer);
-      else this.#setState('waiting');
+      this.#settle();
     } catch (error) {
-      if (session === this.#session) this.#fail(error);
+      if (generation === this.#generation) this.#fail(error);
     }
   }
 
   /**
    * Calls the peer in the room. Resolves once the call is being set up; `vc-state-change` to
    * `connected` follows when media flows (or `error` with `call-failed`).
-   * @throws DOMException `InvalidStateError` (as a rejection) unless the state is `ready` or `ended` with a peer present.
+   * @throws DOMException `InvalidStateError` (as a rejection) unless the state is `ready` or `ended`.
    */
   async call(): Promise<void> {
     if (!this.#peer || (this.#state !== 'ready' && this.#state !== 'ended')) {
@@ -181,25 +228,27 @@ export class VideoCall extends LitElement {
    * which `call()` works again. Does nothing when no call is in progress.
    */
   hangUp(): void {
-    if (!IN_CALL_STATES.includes(this.#state)) return;
+    if (!this.#inCall) return;
     if (this.#peer) this.#signaling.send(this.#peer.id, { kind: 'hang-up' });
     this.#endCall();
-    this.#setState('ended');
+    if (this.#peerAway) this.#peerGone();
+    this.#callEnded = true;
+    this.#settle();
   }
 
   /** Hangs up if needed, leaves the room, turns the camera off: back to `idle`. Safe in any state. */
   leave(): void {
-    if (IN_CALL_STATES.includes(this.#state)) this.hangUp();
+    this.hangUp();
     this.#teardown();
     this.#setState('idle');
   }
 
   /**
    * Restarts ICE in the current call (fresh candidates, same call), for example after the host
-   * page learns that the network changed. Does nothing outside `calling` and `connected`.
+   * page learns that the network changed. Does nothing outside a call.
    */
   restartIce(): void {
-    if (IN_CALL_STATES.includes(this.#state)) this.#peerConnection.restartIce();
+    this.#peerConnection.restartIce();
   }
 
   /** Statistics of the current call's RTCPeerConnection (W3C webrtc-stats), or null without a call. */
@@ -207,13 +256,44 @@ export class VideoCall extends LitElement {
     return this.#peerConnection.getStats();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('pagehide', this.#onPageHide);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('pagehide', this.#onPageHide);
     this.#teardown();
     this.#state = 'idle';
   }
 
   // ---- state -------------------------------------------------------------------------------
+
+  get #inCall(): boolean {
+    return this.#peerConnection.active || this.#callPending;
+  }
+
+  /** Why the state is `reconnecting`, if it is. */
+  get #reconnectingReason(): 'signaling' | 'peer' | 'media' | undefined {
+    if (this.#signalingDown) return 'signaling';
+    if (this.#peerAway) return 'peer';
+    if (this.#peerConnection.active && this.#everConnected && this.#peerConnection.connectionState !== 'connected') {
+      return 'media';
+    }
+    return undefined;
+  }
+
+  /** Derives the state from the facts while in a room: the one place in-room states are chosen. */
+  #settle(): void {
+    if (!this.#joined) return;
+    let next: CallState;
+    if (this.#reconnectingReason) next = 'reconnecting';
+    else if (this.#inCall) next = this.#peerConnection.connectionState === 'connected' ? 'connected' : 'calling';
+    else if (!this.#peer) next = 'waiting';
+    else next = this.#callEnded ? 'ended' : 'ready';
+    this.#setState(next);
+  }
 
   #setState(next: CallState): void {
     const previous = this.#state;
@@ -235,21 +315,40 @@ export class VideoCall extends LitElement {
     this.dispatchEvent(new VideoCallErrorEvent({ code: coded.code, message: coded.message }));
   }
 
-  /** Closes the call, the signaling connection and the camera. Idempotent. */
+  /** Closes the call, the signaling connection and the camera; forgets the room. Idempotent. */
   #teardown(): void {
-    this.#session++;
+    this.#generation++;
     clearTimeout(this.#iceRefreshTimer);
     this.#endCall();
     this.#signaling.close();
     this.#media.stop();
+    this.#joined = false;
     this.#peer = null;
+    this.#setPeerAway(null);
+    this.#signalingDown = false;
+    this.#callEnded = false;
     this.#signalQueue = Promise.resolve();
   }
 
+  /** Closes the current call's connection and its timers. */
   #endCall(): void {
     clearTimeout(this.#connectTimer);
-    this.#connectTimer = undefined;
+    clearTimeout(this.#iceRecoveryTimer);
+    this.#connectTimer = this.#iceRecoveryTimer = undefined;
+    this.#callPending = false;
+    this.#everConnected = false;
+    this.#iceRestarts = 0;
     this.#peerConnection.close();
+  }
+
+  #joinRequest(room: string) {
+    return {
+      room,
+      name: this.name ?? '',
+      session: this.#clientSession,
+      polite: this.#polite,
+      ...(this.ticket ? { ticket: this.ticket } : {}),
+    };
   }
 
   // ---- call set-up -------------------------------------------------------------------------
@@ -259,10 +358,10 @@ export class VideoCall extends LitElement {
    * the new ones to the running call too, so an ICE restart late in a long call still has valid
    * TURN credentials.
    */
-  async #fetchIceServers(session: number): Promise<IceServer[]> {
+  async #fetchIceServers(generation: number): Promise<IceServer[]> {
     try {
       const result = await this.#signaling.iceServers();
-      if (session !== this.#session) return result.iceServers;
+      if (generation !== this.#generation) return result.iceServers;
       if (result.degraded) {
         this.dispatchEvent(
           new VideoCallErrorEvent({
@@ -272,21 +371,21 @@ export class VideoCall extends LitElement {
         );
       }
       if (result.ttl !== undefined) {
-        this.#scheduleIceRefresh(session, Math.max(ICE_REFRESH_MIN_MS, result.ttl * 1000 * ICE_REFRESH_AT));
+        this.#scheduleIceRefresh(generation, Math.max(ICE_REFRESH_MIN_MS, result.ttl * 1000 * ICE_REFRESH_AT));
       }
       return result.iceServers;
     } catch {
-      if (session === this.#session) this.#scheduleIceRefresh(session, ICE_REFRESH_MIN_MS * 2);
+      if (generation === this.#generation) this.#scheduleIceRefresh(generation, ICE_REFRESH_MIN_MS * 2);
       return []; // host candidates still work on the same network
     }
   }
 
-  #scheduleIceRefresh(session: number, delayMs: number): void {
+  #scheduleIceRefresh(generation: number, delayMs: number): void {
     clearTimeout(this.#iceRefreshTimer);
     this.#iceRefreshTimer = setTimeout(async () => {
-      if (session !== this.#session) return;
-      const iceServers = await this.#fetchIceServers(session);
-      if (session !== this.#session || iceServers.length === 0) return;
+      if (generation !== this.#generation) return;
+      const iceServers = await this.#fetchIceServers(generation);
+      if (generation !== this.#generation || iceServers.length === 0) return;
       this.#iceServers = Promise.resolve(iceServers);
       this.#peerConnection.setIceServers(iceServers);
     }, delayMs);
@@ -294,11 +393,14 @@ export class VideoCall extends LitElement {
 
   /** Moves to `calling` and creates the peer connection (idempotent within one call). */
   async #beginCall(): Promise<void> {
-    if (this.#peerConnection.active) return;
-    const session = this.#session;
-    this.#setState('calling');
+    if (this.#inCall) return;
+    const generation = this.#generation;
+    this.#callPending = true;
+    this.#callEnded = false;
+    this.#settle();
     const iceServers = await this.#iceServers;
-    if (session !== this.#session || this.#state !== 'calling' || this.#peerConnection.active) return;
+    if (generation !== this.#generation || !this.#callPending) return;
+    this.#callPending = false;
     this.#peerConnection.start({
       polite: this.#polite,
       iceServers,
@@ -306,42 +408,92 @@ export class VideoCall extends LitElement {
       localStream: this.#media.stream,
     });
     this.#connectTimer = setTimeout(() => {
-      if (session === this.#session && this.#state === 'calling') {
+      if (generation === this.#generation && this.#peerConnection.active && !this.#everConnected) {
         this.#fail(new VideoCallError('call-failed', 'The call could not connect. The network may be blocking it.'));
       }
     }, CONNECT_TIMEOUT_MS);
   }
 
-  // ---- events from the controllers ---------------------------------------------------------
+  // ---- the other person --------------------------------------------------------------------
 
   #onPeerJoined(peer: PeerInfo): void {
+    const partner = this.#peerAway ?? this.#peer;
+    if (partner && peer.session !== '' && peer.session === partner.session && this.#inCall) {
+      // The same person, back on a new connection: the call goes on.
+      this.#peer = peer;
+      this.#setPeerAway(null);
+      this.#peerConnection.resendPendingOffer();
+      this.#settle();
+      return;
+    }
+    if (partner) this.#peerGone();
     this.#peer = peer;
-    this.dispatchEvent(new VideoCallPeerEvent('vc-peer-joined', { ...peer }));
-    if (this.#state === 'waiting' || this.#state === 'joining') this.#setState('ready');
-    else this.requestUpdate();
+    this.#callEnded = false;
+    this.dispatchEvent(new VideoCallPeerEvent('vc-peer-joined', { id: peer.id, name: peer.name }));
+    this.#settle();
   }
 
-  #onPeerLeft(peer: PeerInfo): void {
-    if (peer.id !== this.#peer?.id) return;
+  #onPeerLeft(left: PeerLeft): void {
+    if (left.id !== this.#peer?.id) return;
+    if (left.reason === 'disconnected' && this.#peerConnection.connectionState === 'connected') {
+      // Its connection to the service dropped, but media may still flow: it may come back.
+      this.#setPeerAway(this.#peer);
+      this.#peer = null;
+      this.#settle();
+      return;
+    }
+    this.#peerGone();
+  }
+
+  /**
+   * Marks the call partner as away (its connection to the service is gone), or back (null).
+   * While it is away its media is watched: when no RTP packet arrives for MEDIA_STALL_MS, the
+   * partner is gone for good (closed or crashed tab, lost network) and the call ends.
+   */
+  #setPeerAway(partner: PeerInfo | null): void {
+    this.#peerAway = partner;
+    clearInterval(this.#awayWatch);
+    this.#awayWatch = undefined;
+    if (!partner) return;
+    let lastCount = -1;
+    let lastChangeAt = Date.now();
+    this.#awayWatch = setInterval(async () => {
+      const count = await this.#peerConnection.packetsReceived();
+      if (this.#peerAway !== partner) return;
+      if (count !== lastCount) {
+        lastCount = count;
+        lastChangeAt = Date.now();
+      } else if (Date.now() - lastChangeAt >= MEDIA_STALL_MS) {
+        this.#peerGone();
+      }
+    }, AWAY_CHECK_INTERVAL_MS);
+  }
+
+  /** The other person is gone: ends any call, tells the host page, waits for someone new. */
+  #peerGone(): void {
+    const gone = this.#peer ?? this.#peerAway;
     this.#peer = null;
+    this.#setPeerAway(null);
     this.#endCall();
-    this.dispatchEvent(new VideoCallPeerEvent('vc-peer-left', { ...peer }));
-    this.#setState('waiting');
+    this.#callEnded = false;
+    if (gone) this.dispatchEvent(new VideoCallPeerEvent('vc-peer-left', { id: gone.id, name: gone.name }));
+    this.#settle();
   }
 
   async #onSignal({ from, signal }: RelayedSignal): Promise<void> {
     if (from !== this.#peer?.id) return; // not from the member we know: stale or unexpected
     try {
       if (signal.kind === 'hang-up') {
-        if (IN_CALL_STATES.includes(this.#state)) {
+        if (this.#inCall) {
           this.#endCall();
-          this.#setState('ended');
+          this.#callEnded = true;
+          this.#settle();
         }
         return;
       }
       if (signal.kind === 'description' && signal.description.type === 'offer' && !this.#peerConnection.active) {
         // The peer is calling us: answer with our own camera and microphone.
-        if (!['ready', 'ended', 'calling'].includes(this.#state)) return;
+        if (this.#state !== 'ready' && this.#state !== 'ended' && this.#state !== 'calling') return;
         await this.#beginCall();
       }
       await this.#peerConnection.handleSignal(signal);
@@ -350,17 +502,53 @@ export class VideoCall extends LitElement {
     }
   }
 
+  // ---- the call's connection ---------------------------------------------------------------
+
   #onConnectionStateChange(state: RTCPeerConnectionState): void {
-    if (state === 'connected' && this.#state === 'calling') {
+    if (!this.#peerConnection.active) return;
+    if (state === 'connected') {
+      this.#everConnected = true;
+      this.#iceRestarts = 0;
       clearTimeout(this.#connectTimer);
-      this.#setState('connected');
-    } else if (state === 'failed' && IN_CALL_STATES.includes(this.#state)) {
+      clearTimeout(this.#iceRecoveryTimer);
+      this.#iceRecoveryTimer = undefined;
+    } else if (this.#peerAway) {
+      // The partner's signaling was already gone; now its media is too.
+      this.#peerGone();
+      return;
+    } else if (this.#everConnected && (state === 'disconnected' || state === 'failed')) {
+      this.#scheduleIceRecovery(state);
+    } else if (state === 'failed') {
       this.#fail(new VideoCallError('call-failed', 'The call’s connection failed.'));
+      return;
     }
+    this.#settle();
+  }
+
+  /**
+   * ICE restarts after a loss: `disconnected` that lasts {@link DISCONNECTED_GRACE_MS}, or
+   * `failed` at once. The impolite side restarts first; the polite side only if that has not
+   * helped a little later, so both rarely offer at once. At most {@link MAX_ICE_RESTARTS}.
+   */
+  #scheduleIceRecovery(state: 'disconnected' | 'failed'): void {
+    if (this.#iceRecoveryTimer) return;
+    const delay = (state === 'failed' ? 0 : DISCONNECTED_GRACE_MS) + (this.#polite ? POLITE_RESTART_DELAY_MS : 0);
+    this.#iceRecoveryTimer = setTimeout(() => this.#attemptIceRestart(), delay);
+  }
+
+  #attemptIceRestart(): void {
+    this.#iceRecoveryTimer = undefined;
+    if (!this.#peerConnection.active || this.#peerConnection.connectionState === 'connected') return;
+    if (this.#iceRestarts >= MAX_ICE_RESTARTS) {
+      this.#fail(new VideoCallError('call-failed', 'The call’s connection was lost and could not be restored.'));
+      return;
+    }
+    this.#iceRestarts++;
+    this.#peerConnection.restartIce();
+    this.#iceRecoveryTimer = setTimeout(() => this.#attemptIceRestart(), ICE_RESTART_TIMEOUT_MS);
   }
 
   #onNoLocalCandidates(): void {
-    if (!IN_CALL_STATES.includes(this.#state)) return;
     if (this.iceTransportPolicy === 'relay') {
       this.#fail(
         new VideoCallError(
@@ -373,76 +561,71 @@ export class VideoCall extends LitElement {
     }
   }
 
-  #onConnectionLost(): void {
-    const error = new VideoCallError('signaling-lost', 'Lost the connection to the call service.');
-    if (this.#state === 'connected') {
-      // Media is peer to peer and keeps flowing; only signaling is gone.
-      this.dispatchEvent(new VideoCallErrorEvent({ code: error.code, message: error.message }));
+  // ---- the connection to the signal service ------------------------------------------------
+
+  #onConnectionLost(willReconnect: boolean): void {
+    if (!willReconnect) {
+      this.#fail(new VideoCallError('signaling-lost', 'The call service closed the connection.'));
       return;
     }
-    this.#fail(error);
+    if (!this.#joined) return; // start() is still running: its own request fails and reports
+    this.#signalingDown = true;
+    this.#settle();
   }
+
+  /** Back on a new connection: rejoin the same room with the same session and role. */
+  async #onReconnected(): Promise<void> {
+    if (!this.#joined) return;
+    const generation = this.#generation;
+    try {
+      const joined = await this.#signaling.join(this.#joinRequest(this.#room));
+      if (generation !== this.#generation) return;
+      this.#signalingDown = false;
+      this.#polite = joined.polite;
+      this.#peerConnection.polite = joined.polite;
+      // The old ids are void; the partner is away until it is back (or shows as gone).
+      if (this.#peer && this.#inCall) this.#setPeerAway(this.#peer);
+      else if (this.#peer) this.#peerGone();
+      this.#peer = null;
+      const present = joined.peers[0];
+      if (present) this.#onPeerJoined(present);
+      else if (this.#peerAway && this.#peerConnection.connectionState !== 'connected') this.#peerGone();
+      // New connection id: new TURN credentials for it.
+      this.#iceServers = this.#fetchIceServers(generation);
+      this.#settle();
+    } catch (error) {
+      if (generation === this.#generation) this.#fail(error);
+    }
+  }
+
+  /** Leaving the page (tab closed, navigation): leave on purpose, so the peer learns at once. */
+  #onPageHide = () => {
+    if (this.#joined) this.#teardown();
+  };
 
   // ---- rendering ---------------------------------------------------------------------------
 
-  #statusText(): string {
-    const room = this.room;
-    const peerName = this.#peer?.name || 'The other person';
-    switch (this.#state) {
-      case 'idle':
-        return 'Press Start to turn on your camera and join the call.';
-      case 'acquiring-media':
-        return 'Asking for your camera and microphone…';
-      case 'joining':
-        return `Joining room “${room}”…`;
-      case 'waiting':
-        return `Waiting for someone to join room “${room}”…`;
-      case 'ready':
-        return `${peerName} is here. Press Call to start.`;
-      case 'calling':
-        return `Connecting to ${this.#peer?.name || 'the other person'}…`;
-      case 'connected':
-        return `In a call with ${this.#peer?.name || 'the other person'}.`;
-      case 'ended':
-        return this.#peer ? 'Call ended. Press Call to call again.' : 'Call ended.';
-      case 'full':
-        return `Room “${room}” is full: a call there already has two people.`;
-      case 'error':
-        return this.#errorMessage || 'Something went wrong.';
-    }
-  }
-
-  #placeholderText(): string {
-    switch (this.#state) {
-      case 'idle':
-        return 'Camera is off';
-      case 'acquiring-media':
-      case 'joining':
-        return 'Starting…';
-      case 'waiting':
-        return 'Nobody else is here yet';
-      case 'ready':
-      case 'ended':
-        return this.#peer?.name || 'Someone is here';
-      case 'calling':
-        return 'Connecting…';
-      case 'full':
-        return 'Room full';
-      case 'error':
-        return 'Not connected';
-      case 'connected':
-        return '';
-    }
+  #statusFacts(): StatusFacts {
+    return {
+      state: this.#state,
+      room: this.#room || this.room,
+      peerName: (this.#peer ?? this.#peerAway)?.name ?? '',
+      hasPeer: this.#peer !== null,
+      inCall: this.#inCall,
+      reconnecting: this.#reconnectingReason,
+      errorMessage: this.#errorMessage,
+    };
   }
 
   override render() {
     const state = this.#state;
+    const facts = this.#statusFacts();
     const localStream = this.#media.stream;
-    const remoteStream = state === 'connected' || state === 'calling' ? this.#peerConnection.remoteStream : null;
-    const showRemote = state === 'connected' && remoteStream !== null;
+    const remoteStream = this.#peerConnection.remoteStream;
+    const showRemote = this.#everConnected && remoteStream !== null;
     const inRoom = state === 'waiting' || state === 'ready' || state === 'ended';
-    const inCall = IN_CALL_STATES.includes(state);
-    const canCall = inRoom && this.#peer !== null;
+    const inCall = this.#inCall;
+    const canCall = (state === 'ready' || state === 'ended') && this.#peer !== null;
     return html`
       <div part="stage" class="stage" data-state=${state}>
         <video
@@ -453,7 +636,7 @@ export class VideoCall extends LitElement {
           .srcObject=${remoteStream}
           ?hidden=${!showRemote}
         ></video>
-        <div part="placeholder" class="placeholder" ?hidden=${showRemote}>${this.#placeholderText()}</div>
+        <div part="placeholder" class="placeholder" ?hidden=${showRemote}>${placeholderText(facts)}</div>
         <video
           part="local-video"
           class="local"
@@ -465,7 +648,7 @@ export class VideoCall extends LitElement {
           ?hidden=${!localStream}
         ></video>
       </div>
-      <p part="status" class="status" role="status" aria-live="polite" data-state=${state}>${this.#statusText()}</p>
+      <p part="status" class="status" role="status" aria-live="polite" data-state=${state}>${statusText(facts)}</p>
       <div part="controls" class="controls">
         ${STARTABLE_STATES.includes(state)
           ? html`<button part="button start-button" class="primary" @click=${this.#onStartClick}>
@@ -498,7 +681,9 @@ export class VideoCall extends LitElement {
               </button>
             `
           : nothing}
-        ${inRoom ? html`<button part="button leave-button" @click=${this.#onLeaveClick}>Leave</button>` : nothing}
+        ${this.#joined && !inCall
+          ? html`<button part="button leave-button" @click=${this.#onLeaveClick}>Leave</button>`
+          : nothing}
       </div>
     `;
   }
@@ -510,6 +695,12 @@ export class VideoCall extends LitElement {
   #onLeaveClick = () => this.leave();
   #onMicClick = () => this.#media.setAudioMuted(!this.#media.audioMuted);
   #onCameraClick = () => this.#media.setVideoMuted(!this.#media.videoMuted);
+}
+
+/** A random session id (UUID where available: `crypto.randomUUID` needs a secure context). */
+function randomSessionId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 if (!customElements.get('video-call')) customElements.define('video-call', VideoCall);

@@ -79,6 +79,16 @@ export class PeerController implements ReactiveController {
     return this.#pendingCandidates.length;
   }
 
+  /** RTP packets received so far on the current connection (all inbound streams), or 0. */
+  async packetsReceived(): Promise<number> {
+    const stats = await this.getStats();
+    let total = 0;
+    stats?.forEach((report) => {
+      if (report.type === 'inbound-rtp') total += (report as RTCInboundRtpStreamStats).packetsReceived ?? 0;
+    });
+    return total;
+  }
+
   /** The current connection's statistics (W3C webrtc-stats), or null without a call. */
   async getStats(): Promise<RTCStatsReport | null> {
     return this.#pc ? this.#pc.getStats() : null;
@@ -141,6 +151,27 @@ export class PeerController implements ReactiveController {
     };
 
     setup.localStream?.getTracks().forEach((track) => pc.addTrack(track, setup.localStream!));
+  }
+
+  /** The current connection's perfect-negotiation role (it may change when the room is rejoined). */
+  set polite(polite: boolean) {
+    this.#polite = polite;
+    if (this.#setup) this.#setup = { ...this.#setup, polite };
+  }
+
+  /** `iceConnectionState` of the current connection, or null without one. */
+  get iceConnectionState(): RTCIceConnectionState | null {
+    return this.#pc?.iceConnectionState ?? null;
+  }
+
+  /**
+   * After the signaling path was down (signals were dropped), brings negotiation back in step: an
+   * offer still waiting for its answer is sent again. (Anything else in flight is re-created by
+   * perfect negotiation or an ICE restart.)
+   */
+  resendPendingOffer(): void {
+    const pc = this.#pc;
+    if (pc?.signalingState === 'have-local-offer') this.#sendDescription(pc.localDescription);
   }
 
   /**

@@ -11,8 +11,10 @@ import type {
   Ack,
   ClientToServerEvents,
   IceServersResult,
+  JoinRequest,
   JoinResult,
   PeerInfo,
+  PeerLeft,
   RelayedSignal,
   ServerToClientEvents,
   Signal,
@@ -22,17 +24,29 @@ import { VideoCallError } from '../errors.js';
 export interface SignalingControllerOptions {
   /** Another member joined the room. */
   onPeerJoined(peer: PeerInfo): void;
-  /** A member left the room or disconnected. */
-  onPeerLeft(peer: PeerInfo): void;
+  /** A member left the room or disconnected (`reason` tells which). */
+  onPeerLeft(peer: PeerLeft): void;
   /** A signal relayed from another member (`from` stamped by the service). */
   onSignal(message: RelayedSignal): void;
-  /** The connection dropped after it had been established (not after `close()`). */
-  onConnectionLost(): void;
+  /**
+   * The connection dropped after it had been established (not after `close()`). When
+   * `willReconnect`, socket.io reconnects by itself with back-off and `onReconnected` follows.
+   */
+  onConnectionLost(willReconnect: boolean): void;
+  /** The connection is back after `onConnectionLost` (a new connection: rejoin the room). */
+  onReconnected(): void;
   /** How long to wait for the service to connect or to answer a request, in ms. Default 10000. */
   timeoutMs?: number;
 }
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const TICKET_MESSAGES = {
+  'ticket-required': 'This call needs a ticket from the site, and none was given.',
+  'ticket-invalid': 'The ticket for this call is not valid.',
+  'ticket-expired': 'The ticket for this call has expired. Reload the page to get a new one.',
+  'ticket-wrong-room': 'The ticket for this call is for another room.',
+} as const;
 
 export class SignalingController implements ReactiveController {
   /** True while connected to the service. */
@@ -63,16 +77,26 @@ export class SignalingController implements ReactiveController {
   async connect(url: string): Promise<void> {
     this.close();
     const socket: ClientSocket = io(url, {
-      reconnection: false,
       timeout: this.#timeoutMs,
       transports: ['websocket', 'polling'],
+      // Reconnect on its own after a drop (service restart, network blip), with back-off.
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+      randomizationFactor: 0.3,
     });
     this.#socket = socket;
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', () => {
+      const onError = () => {
+        socket.removeAllListeners();
+        socket.io.removeAllListeners();
         socket.close();
         reject(new VideoCallError('signaling-unreachable', 'Cannot reach the call service. Check the connection and try again.'));
+      };
+      socket.once('connect_error', onError);
+      socket.once('connect', () => {
+        // Later connect errors belong to socket.io's own reconnection attempts.
+        socket.off('connect_error', onError);
+        resolve();
       });
     });
     if (socket !== this.#socket) return; // closed meanwhile
@@ -81,24 +105,40 @@ export class SignalingController implements ReactiveController {
     socket.on('room:peer-left', (peer) => this.#options.onPeerLeft(peer));
     socket.on('signal:relay', (message) => this.#options.onSignal(message));
     socket.on('disconnect', (reason) => {
+      if (socket !== this.#socket) return;
       this.connected = false;
+      // Signals queued while disconnected would reach a peer that has moved on: never replay them.
+      socket.sendBuffer = [];
       this.#host.requestUpdate();
-      if (socket === this.#socket && reason !== 'io client disconnect') this.#options.onConnectionLost();
+      // After 'io server disconnect' (the service closed it on purpose) socket.io does not retry.
+      this.#options.onConnectionLost(reason !== 'io server disconnect');
+    });
+    socket.on('connect', () => {
+      if (socket !== this.#socket) return;
+      this.connected = true;
+      this.#host.requestUpdate();
+      this.#options.onReconnected();
     });
     this.#host.requestUpdate();
   }
 
+
   /**
-   * Joins `room` under display name `name`.
-   * @throws VideoCallError `room-full`, `join-failed`, or `signaling-unreachable` on timeout.
+   * Joins `room`. `session` is this element's id across reconnections, `polite` the role it asks
+   * for (granted when the room is empty), `ticket` the host site's JWT when the service requires one.
+   * @throws VideoCallError `room-full`, `ticket-*`, `join-failed`, or `signaling-unreachable` on timeout.
    */
-  async join(room: string, name: string): Promise<JoinResult> {
-    const result = await this.#request<JoinResult>((socket) => socket.emitWithAck('room:join', { room, name }));
+  async join(request: JoinRequest): Promise<JoinResult> {
+    const result = await this.#request<JoinResult>((socket) => socket.emitWithAck('room:join', request));
     if (result.ok) return result;
-    if (result.error.code === 'room-full') {
-      throw new VideoCallError('room-full', `Room “${room}” is full: a call there already has two people.`);
+    const { code, message } = result.error;
+    if (code === 'room-full') {
+      throw new VideoCallError('room-full', `Room “${request.room}” is full: a call there already has two people.`);
     }
-    throw new VideoCallError('join-failed', `Could not join room “${room}”: ${result.error.message}`);
+    if (code === 'ticket-required' || code === 'ticket-invalid' || code === 'ticket-expired' || code === 'ticket-wrong-room') {
+      throw new VideoCallError(code, TICKET_MESSAGES[code]);
+    }
+    throw new VideoCallError('join-failed', `Could not join room “${request.room}”: ${message}`);
   }
 
   /**
@@ -111,9 +151,14 @@ export class SignalingController implements ReactiveController {
     throw new VideoCallError('join-failed', `The call service refused ICE servers: ${result.error.message}`);
   }
 
-  /** Sends `signal` to room member `to`. Fire and forget: signals are ordered on one socket. */
-  send(to: string, signal: Signal): void {
-    this.#socket?.emit('signal:relay', { to, signal });
+  /**
+   * Sends `signal` to room member `to`. Fire and forget: signals are ordered on one socket.
+   * Dropped while disconnected (returns false): after a reconnection the call resynchronises.
+   */
+  send(to: string, signal: Signal): boolean {
+    if (!this.#socket?.connected) return false;
+    this.#socket.emit('signal:relay', { to, signal });
+    return true;
   }
 
   /** Disconnects. Safe to call at any time; no `onConnectionLost` follows. */
@@ -122,6 +167,7 @@ export class SignalingController implements ReactiveController {
     this.#socket = null;
     this.connected = false;
     socket?.removeAllListeners();
+    socket?.io.removeAllListeners();
     socket?.disconnect();
   }
 

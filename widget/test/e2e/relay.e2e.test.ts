@@ -115,6 +115,37 @@ describe('relay-only calls through coturn', () => {
     await expectRemoteVideoPlaying(bob);
   });
 
+  test('the relay goes away mid-call: reconnecting, an ICE restart through the restarted relay, connected again', async () => {
+    const url = `${service.url}/?room=relay-restart&policy=relay`;
+    const alice = await openDemo(browser, `${url}&name=Alice`);
+    const bob = await openDemo(browser, `${url}&name=Bob`);
+    await start(alice);
+    await start(bob);
+    await waitForState(alice, 'ready');
+    await alice.evaluate(() => document.querySelector('video-call')!.call());
+    await waitForState(alice, 'connected');
+    await waitForState(bob, 'connected');
+
+    // Every packet of a relay-only call goes through coturn: stopping it cuts the call's media.
+    const port = turn.port;
+    await turn.stop();
+    turn = await startCoturn(secret, port);
+    const cutAt = Date.now();
+    await waitForState(alice, 'reconnecting', 15_000);
+    await waitForState(alice, 'connected', 30_000);
+    await waitForState(bob, 'connected', 30_000);
+    console.log(`# relay restarted: call back to connected after ${Date.now() - cutAt} ms (ICE restart)`);
+    await expectRemoteVideoPlaying(alice);
+    await expectRemoteVideoPlaying(bob);
+    for (const page of [alice, bob]) {
+      const pair = await selectedPair(page);
+      assert.deepEqual({ local: pair?.local, remote: pair?.remote }, { local: 'relay', remote: 'relay' }, JSON.stringify(pair));
+    }
+    assert.deepEqual(await errorCodes(alice), []);
+    const states = await alice.evaluate(() => (window as unknown as { __vc: { states: string[] } }).__vc.states);
+    assert.deepEqual(states.slice(-2), ['reconnecting', 'connected'], states.join(' → '));
+  });
+
   test('coturn refuses expired TURN REST credentials and accepts fresh ones', async () => {
     const page = await openDemo(browser, `${service.url}/?room=probe`);
     const now = Math.floor(Date.now() / 1000);

@@ -1,0 +1,159 @@
+/**
+ * A call that survives the real world: the signal service restarts mid-call, the network of one
+ * page drops, both people press Call at once, a tab closes or crashes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  expectRemoteVideoPlaying,
+  launchBrowser,
+  openDemo,
+  remoteVideo,
+  startService,
+  stateOf,
+  waitForState,
+  type ServiceProcess,
+} from './harness.js';
+
+const start = (page: Page) => page.evaluate(() => document.querySelector('video-call')!.start());
+const history = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __vc: { states: string[]; errors: { code: string }[]; peers: string[] } }).__vc);
+
+/** Two pages in `room`, started, Alice calls, both connected. */
+async function connectedPair(browser: Browser, service: ServiceProcess, room: string): Promise<[Page, Page]> {
+  const alice = await openDemo(browser, `${service.url}/?room=${room}&name=Alice`);
+  const bob = await openDemo(browser, `${service.url}/?room=${room}&name=Bob`);
+  await start(alice);
+  await start(bob);
+  await waitForState(alice, 'ready');
+  await alice.evaluate(() => document.querySelector('video-call')!.call());
+  await waitForState(alice, 'connected');
+  await waitForState(bob, 'connected');
+  return [alice, bob];
+}
+
+describe('resilience', () => {
+  let service: ServiceProcess;
+  let browser: Browser;
+
+  before(async () => {
+    service = await startService();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  test('the signal service restarts mid-call: media keeps playing, both rejoin, hang-up still reaches the peer', async () => {
+    const [alice, bob] = await connectedPair(browser, service, 'restart');
+    const port = service.port;
+
+    await service.stop();
+    await waitForState(alice, 'reconnecting');
+    await waitForState(bob, 'reconnecting');
+    // While the service is down the call's media keeps flowing, peer to peer.
+    const before = await remoteVideo(alice);
+    await alice.waitForTimeout(1500);
+    const during = await remoteVideo(alice);
+    assert.ok(during.frames > before.frames, `frames while the service is down: ${before.frames} → ${during.frames}`);
+
+    const restartedAt = Date.now();
+    service = await startService({ PORT: String(port) });
+    await waitForState(alice, 'connected', 20_000);
+    await waitForState(bob, 'connected', 20_000);
+    console.log(`# service restart: both back to connected ${Date.now() - restartedAt} ms after it listened again`);
+    await expectRemoteVideoPlaying(alice);
+    await expectRemoteVideoPlaying(bob);
+    // No one left in the meantime, as far as the pages are concerned.
+    assert.deepEqual((await history(alice)).peers, ['joined:Bob']);
+    assert.deepEqual((await history(alice)).errors, []);
+
+    // Signaling works again: a hang-up reaches the other side, and a new call connects.
+    await bob.evaluate(() => document.querySelector('video-call')!.hangUp());
+    await waitForState(alice, 'ended');
+    await alice.evaluate(() => document.querySelector('video-call')!.call());
+    await waitForState(bob, 'connected');
+    await expectRemoteVideoPlaying(bob);
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  test('one page loses its network for a few seconds: it shows reconnecting, then the call goes on', async () => {
+    const [alice, bob] = await connectedPair(browser, service, 'offline');
+    await bob.context().setOffline(true);
+    await waitForState(bob, 'reconnecting', 10_000);
+    await bob.waitForTimeout(1000);
+    await bob.context().setOffline(false);
+    await waitForState(bob, 'connected', 20_000);
+    await waitForState(alice, 'connected', 20_000);
+    await expectRemoteVideoPlaying(alice);
+    await expectRemoteVideoPlaying(bob);
+    // An ICE restart forced on one side goes through the rejoined signaling and the call recovers.
+    await bob.evaluate(() => document.querySelector('video-call')!.restartIce());
+    await bob.waitForTimeout(1500);
+    assert.equal(await stateOf(bob), 'connected');
+    assert.equal(await stateOf(alice), 'connected');
+    await expectRemoteVideoPlaying(alice);
+    assert.deepEqual((await history(bob)).errors, []);
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  test('glare: both press Call in the same instant, 8 times; every time exactly one call connects', async () => {
+    const alice = await openDemo(browser, `${service.url}/?room=glare&name=Alice`);
+    const bob = await openDemo(browser, `${service.url}/?room=glare&name=Bob`);
+    await start(alice);
+    await start(bob);
+    await waitForState(alice, 'ready');
+    for (let run = 0; run < 8; run++) {
+      // Both pages call at the same wall-clock millisecond.
+      const at = Date.now() + 300;
+      const callAt = (page: Page) =>
+        page.evaluate((when) => {
+          const wait = when - Date.now();
+          return new Promise<void>((resolve) =>
+            setTimeout(() => void document.querySelector('video-call')!.call().then(resolve), Math.max(0, wait)),
+          );
+        }, at);
+      await Promise.all([callAt(alice), callAt(bob)]);
+      await waitForState(alice, 'connected', 15_000);
+      await waitForState(bob, 'connected', 15_000);
+      await expectRemoteVideoPlaying(alice);
+      const hanger = run % 2 === 0 ? alice : bob;
+      await hanger.evaluate(() => document.querySelector('video-call')!.hangUp());
+      await waitForState(alice, 'ended');
+      await waitForState(bob, 'ended');
+    }
+    assert.deepEqual((await history(alice)).errors, []);
+    assert.deepEqual((await history(bob)).errors, []);
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  test('the peer closes its tab: the other side is back to waiting within 5 s', async () => {
+    const [alice, bob] = await connectedPair(browser, service, 'tab-close');
+    const closedAt = Date.now();
+    await bob.close();
+    await waitForState(alice, 'waiting', 5000);
+    const ms = Date.now() - closedAt;
+    console.log(`# tab closed → peer back to waiting in ${ms} ms`);
+    assert.deepEqual((await history(alice)).peers, ['joined:Bob', 'left:Bob']);
+    await alice.context().close();
+  });
+
+  test('the peer’s tab crashes (no goodbye): the other side is back to waiting within 5 s', async () => {
+    const [alice, bob] = await connectedPair(browser, service, 'tab-crash');
+    const cdp = await bob.context().newCDPSession(bob);
+    const crashedAt = Date.now();
+    // The command never answers (the renderer is gone): do not wait for it.
+    void cdp.send('Page.crash').catch(() => {});
+    await waitForState(alice, 'waiting', 5000);
+    const ms = Date.now() - crashedAt;
+    console.log(`# tab crashed → peer back to waiting in ${ms} ms`);
+    assert.deepEqual((await history(alice)).peers, ['joined:Bob', 'left:Bob']);
+    await alice.context().close();
+    await Promise.race([bob.context().close().catch(() => {}), alice.waitForTimeout(2000).catch(() => {})]);
+  });
+});
