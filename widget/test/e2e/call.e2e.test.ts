@@ -6,11 +6,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
+  errorCodes,
   expectRemoteVideoPlaying,
+  history,
   launchBrowser,
   openDemo,
   startService,
   stateOf,
+  statusText,
   waitForState,
   type ServiceProcess,
 } from './harness.js';
@@ -64,10 +67,10 @@ describe('one-to-one call through the demo page', () => {
     const bobSees = await expectRemoteVideoPlaying(bob);
     console.log(`# remote video: Alice sees ${aliceSees.width}px wide, Bob ${bobSees.width}px; both decoding new frames`);
 
-    const aliceHistory = await alice.evaluate(() => (window as unknown as { __vc: { states: string[]; peers: string[] } }).__vc);
+    const aliceHistory = await history(alice);
     assert.deepEqual(aliceHistory.states, ['acquiring-media', 'joining', 'waiting', 'ready', 'calling', 'connected']);
     assert.deepEqual(aliceHistory.peers, ['joined:Bob']);
-    const bobHistory = await bob.evaluate(() => (window as unknown as { __vc: { states: string[]; peers: string[] } }).__vc);
+    const bobHistory = await history(bob);
     assert.deepEqual(bobHistory.states, ['acquiring-media', 'joining', 'ready', 'calling', 'connected']);
     assert.deepEqual(bobHistory.peers, ['joined:Alice']);
 
@@ -75,12 +78,8 @@ describe('one-to-one call through the demo page', () => {
     const carol = await openDemo(browser, url);
     await carol.evaluate(() => document.querySelector('video-call')!.start());
     await waitForState(carol, 'full');
-    const carolView = await carol.evaluate(() => ({
-      status: document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="status"]')!.textContent,
-      errors: (window as unknown as { __vc: { errors: { code: string }[] } }).__vc.errors.map((e) => e.code),
-    }));
-    assert.match(carolView.status ?? '', /full/);
-    assert.deepEqual(carolView.errors, ['room-full']);
+    assert.match(await statusText(carol), /full/);
+    assert.deepEqual(await errorCodes(carol), ['room-full']);
     // … and the call goes on.
     assert.equal(await stateOf(alice), 'connected');
     await expectRemoteVideoPlaying(bob);
@@ -106,12 +105,8 @@ describe('one-to-one call through the demo page', () => {
       const page = await openDemo(denying, `${service.url}/?room=e2e-denied`);
       await page.evaluate(() => document.querySelector('video-call')!.start());
       await waitForState(page, 'error');
-      const view = await page.evaluate(() => ({
-        status: document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="status"]')!.textContent,
-        errors: (window as unknown as { __vc: { errors: { code: string }[] } }).__vc.errors.map((e) => e.code),
-      }));
-      assert.deepEqual(view.errors, ['media-permission-denied']);
-      assert.match(view.status ?? '', /denied/);
+      assert.deepEqual(await errorCodes(page), ['media-permission-denied']);
+      assert.match(await statusText(page), /denied/);
     } finally {
       await denying.close();
     }
@@ -123,7 +118,6 @@ describe('one-to-one call through the demo page', () => {
     await page.evaluate(() => document.querySelector('video-call')!.setAttribute('signaling-url', 'http://127.0.0.1:9'));
     await page.evaluate(() => document.querySelector('video-call')!.start());
     await waitForState(page, 'error');
-    const codes = await page.evaluate(() => (window as unknown as { __vc: { errors: { code: string }[] } }).__vc.errors.map((e) => e.code));
-    assert.deepEqual(codes, ['signaling-unreachable']);
+    assert.deepEqual(await errorCodes(page), ['signaling-unreachable']);
   });
 });

@@ -91,6 +91,49 @@ export async function openDemo(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
+/** What the page's widget reported so far (recorded by openDemo's init script). */
+export interface WidgetHistory {
+  states: string[];
+  errors: { code: string; message: string }[];
+  peers: string[];
+}
+
+/** The events the widget fired so far. */
+export function history(page: Page): Promise<WidgetHistory> {
+  return page.evaluate(() => (window as unknown as { __vc: WidgetHistory }).__vc);
+}
+
+/** The `vc-error` codes the widget fired so far. */
+export async function errorCodes(page: Page): Promise<string[]> {
+  return (await history(page)).errors.map((e) => e.code);
+}
+
+/** Calls `start()` on the page's widget and waits for it to settle. */
+export function startWidget(page: Page): Promise<void> {
+  return page.evaluate(() => document.querySelector('video-call')!.start());
+}
+
+/**
+ * Opens the demo twice at `url` (a room URL; `&name=Alice` / `&name=Bob` are added), starts both
+ * widgets, Alice calls, and resolves once both are `connected`.
+ */
+export async function openConnectedPair(browser: Browser, url: string): Promise<[Page, Page]> {
+  const alice = await openDemo(browser, `${url}&name=Alice`);
+  const bob = await openDemo(browser, `${url}&name=Bob`);
+  await startWidget(alice);
+  await startWidget(bob);
+  await waitForState(alice, 'ready');
+  await alice.evaluate(() => document.querySelector('video-call')!.call());
+  await waitForState(alice, 'connected');
+  await waitForState(bob, 'connected');
+  return [alice, bob];
+}
+
+/** The widget's status line, as the person reads it. */
+export async function statusText(page: Page): Promise<string> {
+  return page.evaluate(() => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="status"]')!.textContent ?? '');
+}
+
 /** The widget's current state. */
 export function stateOf(page: Page): Promise<string> {
   return page.evaluate(() => document.querySelector('video-call')!.state);

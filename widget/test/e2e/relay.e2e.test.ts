@@ -8,12 +8,17 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { turnRestCredential } from '../../../signal-service/src/ice/turn-rest.js';
 import {
+  errorCodes,
   expectRemoteVideoPlaying,
+  history,
   launchBrowser,
+  openConnectedPair,
   openDemo,
   selectedPair,
   startCoturn,
   startService,
+  startWidget,
+  statusText,
   waitForState,
   type ServiceProcess,
   type TurnServerProcess,
@@ -23,9 +28,6 @@ const secret = randomBytes(16).toString('hex');
 /** Short credential lifetime so that the test sees them expire and get refreshed. */
 const TTL_SECONDS = 10;
 
-const start = (page: Page) => page.evaluate(() => document.querySelector('video-call')!.start());
-const errorCodes = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __vc: { errors: { code: string }[] } }).__vc.errors.map((e) => e.code));
 
 /** Gathers candidates in `page` with the given ICE servers and relay-only policy; returns their types. */
 function gatherRelayCandidates(page: Page, iceServers: RTCIceServer[]): Promise<string[]> {
@@ -69,8 +71,8 @@ describe('relay-only calls through coturn', () => {
     const alice = await openDemo(browser, `${url}&name=Alice`);
     const bob = await openDemo(browser, `${url}&name=Bob`);
     const joinedAt = Date.now();
-    await start(alice);
-    await start(bob);
+    await startWidget(alice);
+    await startWidget(bob);
     await waitForState(alice, 'ready');
 
     const elapsedMs = await alice.evaluate(async () => {
@@ -116,15 +118,7 @@ describe('relay-only calls through coturn', () => {
   });
 
   test('the relay goes away mid-call: reconnecting, an ICE restart through the restarted relay, connected again', async () => {
-    const url = `${service.url}/?room=relay-restart&policy=relay`;
-    const alice = await openDemo(browser, `${url}&name=Alice`);
-    const bob = await openDemo(browser, `${url}&name=Bob`);
-    await start(alice);
-    await start(bob);
-    await waitForState(alice, 'ready');
-    await alice.evaluate(() => document.querySelector('video-call')!.call());
-    await waitForState(alice, 'connected');
-    await waitForState(bob, 'connected');
+    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=relay-restart&policy=relay`);
 
     // Every packet of a relay-only call goes through coturn: stopping it cuts the call's media.
     const port = turn.port;
@@ -142,7 +136,7 @@ describe('relay-only calls through coturn', () => {
       assert.deepEqual({ local: pair?.local, remote: pair?.remote }, { local: 'relay', remote: 'relay' }, JSON.stringify(pair));
     }
     assert.deepEqual(await errorCodes(alice), []);
-    const states = await alice.evaluate(() => (window as unknown as { __vc: { states: string[] } }).__vc.states);
+    const { states } = await history(alice);
     assert.deepEqual(states.slice(-2), ['reconnecting', 'connected'], states.join(' → '));
   });
 
@@ -176,16 +170,13 @@ describe('relay-only call with a wrong TURN secret', () => {
     const url = `${service.url}/?room=relay-wrong-secret&policy=relay`;
     const alice = await openDemo(browser, url);
     const bob = await openDemo(browser, url);
-    await start(alice);
-    await start(bob);
+    await startWidget(alice);
+    await startWidget(bob);
     await waitForState(alice, 'ready');
     await alice.evaluate(() => document.querySelector('video-call')!.call());
     await waitForState(alice, 'error', 15_000);
     assert.deepEqual(await errorCodes(alice), ['relay-unavailable']);
-    const status = await alice.evaluate(
-      () => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="status"]')!.textContent,
-    );
-    assert.match(status ?? '', /relay server/);
+    assert.match(await statusText(alice), /relay server/);
     assert.notEqual(await bob.evaluate(() => document.querySelector('video-call')!.state), 'connected');
   });
 });

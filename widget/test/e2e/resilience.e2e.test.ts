@@ -7,31 +7,17 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
   expectRemoteVideoPlaying,
+  history,
   launchBrowser,
+  openConnectedPair,
   openDemo,
   remoteVideo,
   startService,
+  startWidget,
   stateOf,
   waitForState,
   type ServiceProcess,
 } from './harness.js';
-
-const start = (page: Page) => page.evaluate(() => document.querySelector('video-call')!.start());
-const history = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __vc: { states: string[]; errors: { code: string }[]; peers: string[] } }).__vc);
-
-/** Two pages in `room`, started, Alice calls, both connected. */
-async function connectedPair(browser: Browser, service: ServiceProcess, room: string): Promise<[Page, Page]> {
-  const alice = await openDemo(browser, `${service.url}/?room=${room}&name=Alice`);
-  const bob = await openDemo(browser, `${service.url}/?room=${room}&name=Bob`);
-  await start(alice);
-  await start(bob);
-  await waitForState(alice, 'ready');
-  await alice.evaluate(() => document.querySelector('video-call')!.call());
-  await waitForState(alice, 'connected');
-  await waitForState(bob, 'connected');
-  return [alice, bob];
-}
 
 describe('resilience', () => {
   let service: ServiceProcess;
@@ -47,7 +33,7 @@ describe('resilience', () => {
   });
 
   test('the signal service restarts mid-call: media keeps playing, both rejoin, hang-up still reaches the peer', async () => {
-    const [alice, bob] = await connectedPair(browser, service, 'restart');
+    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=restart`);
     const port = service.port;
 
     await service.stop();
@@ -81,7 +67,7 @@ describe('resilience', () => {
   });
 
   test('one page loses its network for a few seconds: it shows reconnecting, then the call goes on', async () => {
-    const [alice, bob] = await connectedPair(browser, service, 'offline');
+    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=offline`);
     await bob.context().setOffline(true);
     await waitForState(bob, 'reconnecting', 10_000);
     await bob.waitForTimeout(1000);
@@ -104,8 +90,8 @@ describe('resilience', () => {
   test('glare: both press Call in the same instant, 8 times; every time exactly one call connects', async () => {
     const alice = await openDemo(browser, `${service.url}/?room=glare&name=Alice`);
     const bob = await openDemo(browser, `${service.url}/?room=glare&name=Bob`);
-    await start(alice);
-    await start(bob);
+    await startWidget(alice);
+    await startWidget(bob);
     await waitForState(alice, 'ready');
     for (let run = 0; run < 8; run++) {
       // Both pages call at the same wall-clock millisecond.
@@ -133,7 +119,7 @@ describe('resilience', () => {
   });
 
   test('the peer closes its tab: the other side is back to waiting within 5 s', async () => {
-    const [alice, bob] = await connectedPair(browser, service, 'tab-close');
+    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=tab-close`);
     const closedAt = Date.now();
     await bob.close();
     await waitForState(alice, 'waiting', 5000);
@@ -144,7 +130,7 @@ describe('resilience', () => {
   });
 
   test('the peer’s tab crashes (no goodbye): the other side is back to waiting within 5 s', async () => {
-    const [alice, bob] = await connectedPair(browser, service, 'tab-crash');
+    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=tab-crash`);
     const cdp = await bob.context().newCDPSession(bob);
     const crashedAt = Date.now();
     // The command never answers (the renderer is gone): do not wait for it.

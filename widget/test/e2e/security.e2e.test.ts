@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintRoomTicket } from '../../../signal-service/examples/mint-ticket.mjs';
-import { freeTcpPort, launchBrowser, openDemo, startService, waitForState, type ServiceProcess } from './harness.js';
+import { errorCodes, freeTcpPort, launchBrowser, openDemo, startService, waitForState, type ServiceProcess } from './harness.js';
 
 const SECRET = 'an-hs256-secret-of-at-least-32-characters!';
 
@@ -24,8 +24,6 @@ async function startHostSite(serviceUrl: string): Promise<{ origin: string; serv
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-const errorCodes = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __vc: { errors: { code: string }[] } }).__vc.errors.map((e) => e.code));
 const startWithTicket = (page: Page, ticket: string) =>
   page.evaluate((t) => {
     const el = document.querySelector('video-call')!;
