@@ -24,7 +24,13 @@ export interface RoomMember {
 
 /** Outcome of {@link RoomStore.join}. */
 export type JoinOutcome =
-  | { ok: true; member: RoomMember; peers: RoomMember[] }
+  | {
+      ok: true;
+      member: RoomMember;
+      peers: RoomMember[];
+      /** The member this join replaced: the same session on an older connection (a rejoin). */
+      replaced?: RoomMember;
+    }
   | { ok: false; reason: 'room-full' | 'already-in-room' };
 
 /** Who joins: socket id, display name, session id, and the role asked for (a rejoin keeps its role). */
@@ -41,6 +47,8 @@ export interface RoomStore {
    * Adds `joiner` to `room` unless the room is full or its id is already in a room.
    * The first member of a room gets the role it asks for (impolite by default); a joiner takes the
    * role opposite to the member present, so roles stay complementary even after members come and go.
+   * A joiner whose non-empty `session` equals a member's takes that member's place (and role): it
+   * is the same client back on a new connection before the service noticed the old one was dead.
    */
   join(room: string, joiner: Joiner): Promise<JoinOutcome>;
   /** Removes `id` from its room. Resolves to the room and the member removed, or `undefined`. */
@@ -62,13 +70,19 @@ export class MemoryRoomStore implements RoomStore {
     // Check and insert with no await in between: atomic on this node.
     if (this.#roomOfMember.has(id)) return { ok: false, reason: 'already-in-room' };
     const members = this.#rooms.get(room) ?? new Map<string, RoomMember>();
+    const replaced = session === '' ? undefined : [...members.values()].find((m) => m.session === session);
+    if (replaced) {
+      members.delete(replaced.id);
+      this.#roomOfMember.delete(replaced.id);
+    }
     if (members.size >= ROOM_CAPACITY) return { ok: false, reason: 'room-full' };
     const peers = [...members.values()];
-    const member: RoomMember = { id, name, session, polite: peers.length > 0 ? !peers[0]!.polite : polite };
+    const role = replaced ? replaced.polite : peers.length > 0 ? !peers[0]!.polite : polite;
+    const member: RoomMember = { id, name, session, polite: role };
     members.set(id, member);
     this.#rooms.set(room, members);
     this.#roomOfMember.set(id, room);
-    return { ok: true, member, peers };
+    return replaced ? { ok: true, member, peers, replaced } : { ok: true, member, peers };
   }
 
   async leave(id: string): Promise<{ room: string; member: RoomMember } | undefined> {

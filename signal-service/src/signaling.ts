@@ -69,10 +69,10 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
   const tickets = deps.tickets ?? createTicketVerifier(undefined);
   const io: SignalServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
-    // A lost connection is noticed within pingInterval + pingTimeout = 4.5 s (default: 45 s), so
+    // A lost connection is noticed within pingInterval + pingTimeout = 3.5 s (default: 45 s), so
     // the other member learns within 5 s that its peer's network is gone.
-    pingInterval: 2000,
-    pingTimeout: 2500,
+    pingInterval: 1500,
+    pingTimeout: 2000,
     // Long-polling answers carry CORS headers for the allowed origins (any origin: echoed).
     cors: { origin: origins.allowedOrigins ? [...origins.allowedOrigins] : true },
     // CORS does not cover WebSockets: every handshake's Origin is checked here, for both transports
@@ -170,6 +170,12 @@ function registerHandlers(
           ? fail('room-full', 'This room already has two people in it.')
           : fail('already-in-room', 'This connection is already in a room; leave it first.'),
       );
+    }
+    if (outcome.replaced) {
+      // The same client on a new connection: its old one is dead but not yet timed out. Close it
+      // (it is no longer a member, so no room:peer-left follows).
+      io.in(outcome.replaced.id).disconnectSockets(true);
+      logger.debug({ room, socket: socket.id, replaced: outcome.replaced.id }, 'rejoin replaced an older connection');
     }
     if (socket.disconnected) {
       // The socket went away while the store was answering: undo, nobody to answer.

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { SignalService } from '../src/server.js';
-import { TestContext, assertOk, disconnected, join, nextEvent, request, waitFor, health, type ClientSocket } from './helpers.js';
+import { TestContext, assertError, assertOk, disconnected, join, nextEvent, record, request, settle, waitFor, health, type ClientSocket } from './helpers.js';
 import { NetworkLink } from './network-link.js';
 
 const ANN_SESSION = 'ann-session-0001';
@@ -140,12 +140,53 @@ describe('room:peer-left reason', () => {
     link.freeze();
     const message = await left;
     const elapsed = Date.now() - frozenAt;
-    console.log(`silent client reported to its peer after ${elapsed} ms (ping interval 2000 + timeout 2500)`);
+    console.log(`silent client reported to its peer after ${elapsed} ms (ping interval 1500 + timeout 2000)`);
     assert.deepEqual(message, { id: bId, name: 'Bob', session: BOB_SESSION, reason: 'disconnected' });
     assert.ok(elapsed < 5000, `reported after ${elapsed} ms`);
     // The place is free again.
     await waitFor('room with one member', async () => (await health(service)).rooms === 1);
     const c = await ctx.client(service.url);
     assert.deepEqual((await join(c, 'r1')).peers.map((peer) => peer.name), ['Ann']);
+  });
+});
+
+describe('a rejoin with the same session replaces the dead connection', () => {
+  let ctx: TestContext;
+  let service: SignalService;
+  beforeEach(async () => {
+    ctx = new TestContext();
+    service = await ctx.server();
+  });
+  afterEach(() => ctx.close());
+
+  it('takes the old member’s place and role, closes the old connection, tells the peer peer-joined only', async () => {
+    const [ann, oldBob, newBob] = (await ctx.clients(service.url, 3)) as [ClientSocket, ClientSocket, ClientSocket];
+    await join(ann, 'r1', { session: 'ann-session-1' });
+    const first = await join(oldBob, 'r1', { session: 'bob-session-1' });
+    assert.equal(first.polite, true);
+    const annLeft = record(ann, 'room:peer-left');
+    const annJoined = nextEvent(ann, 'room:peer-joined');
+    const oldGone = new Promise<string>((resolve) => oldBob.once('disconnect', resolve));
+
+    // The old connection still looks alive to the service, so the room is "full" but for this rule.
+    const again = await join(newBob, 'r1', { session: 'bob-session-1', polite: true });
+    assert.equal(again.polite, true, 'keeps its role');
+    assert.deepEqual(again.peers.map((p) => p.id), [ann.id]);
+    assert.equal(await oldGone, 'io server disconnect');
+    const joined = await annJoined;
+    assert.deepEqual(joined, { id: newBob.id, name: '', session: 'bob-session-1' });
+    await settle(ann);
+    assert.deepEqual(annLeft.received, [], 'no peer-left for the replaced connection');
+    // Relay works between Ann and the new connection.
+    const delivered = nextEvent(newBob, 'signal:relay');
+    assertOk(await request(ann, 'signal:relay', { to: newBob.id!, signal: { kind: 'hang-up' } }));
+    assert.equal((await delivered).from, ann.id);
+  });
+
+  it('a different session still gets room-full', async () => {
+    const [a, b, c] = (await ctx.clients(service.url, 3)) as [ClientSocket, ClientSocket, ClientSocket];
+    await join(a, 'r1', { session: 'session-aaaa' });
+    await join(b, 'r1', { session: 'session-bbbb' });
+    assertError(await request(c, 'room:join', { room: 'r1', session: 'session-cccc' }), 'room-full');
   });
 });

@@ -8,7 +8,7 @@ import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import type { IceServer, PeerInfo, PeerLeft, RelayedSignal } from '../../signal-service/src/protocol.js';
 import { STARTABLE_STATES, type CallState } from './call-state.js';
 import { MediaController } from './controllers/media-controller.js';
-import { PeerController } from './controllers/peer-controller.js';
+import { PeerController, sdpSessionId } from './controllers/peer-controller.js';
 import { SignalingController } from './controllers/signaling-controller.js';
 import { VideoCallError } from './errors.js';
 import { VideoCallErrorEvent, VideoCallPeerEvent, VideoCallStateChangeEvent } from './events.js';
@@ -117,8 +117,17 @@ export class VideoCall extends LitElement {
   /** The call partner whose connection to the service dropped while media still flows. */
   #peerAway: PeerInfo | null = null;
   #signalingDown = false;
-  /** `call()` is waiting for ICE servers before the peer connection exists. */
+  /** `call()` is waiting for ICE servers before the peer connection exists … */
   #callPending = false;
+  /** … and this settles when it does (an offer arriving meanwhile waits for it). */
+  #callStarting: Promise<void> = Promise.resolve();
+  /**
+   * `o=` session id of the remote description of the call that ended last: an offer carrying it
+   * belongs to that call (a renegotiation or ICE restart that crossed the hang-up), not a new one.
+   */
+  #endedRemoteSdpSession: string | null = null;
+  /** Session of a partner we hung up on while it was away: it is told when it is back. */
+  #hangUpOwedTo = '';
   /** The current call has been connected: a later loss means `reconnecting`, not `calling`. */
   #everConnected = false;
   /** The last call ended (`ended` rather than `ready`). */
@@ -230,9 +239,10 @@ export class VideoCall extends LitElement {
   hangUp(): void {
     if (!this.#inCall) return;
     if (this.#peer) this.#signaling.send(this.#peer.id, { kind: 'hang-up' });
+    else if (this.#peerAway) this.#hangUpOwedTo = this.#peerAway.session;
     this.#endCall();
-    if (this.#peerAway) this.#peerGone();
     this.#callEnded = true;
+    if (this.#peerAway) this.#peerGone(); // it is told if it comes back (see #onPeerJoined)
     this.#settle();
   }
 
@@ -265,7 +275,7 @@ export class VideoCall extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('pagehide', this.#onPageHide);
     this.#teardown();
-    this.#state = 'idle';
+    this.#setState('idle');
   }
 
   // ---- state -------------------------------------------------------------------------------
@@ -327,11 +337,14 @@ export class VideoCall extends LitElement {
     this.#setPeerAway(null);
     this.#signalingDown = false;
     this.#callEnded = false;
+    this.#endedRemoteSdpSession = null;
+    this.#hangUpOwedTo = '';
     this.#signalQueue = Promise.resolve();
   }
 
   /** Closes the current call's connection and its timers. */
   #endCall(): void {
+    if (this.#peerConnection.active) this.#endedRemoteSdpSession = this.#peerConnection.remoteSdpSessionId;
     clearTimeout(this.#connectTimer);
     clearTimeout(this.#iceRecoveryTimer);
     this.#connectTimer = this.#iceRecoveryTimer = undefined;
@@ -391,9 +404,18 @@ export class VideoCall extends LitElement {
     }, delayMs);
   }
 
-  /** Moves to `calling` and creates the peer connection (idempotent within one call). */
-  async #beginCall(): Promise<void> {
-    if (this.#inCall) return;
+  /**
+   * Moves to `calling` and creates the peer connection. Within one call it returns the same
+   * promise, settled once the connection exists (or the call was given up).
+   */
+  #beginCall(): Promise<void> {
+    if (this.#callPending) return this.#callStarting;
+    if (this.#peerConnection.active) return Promise.resolve();
+    this.#callStarting = this.#startCall();
+    return this.#callStarting;
+  }
+
+  async #startCall(): Promise<void> {
     const generation = this.#generation;
     this.#callPending = true;
     this.#callEnded = false;
@@ -417,6 +439,11 @@ export class VideoCall extends LitElement {
   // ---- the other person --------------------------------------------------------------------
 
   #onPeerJoined(peer: PeerInfo): void {
+    if (this.#hangUpOwedTo !== '' && peer.session === this.#hangUpOwedTo) {
+      // We hung up while this partner was away: tell it now, so its call ends too.
+      this.#signaling.send(peer.id, { kind: 'hang-up' });
+    }
+    this.#hangUpOwedTo = '';
     const partner = this.#peerAway ?? this.#peer;
     if (partner && peer.session !== '' && peer.session === partner.session && this.#inCall) {
       // The same person, back on a new connection: the call goes on.
@@ -492,7 +519,12 @@ export class VideoCall extends LitElement {
         return;
       }
       if (signal.kind === 'description' && signal.description.type === 'offer' && !this.#peerConnection.active) {
-        // The peer is calling us: answer with our own camera and microphone.
+        if (!this.#callPending && sdpSessionId(signal.description.sdp) === this.#endedRemoteSdpSession) {
+          // A renegotiation of the call that was hung up (it crossed the hang-up): not a new call.
+          this.#signaling.send(from, { kind: 'hang-up' });
+          return;
+        }
+        // The peer is calling us (or we both called at once): answer with our camera and microphone.
         if (this.#state !== 'ready' && this.#state !== 'ended' && this.#state !== 'calling') return;
         await this.#beginCall();
       }
@@ -583,24 +615,40 @@ export class VideoCall extends LitElement {
       this.#signalingDown = false;
       this.#polite = joined.polite;
       this.#peerConnection.polite = joined.polite;
-      // The old ids are void; the partner is away until it is back (or shows as gone).
-      if (this.#peer && this.#inCall) this.#setPeerAway(this.#peer);
-      else if (this.#peer) this.#peerGone();
-      this.#peer = null;
+      const partner = this.#peer ?? this.#peerAway;
       const present = joined.peers[0];
-      if (present) this.#onPeerJoined(present);
-      else if (this.#peerAway && this.#peerConnection.connectionState !== 'connected') this.#peerGone();
+      if (present && partner && present.session !== '' && present.session === partner.session) {
+        // The partner is there (it kept its place, or rejoined first): only its id may be new.
+        this.#peer = present;
+        this.#setPeerAway(null);
+        this.#peerConnection.resendPendingOffer();
+      } else {
+        // Old ids are void. A call partner is away until it is back (or its media stops).
+        if (partner && this.#inCall && this.#peerConnection.connectionState === 'connected') {
+          this.#setPeerAway(partner);
+          this.#peer = null;
+        } else if (partner) {
+          this.#peerGone();
+        }
+        if (present) this.#onPeerJoined(present);
+      }
       // New connection id: new TURN credentials for it.
       this.#iceServers = this.#fetchIceServers(generation);
       this.#settle();
     } catch (error) {
-      if (generation === this.#generation) this.#fail(error);
+      if (generation !== this.#generation) return;
+      // The connection dropped again before the join was answered: socket.io reconnects and
+      // this runs again. Anything else (room taken, ticket expired) ends it.
+      if (!this.#signaling.connected) return;
+      this.#fail(error);
     }
   }
 
   /** Leaving the page (tab closed, navigation): leave on purpose, so the peer learns at once. */
   #onPageHide = () => {
-    if (this.#joined) this.#teardown();
+    if (!this.#joined) return;
+    this.#teardown();
+    this.#setState('idle');
   };
 
   // ---- rendering ---------------------------------------------------------------------------

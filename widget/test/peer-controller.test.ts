@@ -47,12 +47,12 @@ describe('PeerController', () => {
     const candidates = fromA.filter((s) => s.kind === 'candidate');
     expect(candidates.length).to.be.greaterThan(1);
 
-    // Deliver A's candidates FIRST: B has no connection and no remote description yet.
+    // Deliver A's candidates FIRST: B's connection exists but has no remote description yet.
+    b.start({ polite: true, iceServers: [], localStream: streamB });
     for (const c of candidates) await b.handleSignal(c);
     expect(b.pendingCandidateCount).to.equal(candidates.length);
 
     // Then the offer: B answers, and the buffered candidates are added right after it.
-    b.start({ polite: true, iceServers: [], localStream: streamB });
     await b.handleSignal(offer);
     expect(b.pendingCandidateCount).to.equal(0);
     // Only B's answer reaches A; B's own candidates are DROPPED. So A knows no address of B and
@@ -99,8 +99,15 @@ describe('PeerController', () => {
     expect(failures).to.deep.equal([]);
   });
 
+  it('ignores candidates when there is no call (late ones of an ended call)', async () => {
+    const pc = new PeerController(new TestHost(), { sendSignal: () => {} });
+    await pc.handleSignal({ kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' } });
+    expect(pc.pendingCandidateCount).to.equal(0);
+  });
+
   it('close() is idempotent and forgets buffered candidates', async () => {
     const pc = new PeerController(new TestHost(), { sendSignal: () => {} });
+    pc.start({ polite: false, iceServers: [], localStream: null });
     await pc.handleSignal({ kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' } });
     expect(pc.pendingCandidateCount).to.equal(1);
     pc.close();

@@ -10,6 +10,10 @@ export interface MediaControllerOptions {
   constraints?: MediaStreamConstraints;
 }
 
+/**
+ * Reactive controller owning the local camera and microphone: `start()` captures them into
+ * `stream`, `stop()` (also on host disconnect) stops every track.
+ */
 export class MediaController implements ReactiveController {
   /** The local camera+microphone stream, or null before `start()` / after `stop()`. */
   stream: MediaStream | null = null;

@@ -13,6 +13,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { IceCandidate, IceServer, Signal } from '../../../signal-service/src/protocol.js';
 
+/** Remote candidates kept while waiting for the remote description (a call gathers some 10–40). */
+const MAX_PENDING_CANDIDATES = 200;
+
+/** Callbacks of {@link PeerController}. */
 export interface PeerControllerOptions {
   /** Sends a signal to the other peer through the signal service. */
   sendSignal(signal: Signal): void;
@@ -30,6 +34,7 @@ export interface PeerControllerOptions {
 export interface CallSetup {
   /** This side's perfect-negotiation role, as assigned by the signal service. */
   polite: boolean;
+  /** STUN/TURN servers from the signal service (`ice:servers`), W3C RTCIceServer shape. */
   iceServers: IceServer[];
   /** `relay` uses TURN only (no IP addresses shared with the peer); default `all`. */
   iceTransportPolicy?: RTCIceTransportPolicy;
@@ -37,6 +42,11 @@ export interface CallSetup {
   localStream: MediaStream | null;
 }
 
+/**
+ * Reactive controller owning the RTCPeerConnection of one call at a time (see the file comment):
+ * `start()` a call, feed it the peer's signals with `handleSignal()`, `close()` it. Its
+ * `remoteStream` and `connectionState` are read by the host's render.
+ */
 export class PeerController implements ReactiveController {
   /** Stream of the remote tracks of the current call, or null. */
   remoteStream: MediaStream | null = null;
@@ -97,13 +107,10 @@ export class PeerController implements ReactiveController {
   /**
    * Creates the peer connection and adds the local tracks. Adding tracks fires
    * `negotiationneeded`, so the side that calls this first sends the offer; a side that calls it
-   * on receiving an offer answers it. Any previous connection is closed first; remote candidates
-   * already buffered are kept for the new connection.
+   * on receiving an offer answers it. Any previous connection is closed first.
    */
   start(setup: CallSetup): void {
-    const pending = this.#pendingCandidates;
     this.close();
-    this.#pendingCandidates = pending;
     const pc = new RTCPeerConnection({
       iceServers: setup.iceServers,
       iceTransportPolicy: setup.iceTransportPolicy ?? 'all',
@@ -157,6 +164,15 @@ export class PeerController implements ReactiveController {
   set polite(polite: boolean) {
     this.#polite = polite;
     if (this.#setup) this.#setup = { ...this.#setup, polite };
+  }
+
+  /**
+   * The `sess-id` of the remote description's `o=` line (RFC 8866 §5.2): it stays the same for
+   * every offer of one remote RTCPeerConnection, so it tells a renegotiation of a call apart from
+   * a new call. Null without a remote description.
+   */
+  get remoteSdpSessionId(): string | null {
+    return sdpSessionId(this.#pc?.remoteDescription?.sdp);
   }
 
   /** `iceConnectionState` of the current connection, or null without one. */
@@ -226,7 +242,9 @@ export class PeerController implements ReactiveController {
       // rolling back an offer whose ICE gathering has begun, which in Chromium can leave the
       // connection gathering nothing ever after (even across restartIce), start over with a
       // fresh connection that answers the incoming offer. No media flowed yet, nothing is lost.
+      const pending = this.#pendingCandidates;
       this.start(this.#setup);
+      this.#pendingCandidates = pending;
       return this.#handleDescription(description);
     }
 
@@ -248,8 +266,11 @@ export class PeerController implements ReactiveController {
 
   async #handleCandidate(candidate: IceCandidate | null): Promise<void> {
     const pc = this.#pc;
-    if (!pc || !pc.remoteDescription) {
-      this.#pendingCandidates.push(candidate);
+    // No call: a late candidate of a call that ended (the callee's connection is created before
+    // the offer's candidates are handled, since signals are handled in order).
+    if (!pc) return;
+    if (!pc.remoteDescription) {
+      if (this.#pendingCandidates.length < MAX_PENDING_CANDIDATES) this.#pendingCandidates.push(candidate);
       return;
     }
     await this.#addCandidate(pc, candidate);
@@ -295,4 +316,9 @@ export class PeerController implements ReactiveController {
     this.#options.onConnectionStateChange?.(state);
     this.#host.requestUpdate();
   }
+}
+
+/** The `sess-id` field of an SDP's `o=` line (RFC 8866 §5.2), or null. */
+export function sdpSessionId(sdp: string | undefined): string | null {
+  return sdp?.match(/^o=\S+ (\S+) /m)?.[1] ?? null;
 }

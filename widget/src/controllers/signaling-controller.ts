@@ -48,6 +48,11 @@ const TICKET_MESSAGES = {
   'ticket-wrong-room': 'The ticket for this call is for another room.',
 } as const;
 
+/**
+ * Reactive controller owning the socket.io connection to the signal service: `connect()`, then
+ * requests (`join`, `iceServers`) and fire-and-forget relays (`send`); incoming events go to the
+ * options' callbacks. Closed on host disconnect.
+ */
 export class SignalingController implements ReactiveController {
   /** True while connected to the service. */
   connected = false;
@@ -55,6 +60,8 @@ export class SignalingController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #options: SignalingControllerOptions;
   #socket: ClientSocket | null = null;
+  /** Rejects the `connect()` in progress, if any (so `close()` never leaves it pending). */
+  #abortConnect: ((reason: VideoCallError) => void) | null = null;
 
   constructor(host: ReactiveControllerHost, options: SignalingControllerOptions) {
     this.#host = host;
@@ -79,6 +86,8 @@ export class SignalingController implements ReactiveController {
     const socket: ClientSocket = io(url, {
       timeout: this.#timeoutMs,
       transports: ['websocket', 'polling'],
+      // A proxy that blocks WebSockets should not block calls: fall back to long-polling.
+      tryAllTransports: true,
       // Reconnect on its own after a drop (service restart, network blip), with back-off.
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
@@ -86,6 +95,7 @@ export class SignalingController implements ReactiveController {
     });
     this.#socket = socket;
     await new Promise<void>((resolve, reject) => {
+      this.#abortConnect = reject;
       const onError = () => {
         socket.removeAllListeners();
         socket.io.removeAllListeners();
@@ -98,7 +108,7 @@ export class SignalingController implements ReactiveController {
         socket.off('connect_error', onError);
         resolve();
       });
-    });
+    }).finally(() => (this.#abortConnect = null));
     if (socket !== this.#socket) return; // closed meanwhile
     this.connected = true;
     socket.on('room:peer-joined', (peer) => this.#options.onPeerJoined(peer));
@@ -163,6 +173,7 @@ export class SignalingController implements ReactiveController {
 
   /** Disconnects. Safe to call at any time; no `onConnectionLost` follows. */
   close(): void {
+    this.#abortConnect?.(new VideoCallError('signaling-lost', 'The connection was closed.'));
     const socket = this.#socket;
     this.#socket = null;
     this.connected = false;

@@ -293,6 +293,25 @@ export async function startCoturn(secret: string, port?: number): Promise<TurnSe
   };
 }
 
+/**
+ * Waits until the selected candidate pair's local candidate differs from `previousLocalId` (an
+ * ICE restart took effect) and the pair has succeeded.
+ */
+export async function waitForNewSelectedPair(page: Page, previousLocalId: string | undefined, timeoutMs = 15_000): Promise<void> {
+  await page.waitForFunction(
+    async (previous) => {
+      const stats = await document.querySelector('video-call')!.getStats();
+      const all = [...(stats?.values() ?? [])];
+      const transport = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+      const pair = transport && stats!.get(transport.selectedCandidatePairId);
+      const local = pair && stats!.get(pair.localCandidateId);
+      return pair?.state === 'succeeded' && local && `${local.address}:${local.port}` !== previous;
+    },
+    previousLocalId,
+    { timeout: timeoutMs, polling: 200 },
+  );
+}
+
 /** Types of the candidates of the selected candidate pair, from the widget's getStats(). */
 export function selectedPair(page: Page): Promise<{ local: string; remote: string; localId: string } | null> {
   return page.evaluate(async () => {

@@ -19,6 +19,7 @@ import {
   startService,
   startWidget,
   statusText,
+  waitForNewSelectedPair,
   waitForState,
   type ServiceProcess,
   type TurnServerProcess,
@@ -100,18 +101,7 @@ describe('relay-only calls through coturn', () => {
     const waitMs = joinedAt + (TTL_SECONDS + 2) * 1000 - Date.now();
     if (waitMs > 0) await alice.waitForTimeout(waitMs);
     await alice.evaluate(() => document.querySelector('video-call')!.restartIce());
-    await alice.waitForFunction(
-      async (previous) => {
-        const stats = await document.querySelector('video-call')!.getStats();
-        const all = [...(stats?.values() ?? [])];
-        const transport = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
-        const pair = transport && stats!.get(transport.selectedCandidatePairId);
-        const local = pair && stats!.get(pair.localCandidateId);
-        return pair?.state === 'succeeded' && local?.candidateType === 'relay' && `${local.address}:${local.port}` !== previous;
-      },
-      before?.localId,
-      { timeout: 15_000, polling: 200 },
-    );
+    await waitForNewSelectedPair(alice, before?.localId);
     assert.equal(await alice.evaluate(() => document.querySelector('video-call')!.state), 'connected');
     assert.deepEqual(await errorCodes(alice), []);
     await expectRemoteVideoPlaying(bob);

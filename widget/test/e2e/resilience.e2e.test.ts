@@ -10,11 +10,13 @@ import {
   history,
   launchBrowser,
   openConnectedPair,
+  selectedPair,
   openDemo,
   remoteVideo,
   startService,
   startWidget,
   stateOf,
+  waitForNewSelectedPair,
   waitForState,
   type ServiceProcess,
 } from './harness.js';
@@ -76,13 +78,39 @@ describe('resilience', () => {
     await waitForState(alice, 'connected', 20_000);
     await expectRemoteVideoPlaying(alice);
     await expectRemoteVideoPlaying(bob);
-    // An ICE restart forced on one side goes through the rejoined signaling and the call recovers.
+    // An ICE restart forced on one side goes through the rejoined signaling: new candidates are
+    // negotiated and selected, and the call stays up.
+    const before = await selectedPair(bob);
     await bob.evaluate(() => document.querySelector('video-call')!.restartIce());
-    await bob.waitForTimeout(1500);
+    await waitForNewSelectedPair(bob, before?.localId);
     assert.equal(await stateOf(bob), 'connected');
     assert.equal(await stateOf(alice), 'connected');
     await expectRemoteVideoPlaying(alice);
     assert.deepEqual((await history(bob)).errors, []);
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  test('hanging up while the peer is away ends the call on both sides once it is back', async () => {
+    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=away-hang-up`);
+    await bob.context().setOffline(true);
+    // The service notices Bob's silence (ping timeout); Alice keeps the call while media flows.
+    await waitForState(alice, 'reconnecting', 10_000);
+    await alice.evaluate(() => document.querySelector('video-call')!.hangUp());
+    await waitForState(alice, 'waiting');
+    await bob.context().setOffline(false);
+    // Bob is back: Alice tells him about the hang-up, and does not answer his call's old offers.
+    await waitForState(bob, 'ended', 20_000);
+    await waitForState(alice, 'ready');
+    await alice.waitForTimeout(2000);
+    assert.equal(await stateOf(alice), 'ready');
+    assert.equal(await stateOf(bob), 'ended');
+    const aliceStates = (await history(alice)).states;
+    assert.deepEqual(aliceStates.slice(aliceStates.lastIndexOf('connected') + 1), ['reconnecting', 'waiting', 'ready']);
+    // And a new call works.
+    await bob.evaluate(() => document.querySelector('video-call')!.call());
+    await waitForState(alice, 'connected');
+    await expectRemoteVideoPlaying(alice);
     await alice.context().close();
     await bob.context().close();
   });
