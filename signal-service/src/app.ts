@@ -20,6 +20,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { ORIGIN_NOT_ALLOWED, createOriginPolicy, type OriginPolicy } from './origins.js';
 import type { RoomStore } from './rooms.js';
 
+/** What the HTTP routes need. */
 export interface AppDeps {
   rooms: RoomStore;
   /** Absolute path of the demo/ folder. */
@@ -30,6 +31,10 @@ export interface AppDeps {
   origins?: OriginPolicy;
 }
 
+/**
+ * Builds the Hono app with the routes above. Pure: it does not listen; `app.fetch` is handed to
+ * @hono/node-server, and tests call `app.request(path, init)` directly.
+ */
 export function createApp(deps: AppDeps) {
   const origins = deps.origins ?? createOriginPolicy();
 

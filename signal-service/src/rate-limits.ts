@@ -23,6 +23,7 @@ export interface RateLimitConfig {
   violations: Budget;
 }
 
+/** The budgets in force unless a service is started with others (documented in PROTOCOL.md). */
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   join: { points: 10, duration: 60 },
   relay: { points: 300, duration: 10 },
@@ -35,6 +36,7 @@ export type LimitedRequest = 'join' | 'relay' | 'ice';
 /** Outcome of {@link SocketRateLimiter.take}: allowed, refused, or refused and time to disconnect. */
 export type RateDecision = 'allow' | 'refuse' | 'disconnect';
 
+/** Per-socket budgets for the limited requests, keyed by socket id; see the file comment. */
 export class SocketRateLimiter {
   readonly #limiters: Record<LimitedRequest | 'violations', RateLimiterMemory>;
 

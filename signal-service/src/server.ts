@@ -20,6 +20,7 @@ import { createTicketVerifier, type TicketVerifier } from './tickets.js';
 /** The repository root, from signal-service/src or signal-service/dist. */
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/** A running service: its servers, where it listens, and how to stop it. */
 export interface SignalService {
   http: HttpServer;
   io: SignalServer;
@@ -31,11 +32,17 @@ export interface SignalService {
   close(): Promise<void>;
 }
 
+/** Dependencies to use instead of the ones built from the configuration (tests, other stores). */
 export interface StartOptions {
+  /** pino logger; default: JSON lines on stdout at `config.logLevel`. */
   logger?: Logger;
+  /** Room presence; default: an in-memory store for one node. */
   rooms?: RoomStore;
+  /** Where ICE servers come from; default: the provider `config.ice` names. */
   ice?: IceProvider;
+  /** Absolute path of the folder served at `/`; default: the repository's demo/. */
   demoDir?: string;
+  /** Absolute path of the widget bundle served at `/video-call.js`; default: dist/video-call.js. */
   widgetFile?: string;
   /** Per-socket request budgets; default DEFAULT_RATE_LIMITS. */
   rateLimiter?: SocketRateLimiter;

@@ -36,6 +36,7 @@ import { createTicketVerifier, type TicketVerifier } from './tickets.js';
 /** Largest message the service accepts, in bytes: an SDP (≤ 32 KiB) plus framing. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
+/** What the socket.io handlers need: the room store, ICE provider, logger, and policies. */
 export interface SignalingDeps {
   rooms: RoomStore;
   ice: IceProvider;
@@ -50,6 +51,7 @@ export interface SignalingDeps {
   tickets?: TicketVerifier;
 }
 
+/** The socket.io server, typed with the protocol's event maps (protocol.ts). */
 export type SignalServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type SignalSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type Reply = (result: Ack<Record<string, unknown>>) => void;

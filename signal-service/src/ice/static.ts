@@ -5,6 +5,7 @@ import type { IceGrant, IceProvider } from './provider.js';
 /** Public STUN server used when nothing else is configured: enough for most home networks. */
 export const DEFAULT_STUN_URLS = ['stun:stun.l.google.com:19302'];
 
+/** Hands every member the same list (a copy), with no `ttl`: static entries do not expire. */
 export class StaticIceProvider implements IceProvider {
   readonly kind = 'static';
   readonly #grant: IceGrant;

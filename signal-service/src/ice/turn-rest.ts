@@ -29,6 +29,10 @@ export function turnRestCredential(secret: string, user: string, expiresAt: numb
   return { username, credential };
 }
 
+/**
+ * Mints fresh TURN REST credentials per request, for member `memberId`, valid `ttlSeconds`;
+ * STUN URLs (if any) come first in the list.
+ */
 export class TurnRestIceProvider implements IceProvider {
   readonly kind = 'turn-rest';
   readonly #options: TurnRestOptions;

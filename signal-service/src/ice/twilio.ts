@@ -34,6 +34,10 @@ export function toIceServer(entry: { url?: string; urls?: string; username?: str
   return server;
 }
 
+/**
+ * ICE servers from a Twilio NTS token, shared by all members and renewed before it expires (see
+ * the file comment). Rejects when Twilio fails and no still-valid token is held.
+ */
 export class TwilioIceProvider implements IceProvider {
   readonly kind = 'twilio';
   readonly #client: ReturnType<typeof twilio>;
