@@ -3,38 +3,26 @@
  * Chromium with a fake camera join one room, one calls, both connect and play each other's video.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import {
   errorCodes,
   expectRemoteVideoPlaying,
   history,
   launchBrowser,
   openDemo,
-  startService,
   stateOf,
   statusText,
   waitForState,
-  type ServiceProcess,
+  useRig,
 } from './harness.js';
 
 describe('one-to-one call through the demo page', () => {
-  let service: ServiceProcess;
-  let browser: Browser;
-
-  before(async () => {
-    service = await startService();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await service?.stop();
-  });
+  const rig = useRig();
 
   test('two pages connect, both remote videos play, a third page gets "full"', async () => {
-    const url = `${service.url}/?room=e2e-call`;
-    const alice = await openDemo(browser, `${url}&name=Alice`);
-    const bob = await openDemo(browser, `${url}&name=Bob`);
+    const url = `${rig.service.url}/?room=e2e-call`;
+    const alice = await openDemo(rig.browser, `${url}&name=Alice`);
+    const bob = await openDemo(rig.browser, `${url}&name=Bob`);
 
     assert.equal(await stateOf(alice), 'idle');
     await alice.evaluate(() => document.querySelector('video-call')!.start());
@@ -75,7 +63,7 @@ describe('one-to-one call through the demo page', () => {
     assert.deepEqual(bobHistory.peers, ['joined:Alice']);
 
     // A third person is refused, and told so in words.
-    const carol = await openDemo(browser, url);
+    const carol = await openDemo(rig.browser, url);
     await carol.evaluate(() => document.querySelector('video-call')!.start());
     await waitForState(carol, 'full');
     assert.match(await statusText(carol), /full/);
@@ -102,7 +90,7 @@ describe('one-to-one call through the demo page', () => {
   test('a denied camera ends in "error" with media-permission-denied and a readable status', async () => {
     const denying = await launchBrowser({ allowMedia: false });
     try {
-      const page = await openDemo(denying, `${service.url}/?room=e2e-denied`);
+      const page = await openDemo(denying, `${rig.service.url}/?room=e2e-denied`);
       await page.evaluate(() => document.querySelector('video-call')!.start());
       await waitForState(page, 'error');
       assert.deepEqual(await errorCodes(page), ['media-permission-denied']);
@@ -113,7 +101,7 @@ describe('one-to-one call through the demo page', () => {
   });
 
   test('an unreachable service ends in "error" with signaling-unreachable', async () => {
-    const page = await openDemo(browser, `${service.url}/?room=e2e-unreachable`);
+    const page = await openDemo(rig.browser, `${rig.service.url}/?room=e2e-unreachable`);
     // Port 9 (discard) on loopback: nothing listens there.
     await page.evaluate(() => document.querySelector('video-call')!.setAttribute('signaling-url', 'http://127.0.0.1:9'));
     await page.evaluate(() => document.querySelector('video-call')!.start());

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ALLOW_MEDIA_FLAGS, BASE_FLAGS, chromePath, FAKE_MEDIA_FLAGS } from '../chromium.mjs';
 
@@ -325,4 +326,31 @@ export function selectedPair(page: Page): Promise<{ local: string; remote: strin
     const remote = stats.get(pair.remoteCandidateId);
     return { local: local?.candidateType, remote: remote?.candidateType, localId: `${local?.address}:${local?.port}` };
   });
+}
+
+/** What a suite runs against: the service, a browser, and coturn when asked for. */
+export interface Rig {
+  service: ServiceProcess;
+  browser: Browser;
+  turn?: TurnServerProcess;
+}
+
+/**
+ * Starts, before the suite, coturn (when `turnSecret` is given), the service (with `env`, which
+ * may use coturn's URL) and a browser; stops them after it. Tests may replace `rig.service` or
+ * `rig.turn` (a restart); whatever is there at the end is stopped.
+ */
+export function useRig(options: { turnSecret?: string; env?: (turn?: TurnServerProcess) => Record<string, string> } = {}): Rig {
+  const rig = {} as Rig;
+  before(async () => {
+    if (options.turnSecret) rig.turn = await startCoturn(options.turnSecret);
+    rig.service = await startService(options.env?.(rig.turn) ?? {});
+    rig.browser = await launchBrowser();
+  });
+  after(async () => {
+    await rig.browser?.close();
+    await rig.service?.stop();
+    await rig.turn?.stop();
+  });
+  return rig;
 }

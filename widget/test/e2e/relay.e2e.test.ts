@@ -4,25 +4,22 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { turnRestCredential } from '../../../signal-service/src/ice/turn-rest.js';
 import {
   errorCodes,
   expectRemoteVideoPlaying,
   history,
-  launchBrowser,
   openConnectedPair,
   openDemo,
   selectedPair,
   startCoturn,
-  startService,
   startWidget,
   statusText,
   waitForNewSelectedPair,
   waitForState,
-  type ServiceProcess,
-  type TurnServerProcess,
+  useRig,
 } from './harness.js';
 
 const secret = randomBytes(16).toString('hex');
@@ -47,30 +44,15 @@ function gatherRelayCandidates(page: Page, iceServers: RTCIceServer[]): Promise<
 }
 
 describe('relay-only calls through coturn', () => {
-  let turn: TurnServerProcess;
-  let service: ServiceProcess;
-  let browser: Browser;
-
-  before(async () => {
-    turn = await startCoturn(secret);
-    service = await startService({
-      TURN_URLS: turn.url,
-      TURN_SECRET: secret,
-      STUN_URLS: 'none',
-      ICE_TTL_SECONDS: String(TTL_SECONDS),
-    });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await service?.stop();
-    await turn?.stop();
+  const rig = useRig({
+    turnSecret: secret,
+    env: (turn) => ({ TURN_URLS: turn!.url, TURN_SECRET: secret, STUN_URLS: 'none', ICE_TTL_SECONDS: String(TTL_SECONDS) }),
   });
 
   test('two relay-only pages connect through coturn, and keep working past the credentials’ lifetime', async () => {
-    const url = `${service.url}/?room=relay-call&policy=relay`;
-    const alice = await openDemo(browser, `${url}&name=Alice`);
-    const bob = await openDemo(browser, `${url}&name=Bob`);
+    const url = `${rig.service.url}/?room=relay-call&policy=relay`;
+    const alice = await openDemo(rig.browser, `${url}&name=Alice`);
+    const bob = await openDemo(rig.browser, `${url}&name=Bob`);
     const joinedAt = Date.now();
     await startWidget(alice);
     await startWidget(bob);
@@ -108,12 +90,12 @@ describe('relay-only calls through coturn', () => {
   });
 
   test('the relay goes away mid-call: reconnecting, an ICE restart through the restarted relay, connected again', async () => {
-    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=relay-restart&policy=relay`);
+    const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=relay-restart&policy=relay`);
 
     // Every packet of a relay-only call goes through coturn: stopping it cuts the call's media.
-    const port = turn.port;
-    await turn.stop();
-    turn = await startCoturn(secret, port);
+    const port = rig.turn!.port;
+    await rig.turn!.stop();
+    rig.turn = await startCoturn(secret, port);
     const cutAt = Date.now();
     await waitForState(alice, 'reconnecting', 15_000);
     await waitForState(alice, 'connected', 30_000);
@@ -131,35 +113,25 @@ describe('relay-only calls through coturn', () => {
   });
 
   test('coturn refuses expired TURN REST credentials and accepts fresh ones', async () => {
-    const page = await openDemo(browser, `${service.url}/?room=probe`);
+    const page = await openDemo(rig.browser, `${rig.service.url}/?room=probe`);
     const now = Math.floor(Date.now() / 1000);
     const fresh = turnRestCredential(secret, 'probe', now + 600);
     const expired = turnRestCredential(secret, 'probe', now - 60);
-    assert.deepEqual(await gatherRelayCandidates(page, [{ urls: turn.url, ...fresh }]), ['relay']);
-    assert.deepEqual(await gatherRelayCandidates(page, [{ urls: turn.url, ...expired }]), []);
+    assert.deepEqual(await gatherRelayCandidates(page, [{ urls: rig.turn!.url, ...fresh }]), ['relay']);
+    assert.deepEqual(await gatherRelayCandidates(page, [{ urls: rig.turn!.url, ...expired }]), []);
   });
 });
 
 describe('relay-only call with a wrong TURN secret', () => {
-  let turn: TurnServerProcess;
-  let service: ServiceProcess;
-  let browser: Browser;
-
-  before(async () => {
-    turn = await startCoturn(secret);
-    service = await startService({ TURN_URLS: turn.url, TURN_SECRET: 'not-the-secret', STUN_URLS: 'none' });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await service?.stop();
-    await turn?.stop();
+  const rig = useRig({
+    turnSecret: secret,
+    env: (turn) => ({ TURN_URLS: turn!.url, TURN_SECRET: 'not-the-secret', STUN_URLS: 'none' }),
   });
 
   test('does not connect, and ends in a clear error instead of hanging', async () => {
-    const url = `${service.url}/?room=relay-wrong-secret&policy=relay`;
-    const alice = await openDemo(browser, url);
-    const bob = await openDemo(browser, url);
+    const url = `${rig.service.url}/?room=relay-wrong-secret&policy=relay`;
+    const alice = await openDemo(rig.browser, url);
+    const bob = await openDemo(rig.browser, url);
     await startWidget(alice);
     await startWidget(bob);
     await waitForState(alice, 'ready');

@@ -3,12 +3,11 @@
  * page drops, both people press Call at once, a tab closes or crashes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   expectRemoteVideoPlaying,
   history,
-  launchBrowser,
   openConnectedPair,
   selectedPair,
   openDemo,
@@ -18,27 +17,17 @@ import {
   stateOf,
   waitForNewSelectedPair,
   waitForState,
-  type ServiceProcess,
+  useRig,
 } from './harness.js';
 
 describe('resilience', () => {
-  let service: ServiceProcess;
-  let browser: Browser;
-
-  before(async () => {
-    service = await startService();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await service?.stop();
-  });
+  const rig = useRig();
 
   test('the signal service restarts mid-call: media keeps playing, both rejoin, hang-up still reaches the peer', async () => {
-    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=restart`);
-    const port = service.port;
+    const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=restart`);
+    const port = rig.service.port;
 
-    await service.stop();
+    await rig.service.stop();
     await waitForState(alice, 'reconnecting');
     await waitForState(bob, 'reconnecting');
     // While the service is down the call's media keeps flowing, peer to peer.
@@ -48,7 +37,7 @@ describe('resilience', () => {
     assert.ok(during.frames > before.frames, `frames while the service is down: ${before.frames} → ${during.frames}`);
 
     const restartedAt = Date.now();
-    service = await startService({ PORT: String(port) });
+    rig.service = await startService({ PORT: String(port) });
     await waitForState(alice, 'connected', 20_000);
     await waitForState(bob, 'connected', 20_000);
     console.log(`# service restart: both back to connected ${Date.now() - restartedAt} ms after it listened again`);
@@ -69,7 +58,7 @@ describe('resilience', () => {
   });
 
   test('one page loses its network for a few seconds: it shows reconnecting, then the call goes on', async () => {
-    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=offline`);
+    const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=offline`);
     await bob.context().setOffline(true);
     await waitForState(bob, 'reconnecting', 10_000);
     await bob.waitForTimeout(1000);
@@ -92,7 +81,7 @@ describe('resilience', () => {
   });
 
   test('hanging up while the peer is away ends the call on both sides once it is back', async () => {
-    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=away-hang-up`);
+    const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=away-hang-up`);
     await bob.context().setOffline(true);
     // The service notices Bob's silence (ping timeout); Alice keeps the call while media flows.
     await waitForState(alice, 'reconnecting', 10_000);
@@ -116,8 +105,8 @@ describe('resilience', () => {
   });
 
   test('glare: both press Call in the same instant, 8 times; every time exactly one call connects', async () => {
-    const alice = await openDemo(browser, `${service.url}/?room=glare&name=Alice`);
-    const bob = await openDemo(browser, `${service.url}/?room=glare&name=Bob`);
+    const alice = await openDemo(rig.browser, `${rig.service.url}/?room=glare&name=Alice`);
+    const bob = await openDemo(rig.browser, `${rig.service.url}/?room=glare&name=Bob`);
     await startWidget(alice);
     await startWidget(bob);
     await waitForState(alice, 'ready');
@@ -147,7 +136,7 @@ describe('resilience', () => {
   });
 
   test('the peer closes its tab: the other side is back to waiting within 5 s', async () => {
-    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=tab-close`);
+    const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=tab-close`);
     const closedAt = Date.now();
     await bob.close();
     await waitForState(alice, 'waiting', 5000);
@@ -158,7 +147,7 @@ describe('resilience', () => {
   });
 
   test('the peer’s tab crashes (no goodbye): the other side is back to waiting within 5 s', async () => {
-    const [alice, bob] = await openConnectedPair(browser, `${service.url}/?room=tab-crash`);
+    const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=tab-crash`);
     const cdp = await bob.context().newCDPSession(bob);
     const crashedAt = Date.now();
     // The command never answers (the renderer is gone): do not wait for it.
