@@ -57,6 +57,7 @@ const GENEROUS_POINTS = 1_000_000;
 /** An ICE candidate as a browser trickles it (`RTCIceCandidate.toJSON()`). */
 const CANDIDATE_SIGNAL: Signal = {
   kind: 'candidate',
+  call: 'bench-call-0001',
   candidate: {
     candidate:
       'candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag sXsv network-cost 999',
@@ -407,7 +408,11 @@ async function runClients(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('runClients() runs in a worker');
   let clients: Clients | undefined;
-  const sdp = { kind: 'description', description: { type: 'offer', sdp: sdpOffer(SDP_BYTES) } } satisfies Signal;
+  const sdp = {
+    kind: 'description',
+    call: 'bench-call-0001',
+    description: { type: 'offer', sdp: sdpOffer(SDP_BYTES) },
+  } satisfies Signal;
 
   const handle = async ({ op, url }: ToWorker): Promise<unknown> => {
     clients ??= new Clients(url);

@@ -1,42 +1,84 @@
 /**
- * The signaling protocol between `<video-call>` and the signal service: THE contract.
+ * The signaling protocol between `<video-call>` and the signal service: THE contract, for both
+ * sides. signal-service/PROTOCOL.md describes the same contract in prose for authors of other
+ * clients.
  *
- * Types only: the widget imports this file with `import type`, so no server code reaches the
- * browser bundle. Every payload described here is also checked at runtime by `schemas.ts`;
- * these types do not validate anything. signal-service/PROTOCOL.md describes the same contract
- * in prose for authors of other clients.
+ * Types, plus a few runtime constants (the room-name rule, the limits, the error codes) that the
+ * widget imports as values and the service's schemas.ts validates with. This file imports
+ * nothing and holds no server code, so bundling it into the browser adds only these constants,
+ * and the widget's published .d.ts files show only the contract. Server internals (socket data,
+ * inter-server events) live in signaling.ts. These types do not validate anything: every payload
+ * is checked at runtime by schemas.ts.
  *
  * Event names are `domain:verb`. Requests that can fail carry a socket.io acknowledgement whose
  * argument is an {@link Ack}.
  */
 
-/** Stable error codes carried by `{ ok: false }` acknowledgements. Never renamed once released. */
-export type ErrorCode =
-  /** The payload failed validation (wrong shape, too long, bad characters). Nothing changed. */
-  | 'invalid-payload'
-  /** The room already has its two members. The socket was not joined. */
-  | 'room-full'
-  /** The request needs a joined room and the socket has none. */
-  | 'not-in-room'
-  /** The socket is already in a room; leave it first. */
-  | 'already-in-room'
-  /** The relay target is not a member of the sender's room. Nothing was sent. */
-  | 'peer-not-found'
-  /** The service requires room tickets (`ROOM_TICKET_SECRET`) and the join carried none. Nothing changed. */
-  | 'ticket-required'
-  /**
-   * The ticket is not a valid ticket of this service: malformed, not HS256, bad signature, `exp`
-   * or `room` claim missing, bad `name` claim, or not valid yet (`nbf`). Nothing changed.
-   */
-  | 'ticket-invalid'
-  /** The ticket's `exp` has passed (beyond 5 s of clock tolerance): get a fresh one. Nothing changed. */
-  | 'ticket-expired'
-  /** The ticket's `room` claim is another room than the one asked for. Nothing changed. */
-  | 'ticket-wrong-room'
-  /** Too many requests of this kind from this connection; retry later. Nothing changed. */
-  | 'rate-limited'
-  /** Something failed inside the service. The message says nothing about internals. */
-  | 'internal-error';
+/** Room names: 1–64 characters of `A–Z a–z 0–9 _ . -` (safe in URLs, logs and store keys). */
+export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Display names: at most 64 UTF-16 code units, as sent (checked before trimming). */
+export const MAX_NAME_LENGTH = 64;
+/**
+ * Characters a display name must not contain: C0 and C1 control characters, DEL, and the bidi
+ * embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069).
+ */
+// eslint-disable-next-line no-control-regex
+export const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** Session ids chosen by clients: 8–64 URL-safe characters (a random UUID fits). */
+export const SESSION_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+/** Call ids chosen by the caller, one per call: 8–64 URL-safe characters (a random UUID fits). */
+export const CALL_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+/** A room ticket (a compact JWS): at most 4,096 characters. */
+export const MAX_TICKET_LENGTH = 4096;
+/** An SDP body: at most 32 KiB, in characters (an audio+video offer with many codecs is 6–12 KiB). */
+export const MAX_SDP_LENGTH = 32 * 1024;
+/** One ICE candidate-attribute line (RFC 8839): at most 1 KiB, in characters. */
+export const MAX_CANDIDATE_LENGTH = 1024;
+/** A peer id (`to` of `signal:relay`): at most 64 characters (socket.io 4 ids have 20). */
+export const MAX_PEER_ID_LENGTH = 64;
+/** Members one room holds: a call is one to one. */
+export const ROOM_CAPACITY = 2;
+/**
+ * Largest socket.io message the service accepts, in bytes (engine.io `maxHttpBufferSize`): an SDP
+ * plus framing. A bigger message closes the connection.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Every error code of `{ ok: false }` acknowledgements. Stable: never renamed once released;
+ * codes may be added, so a client treats an unknown code as a generic failure. See
+ * {@link ErrorCode} for what each means.
+ */
+export const ERROR_CODES = [
+  'invalid-payload',
+  'room-full',
+  'not-in-room',
+  'already-in-room',
+  'peer-not-found',
+  'ticket-required',
+  'ticket-invalid',
+  'ticket-expired',
+  'ticket-wrong-room',
+  'rate-limited',
+  'internal-error',
+] as const;
+
+/**
+ * A stable error code (one of {@link ERROR_CODES}):
+ * - `invalid-payload`: the payload failed validation (wrong shape, too long, bad characters). Nothing changed.
+ * - `room-full`: the room already has its two members. The socket was not joined.
+ * - `not-in-room`: the request needs a joined room and the socket has none.
+ * - `already-in-room`: the socket is already in a room; leave it first.
+ * - `peer-not-found`: the relay target is not a member of the sender's room. Nothing was sent.
+ * - `ticket-required`: the service requires room tickets (`ROOM_TICKET_SECRET`) and the join carried none. Nothing changed.
+ * - `ticket-invalid`: the ticket is not a valid ticket of this service: malformed, not HS256, bad
+ *   signature, `exp` or `room` claim missing, bad `name` claim, or not valid yet (`nbf`). Nothing changed.
+ * - `ticket-expired`: the ticket's `exp` has passed (beyond 5 s of clock tolerance): get a fresh one. Nothing changed.
+ * - `ticket-wrong-room`: the ticket's `room` claim is another room than the one asked for. Nothing changed.
+ * - `rate-limited`: too many requests of this kind from this connection; retry later. Nothing changed.
+ * - `internal-error`: something failed inside the service. The message says nothing about internals.
+ */
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** An error as sent to clients: a stable `code` plus a human-readable English `message`. */
 export interface ProtocolError {
@@ -71,14 +113,17 @@ export interface PeerLeft extends PeerInfo {
   reason: 'left' | 'disconnected';
 }
 
-/** `room:join` request. Rules are in schemas.ts and PROTOCOL.md. */
+/** `room:join` request. No other fields are allowed; schemas.ts checks it, PROTOCOL.md explains it. */
 export interface JoinRequest {
-  /** Room name: 1–64 characters of `A–Z a–z 0–9 _ . -`. */
+  /** Room name: 1–64 characters of `A–Z a–z 0–9 _ . -` ({@link ROOM_NAME_PATTERN}). */
   room: string;
-  /** Optional display name: at most 64 characters, no control characters. */
+  /**
+   * Optional display name: at most {@link MAX_NAME_LENGTH} characters, none of
+   * {@link FORBIDDEN_NAME_CHARS}; trimmed by the service.
+   */
   name?: string;
   /**
-   * Optional session id chosen by the client (8–64 of `A–Z a–z 0–9 _ -`, e.g. a random UUID),
+   * Optional session id chosen by the client ({@link SESSION_PATTERN}, e.g. a random UUID),
    * the same on every rejoin after a reconnection. Shown to the other member as `session`.
    */
   session?: string;
@@ -90,7 +135,8 @@ export interface JoinRequest {
   /**
    * Room ticket: a JWT (HS256) minted by the host site's backend with claims `room` (must equal
    * `room` above), `exp`, and optionally `name` (then shown instead of `name` above), `nbf`, `iat`.
-   * Required when the service sets `ROOM_TICKET_SECRET`, ignored otherwise. At most 4096 characters.
+   * Required when the service sets `ROOM_TICKET_SECRET`, ignored otherwise. At most
+   * {@link MAX_TICKET_LENGTH} characters.
    */
   ticket?: string;
 }
@@ -99,7 +145,7 @@ export interface JoinRequest {
 export interface JoinResult {
   /** The joiner itself, as the others see it. */
   self: PeerInfo;
-  /** Members already in the room before this join (at most one: a room holds two). */
+  /** Members already in the room before this join (at most one: a room holds {@link ROOM_CAPACITY}). */
   peers: PeerInfo[];
   /**
    * The joiner's role in perfect negotiation (W3C WebRTC 1.0, §10.7 "Perfect negotiation
@@ -115,38 +161,67 @@ export interface JoinResult {
  */
 export interface SessionDescription {
   type: 'offer' | 'answer' | 'pranswer';
+  /** At most {@link MAX_SDP_LENGTH} characters. */
   sdp: string;
 }
 
 /** An ICE candidate as `RTCIceCandidate.toJSON()` gives it (RFC 8839 candidate-attribute). */
 export interface IceCandidate {
+  /** The candidate-attribute line, at most {@link MAX_CANDIDATE_LENGTH} characters; `""` is allowed. */
   candidate: string;
+  /** Media stream id, at most 32 characters. */
   sdpMid?: string | null;
+  /** Index of the m-line, 0–1023. */
   sdpMLineIndex?: number | null;
+  /** ICE ufrag, at most 256 characters. */
   usernameFragment?: string | null;
 }
 
 /**
  * What one peer sends another through the service. The service checks the shape and relays it
- * unchanged; only the two browsers interpret it.
- * - `description`: an SDP offer or answer (perfect negotiation).
- * - `candidate`: a trickled ICE candidate (RFC 8838); `null` marks the end of candidates.
- * - `hang-up`: the sender ended the call; the receiver closes its peer connection.
+ * unchanged; it does not interpret kinds: only the two browsers do. Every signal carries `call`,
+ * the id of the call it belongs to ({@link CALL_ID_PATTERN}), chosen at random by the caller for
+ * each call; a client drops signals of a call that has ended.
+ *
+ * A call, under the consent model (PROTOCOL.md, "A call"):
+ * 1. The caller sends `ring`, then at once its SDP offer (`description`) and trickled candidates;
+ *    the callee answers them while it rings, so ICE and DTLS finish before anyone accepts. No
+ *    camera or microphone RTP flows yet: senders carry no track.
+ * 2. The callee sends `accept` (and attaches its tracks with `RTCRtpSender.replaceTrack`, as does
+ *    the caller on receiving it), or `decline`. Either side may send `hang-up` instead.
+ * 3. Glare (both ring at once): each treats the other's ring as acceptance; the call id of the
+ *    impolite side's ring wins and perfect negotiation keeps one connection.
  */
 export type Signal =
-  | { kind: 'description'; description: SessionDescription }
-  | { kind: 'candidate'; candidate: IceCandidate | null }
-  | { kind: 'hang-up' };
+  /** "I am calling you." The SDP offer follows as a `description` signal of the same call. */
+  | { kind: 'ring'; call: string }
+  /** The callee accepted: its media tracks are attached now. */
+  | { kind: 'accept'; call: string }
+  /** The callee declined the call. */
+  | { kind: 'decline'; call: string }
+  /**
+   * Ends the call; while it rings, cancels it. The receiver closes its peer connection.
+   * `no-answer`: the ring timed out (either side's timer); `failed`: the sender's side could
+   * not set up or restore the connection.
+   */
+  | { kind: 'hang-up'; call: string; reason?: 'no-answer' | 'failed' }
+  /** An SDP offer or answer (perfect negotiation). */
+  | { kind: 'description'; call: string; description: SessionDescription }
+  /** A trickled ICE candidate (RFC 8838); `null` marks the end of candidates. */
+  | { kind: 'candidate'; call: string; candidate: IceCandidate | null };
 
 /** `signal:relay` request from a client: deliver `signal` to room member `to`. */
 export interface RelayRequest {
+  /** The other member's id (from `peers` or `room:peer-joined`), at most {@link MAX_PEER_ID_LENGTH} characters. */
   to: string;
   signal: Signal;
 }
 
 /** `signal:relay` delivery to a client. `from` is stamped by the service, never the sender's claim. */
 export interface RelayedSignal {
+  /** The sender's connection id. */
   from: string;
+  /** Exactly what the sender sent. */
   signal: Signal;
 }
 
@@ -190,14 +265,4 @@ export interface ServerToClientEvents {
   'room:peer-left': (peer: PeerLeft) => void;
   /** A signal from another member of the room. */
   'signal:relay': (message: RelayedSignal) => void;
-}
-
-/** Events between service nodes (none yet: one node, or the Redis adapter's own). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface InterServerEvents {}
-
-/** What the service keeps on each socket (`socket.data`). */
-export interface SocketData {
-  room?: string;
-  name: string;
 }

@@ -5,10 +5,11 @@
  * methods return promises for that reason. `MemoryRoomStore` keeps one node's rooms in maps and
  * does the capacity check and the insert in one synchronous step, so two concurrent joins can
  * never both take the last place.
+ *
+ * The store is the service's only record of membership: signaling.ts asks `roomOf(socket.id)`
+ * for every request and keeps no copy on the socket.
  */
-
-/** How many members one room holds: a call is one to one. */
-export const ROOM_CAPACITY = 2;
+import { ROOM_CAPACITY } from './protocol.js';
 
 /** A member as the store keeps it. */
 export interface RoomMember {
@@ -42,6 +43,7 @@ export interface Joiner {
   polite?: boolean;
 }
 
+/** Who is in which room; see the file comment. Capacity: {@link ROOM_CAPACITY}. */
 export interface RoomStore {
   /**
    * Adds `joiner` to `room` unless the room is full or its id is already in a room.

@@ -3,25 +3,24 @@
  *
  * Types in protocol.ts do not validate: a socket can send anything. Each handler parses its
  * payload here first and answers `invalid-payload` when it does not fit, before touching state.
- * The limits below are part of the protocol and documented in PROTOCOL.md.
+ * The rules and limits themselves are protocol constants (protocol.ts), shared with the widget;
+ * this file only applies them. Every object is strict: an unknown field is `invalid-payload`.
  */
 import { z } from 'zod';
-import type { JoinRequest, RelayRequest } from './protocol.js';
-
-/** Room names: 1–64 characters of A–Z a–z 0–9 `_` `.` `-` (safe in URLs, logs and Redis keys). */
-export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-/** Display names: at most 64 characters. */
-export const MAX_NAME_LENGTH = 64;
-/** An SDP body: at most 32 KiB (an audio+video offer with many codecs is about 6–12 KiB). */
-export const MAX_SDP_LENGTH = 32 * 1024;
-/** One candidate-attribute line (RFC 8839): at most 1 KiB. */
-export const MAX_CANDIDATE_LENGTH = 1024;
-/** Socket ids are 20 URL-safe base64 characters in socket.io 4; leave some room. */
-const MAX_ID_LENGTH = 64;
-
-// Control characters (C0, DEL, C1) and bidi overrides have no place in a display name.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+import {
+  CALL_ID_PATTERN,
+  FORBIDDEN_NAME_CHARS,
+  MAX_CANDIDATE_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_PEER_ID_LENGTH,
+  MAX_SDP_LENGTH,
+  MAX_TICKET_LENGTH,
+  ROOM_NAME_PATTERN,
+  SESSION_PATTERN,
+  type JoinRequest,
+  type RelayRequest,
+  type Signal,
+} from './protocol.js';
 
 const roomName = z
   .string()
@@ -34,11 +33,7 @@ export const displayName = z
   .refine((name) => !FORBIDDEN_NAME_CHARS.test(name), 'name must not contain control characters')
   .transform((name) => name.trim());
 
-/** Session ids: 8–64 URL-safe characters (a UUID fits). */
-export const SESSION_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
-/** A room ticket (a compact JWS): at most 4 KiB. Its content is checked by tickets.ts. */
-export const MAX_TICKET_LENGTH = 4096;
-
+/** `room:join`. */
 export const joinRequestSchema = z.strictObject({
   room: roomName,
   name: displayName.optional(),
@@ -61,14 +56,28 @@ const iceCandidate = z.strictObject({
   usernameFragment: z.string().max(256).nullable().optional(),
 });
 
+/** Every signal names its call; the service checks the id's shape only. */
+const call = z.string().regex(CALL_ID_PATTERN, 'call must be 8-64 characters of letters, digits, "_" or "-"');
+
+/** The signal kinds of protocol.ts; the service relays them without interpreting them. */
 const signal = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('description'), description: sessionDescription }),
-  z.strictObject({ kind: z.literal('candidate'), candidate: iceCandidate.nullable() }),
-  z.strictObject({ kind: z.literal('hang-up') }),
+  z.strictObject({ kind: z.literal('ring'), call }),
+  z.strictObject({ kind: z.literal('accept'), call }),
+  z.strictObject({ kind: z.literal('decline'), call }),
+  z.strictObject({ kind: z.literal('hang-up'), call, reason: z.enum(['no-answer', 'failed']).optional() }),
+  z.strictObject({ kind: z.literal('description'), call, description: sessionDescription }),
+  z.strictObject({ kind: z.literal('candidate'), call, candidate: iceCandidate.nullable() }),
 ]);
 
+// Fails to compile when the schema and protocol.ts's Signal disagree, in either direction (a kind
+// or field added on one side only).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const signalMatchesProtocol: Same<z.output<typeof signal>, Signal> = true;
+void signalMatchesProtocol;
+
+/** `signal:relay`: the client may not send `from` (the service stamps it). */
 export const relayRequestSchema = z.strictObject({
-  to: z.string().min(1).max(MAX_ID_LENGTH),
+  to: z.string().min(1).max(MAX_PEER_ID_LENGTH),
   signal,
 }) satisfies z.ZodType<RelayRequest, unknown>;
 

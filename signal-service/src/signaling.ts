@@ -1,6 +1,7 @@
 /**
- * The socket.io side of the service: room presence, room-scoped relay of SDP and ICE candidates,
- * and ICE servers for room members. The contract is protocol.ts; PROTOCOL.md describes it.
+ * The socket.io side of the service: room presence, room-scoped relay of signals (ring, accept,
+ * SDP, ICE candidates, …; validated, never interpreted), and ICE servers for room members. The
+ * contract is protocol.ts; PROTOCOL.md describes it.
  *
  * Rules kept here:
  * - every payload is validated (schemas.ts) before it touches state; a bad one is answered with
@@ -13,28 +14,34 @@
  * - with `ROOM_TICKET_SECRET`, a join needs a valid room ticket, checked after the payload and
  *   before the room store (tickets.ts);
  * - no handler throws into socket.io: failures are logged and answered with `internal-error`.
+ *
+ * Membership has one record, the RoomStore (`rooms.roomOf(socket.id)`); nothing is cached on the
+ * socket. Room requests (join, leave, and the leave a disconnection implies) run one at a time
+ * per socket in arrival order, and inside that one at a time per room, while the store, the
+ * socket.io room and the other member's view change together. Hence: a leave followed at once by
+ * a join cannot interleave with it; a socket that disconnects mid-join undoes its join, unseen,
+ * before its leave runs; a member hears `room:peer-left` only about a member it was told about
+ * (in `peers` or by `room:peer-joined`). Relays and `ice:servers` only read the store and are not
+ * queued. (Per node: several nodes sharing rooms will need the store to keep the same order.)
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { iceServersFor, type IceProvider } from './ice/index.js';
-import type {
-  Ack,
-  ClientToServerEvents,
-  ErrorCode,
-  InterServerEvents,
-  PeerLeft,
-  ServerToClientEvents,
-  SocketData,
+import {
+  MAX_MESSAGE_BYTES,
+  type Ack,
+  type ClientToServerEvents,
+  type ErrorCode,
+  type PeerLeft,
+  type ServerToClientEvents,
 } from './protocol.js';
 import { ORIGIN_NOT_ALLOWED, createOriginPolicy, originHeader, type OriginPolicy } from './origins.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { SocketRateLimiter, type LimitedRequest } from './rate-limits.js';
-import type { RoomStore } from './rooms.js';
+import type { RoomMember, RoomStore } from './rooms.js';
 import { joinRequestSchema, parsePayload, relayRequestSchema } from './schemas.js';
 import { createTicketVerifier, type TicketVerifier } from './tickets.js';
-
-/** Largest message the service accepts, in bytes: an SDP (≤ 32 KiB) plus framing. */
-export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** What the socket.io handlers need: the room store, ICE provider, logger, and policies. */
 export interface SignalingDeps {
@@ -51,10 +58,23 @@ export interface SignalingDeps {
   tickets?: TicketVerifier;
 }
 
+/**
+ * Events between service nodes: none yet (one node, or a socket.io adapter's own). Server-only,
+ * like {@link SocketData}: not in protocol.ts, so clients' types never show them.
+ */
+export type InterServerEvents = Record<never, never>;
+/** What the service keeps on `socket.data`: nothing (membership lives in the RoomStore only). */
+export type SocketData = Record<never, never>;
+
 /** The socket.io server, typed with the protocol's event maps (protocol.ts). */
 export type SignalServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type SignalSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type Reply = (result: Ack<Record<string, unknown>>) => void;
+/** Room requests run one at a time per socket and, inside, per room (see the file comment). */
+interface Queues {
+  sockets: KeyedQueue;
+  rooms: KeyedQueue;
+}
 
 const fail = (code: ErrorCode, message: string) => ({ ok: false as const, error: { code, message } });
 
@@ -89,7 +109,8 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
     }),
   });
   const limiter = deps.rateLimiter ?? new SocketRateLimiter();
-  io.on('connection', (socket) => registerHandlers(io, socket, deps, limiter, tickets));
+  const queues: Queues = { sockets: new KeyedQueue(), rooms: new KeyedQueue() };
+  io.on('connection', (socket) => registerHandlers(io, socket, deps, limiter, tickets, queues));
   return io;
 }
 
@@ -122,9 +143,13 @@ function registerHandlers(
   deps: SignalingDeps,
   limiter: SocketRateLimiter,
   tickets: TicketVerifier,
+  queues: Queues,
 ): void {
   const { rooms, logger } = deps;
-  socket.data.name = '';
+  /** Runs a room request of this socket after its earlier ones (see the file comment). */
+  const inTurn = <T>(task: () => Promise<T>) => queues.sockets.run(socket.id, task);
+  /** Runs `task` while no other join or leave of `room` runs (see the file comment). */
+  const holding = <T>(room: string, task: () => Promise<T>) => queues.rooms.run(room, task);
 
   /** Takes a point of the socket's budget; answers `rate-limited` (or disconnects) when none is left. */
   const withinLimit = async (request: LimitedRequest, reply: Reply): Promise<boolean> => {
@@ -140,86 +165,93 @@ function registerHandlers(
     return false;
   };
 
-  /** Removes the socket from its room and tells the member left behind. */
+  /** Tells the members of `room` that `member` (whom they were told about) has left. */
+  const tellLeft = (room: string, { id, name, session }: RoomMember, reason: PeerLeft['reason']) =>
+    io.to(ioRoom(room)).emit('room:peer-left', { id, name, session, reason });
+
+  /** Removes the socket from its room and tells the member left behind. Call it in the socket's turn. */
   const leaveRoom = async (reason: PeerLeft['reason']): Promise<boolean> => {
-    const left = await rooms.leave(socket.id);
-    socket.data.room = undefined;
-    if (!left) return false;
-    await socket.leave(ioRoom(left.room));
-    // except(): a join sent right after the leave may already have put this socket back in.
-    const { id, name, session } = left.member;
-    io.to(ioRoom(left.room)).except(socket.id).emit('room:peer-left', { id, name, session, reason });
-    logger.debug({ room: left.room, socket: socket.id }, 'left room');
-    return true;
+    const room = await rooms.roomOf(socket.id);
+    if (room === undefined) return false;
+    return holding(room, async () => {
+      // Undefined when a rejoin with this socket's session replaced it meanwhile: nothing to tell.
+      const left = await rooms.leave(socket.id);
+      if (!left) return false;
+      await socket.leave(ioRoom(left.room));
+      tellLeft(left.room, left.member, reason);
+      logger.debug({ room: left.room, socket: socket.id }, 'left room');
+      return true;
+    });
   };
 
   on(socket, 'room:join', logger, async (payload, reply, hasAck) => {
     // A join nobody can answer would take a place whose role the client never learns.
-    if (!hasAck || !(await withinLimit('join', reply))) return;
-    const parsed = parsePayload(joinRequestSchema, payload);
-    if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
-    const { room, session, polite, ticket } = parsed.value;
-    // Without ROOM_TICKET_SECRET this admits every join and ignores `ticket`.
-    const admitted = await tickets.check(ticket, room);
-    if (!admitted.ok) return reply(fail(admitted.code, admitted.message));
-    // A ticket's name is the host site's word: it wins over the one the client chose.
-    const name = admitted.name ?? parsed.value.name ?? '';
+    if (!hasAck) return;
+    await inTurn(async () => {
+      if (!(await withinLimit('join', reply))) return;
+      const parsed = parsePayload(joinRequestSchema, payload);
+      if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
+      const { room, session, polite, ticket } = parsed.value;
+      // Without ROOM_TICKET_SECRET this admits every join and ignores `ticket`.
+      const admitted = await tickets.check(ticket, room);
+      if (!admitted.ok) return reply(fail(admitted.code, admitted.message));
+      // A ticket's name is the host site's word: it wins over the one the client chose.
+      const name = admitted.name ?? parsed.value.name ?? '';
 
-    const outcome = await rooms.join(room, { id: socket.id, name, session, polite });
-    if (!outcome.ok) {
-      return reply(
-        outcome.reason === 'room-full'
-          ? fail('room-full', 'This room already has two people in it.')
-          : fail('already-in-room', 'This connection is already in a room; leave it first.'),
-      );
-    }
-    if (outcome.replaced) {
-      // The same client on a new connection: its old one is dead but not yet timed out. Close it
-      // (it is no longer a member, so no room:peer-left follows).
-      io.in(outcome.replaced.id).disconnectSockets(true);
-      logger.debug({ room, socket: socket.id, replaced: outcome.replaced.id }, 'rejoin replaced an older connection');
-    }
-    if (socket.disconnected) {
-      // The socket went away while the store was answering: undo, nobody to answer.
-      await rooms.leave(socket.id);
-      return;
-    }
-    socket.data.room = room;
-    socket.data.name = outcome.member.name;
-    await socket.join(ioRoom(room));
-    const self = { id: socket.id, name: outcome.member.name, session: outcome.member.session };
-    socket.to(ioRoom(room)).emit('room:peer-joined', self);
-    logger.debug({ room, socket: socket.id, polite: outcome.member.polite }, 'joined room');
-    reply({
-      ok: true,
-      self,
-      peers: outcome.peers.map(({ id, name: peerName, session: peerSession }) => ({ id, name: peerName, session: peerSession })),
-      polite: outcome.member.polite,
+      await holding(room, async () => {
+        const outcome = await rooms.join(room, { id: socket.id, name, session, polite });
+        if (!outcome.ok) {
+          return reply(
+            outcome.reason === 'room-full'
+              ? fail('room-full', 'This room already has two people in it.')
+              : fail('already-in-room', 'This connection is already in a room; leave it first.'),
+          );
+        }
+        const { member, peers, replaced } = outcome;
+        if (replaced) {
+          // The same client on a new connection: its old one is dead but not yet timed out. Close it
+          // (it is no longer a member, so its disconnection tells nobody anything).
+          io.in(replaced.id).disconnectSockets(true);
+          logger.debug({ room, socket: socket.id, replaced: replaced.id }, 'rejoin replaced an older connection');
+        }
+        if (socket.disconnected) {
+          // Gone while the store was answering, before anyone was told about it: undo silently.
+          // The member it replaced was announced, so the room learns that one is gone.
+          await rooms.leave(socket.id);
+          if (replaced) tellLeft(room, replaced, 'disconnected');
+          return;
+        }
+        await socket.join(ioRoom(room));
+        const self = { id: socket.id, name: member.name, session: member.session };
+        socket.to(ioRoom(room)).emit('room:peer-joined', self);
+        logger.debug({ room, socket: socket.id, polite: member.polite }, 'joined room');
+        reply({ ok: true, self, peers: peers.map((peer) => ({ id: peer.id, name: peer.name, session: peer.session })), polite: member.polite });
+      });
     });
   });
 
-  on(socket, 'room:leave', logger, async (_payload, reply) => {
-    if (!(await leaveRoom('left'))) return reply(fail('not-in-room', 'This connection is not in a room.'));
-    reply({ ok: true });
-  });
+  on(socket, 'room:leave', logger, (_payload, reply) =>
+    inTurn(async () => {
+      if (!(await leaveRoom('left'))) return reply(fail('not-in-room', 'This connection is not in a room.'));
+      reply({ ok: true });
+    }),
+  );
 
   on(socket, 'signal:relay', logger, async (payload, reply) => {
     if (!(await withinLimit('relay', reply))) return;
     const parsed = parsePayload(relayRequestSchema, payload);
     if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
-    const room = socket.data.room;
-    if (room === undefined) return reply(fail('not-in-room', 'Join a room before sending signals.'));
     const { to, signal } = parsed.value;
-    if (to === socket.id || (await rooms.roomOf(to)) !== room) {
-      return reply(fail('peer-not-found', 'No such peer in this room.'));
-    }
+    const [room, peerRoom] = await Promise.all([rooms.roomOf(socket.id), rooms.roomOf(to)]);
+    if (room === undefined) return reply(fail('not-in-room', 'Join a room before sending signals.'));
+    if (to === socket.id || peerRoom !== room) return reply(fail('peer-not-found', 'No such peer in this room.'));
     // `to(id)` addresses exactly one socket; `from` is stamped here, never taken from the client.
     io.to(to).emit('signal:relay', { from: socket.id, signal });
     reply({ ok: true });
   });
 
   on(socket, 'ice:servers', logger, async (_payload, reply) => {
-    if (socket.data.room === undefined) {
+    if ((await rooms.roomOf(socket.id)) === undefined) {
       return reply(fail('not-in-room', 'Join a room before asking for ICE servers.'));
     }
     if (!(await withinLimit('ice', reply))) return;
@@ -230,6 +262,9 @@ function registerHandlers(
     void limiter.forget(socket.id);
     // The client closed on purpose, or was cut off by the service: it is not coming back.
     const onPurpose = why === 'client namespace disconnect' || why === 'server namespace disconnect';
-    leaveRoom(onPurpose ? 'left' : 'disconnected').catch((error: unknown) => logger.error({ err: error, socket: socket.id }, 'leave on disconnect failed'));
+    // In turn: a join still being handled finishes (or undoes itself) first.
+    inTurn(() => leaveRoom(onPurpose ? 'left' : 'disconnected')).catch((error: unknown) =>
+      logger.error({ err: error, socket: socket.id }, 'leave on disconnect failed'),
+    );
   });
 }

@@ -19,10 +19,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import type { ErrorCode, Signal } from '../src/protocol.js';
+import { ERROR_CODES, FORBIDDEN_NAME_CHARS, MAX_SDP_LENGTH, type ErrorCode, type Signal } from '../src/protocol.js';
 import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
-import { MAX_SDP_LENGTH } from '../src/schemas.js';
 import {
   TestContext,
   assertOk,
@@ -50,19 +49,7 @@ const LEGIT_ROOM = 'legit-room';
 const MAX_HEAP_GROWTH_BYTES = 30 * 1024 * 1024;
 
 /** Every code protocol.ts declares; a fuzzer must only ever see these (and never internal-error). */
-const KNOWN_CODES: readonly ErrorCode[] = [
-  'invalid-payload',
-  'room-full',
-  'not-in-room',
-  'already-in-room',
-  'peer-not-found',
-  'rate-limited',
-  'ticket-required',
-  'ticket-invalid',
-  'ticket-expired',
-  'ticket-wrong-room',
-  'internal-error',
-];
+const KNOWN_CODES: readonly ErrorCode[] = ERROR_CODES;
 const CLIENT_EVENTS = ['room:join', 'room:leave', 'signal:relay', 'ice:servers'] as const;
 const EVENT_WEIGHTS = [
   ...Array<'room:join'>(4).fill('room:join'),
@@ -175,7 +162,7 @@ class Generator {
   object(depth = 0): Record<string, unknown> {
     const target: Record<string, unknown> = {};
     for (let i = this.int(5); i > 0; i--) {
-      const key = this.chance(0.4) ? this.pick([...HOSTILE_KEYS, 'room', 'name', 'to', 'signal', 'kind', 'ticket', 'session']) : this.string(12);
+      const key = this.chance(0.4) ? this.pick([...HOSTILE_KEYS, 'room', 'name', 'to', 'signal', 'kind', 'call', 'ticket', 'session']) : this.string(12);
       setOwn(target, key, this.chance(0.3) ? { polluted: 'yes' } : this.value(depth + 1));
     }
     return target;
@@ -188,16 +175,30 @@ class Generator {
     return inner;
   }
 
+  /** A call id: mostly one of a few, sometimes fresh. */
+  callId(): string {
+    return `fuzz-call-${this.chance(0.8) ? this.int(4) : this.int(1e9)}`;
+  }
+
   validSignal(): Signal {
-    switch (this.int(4)) {
+    const call = this.callId();
+    switch (this.int(8)) {
       case 0:
-        return { kind: 'description', description: { type: this.pick(['offer', 'answer', 'pranswer'] as const), sdp: 'v=0\r\n'.repeat(this.int(50)) } };
+        return { kind: 'description', call, description: { type: this.pick(['offer', 'answer', 'pranswer'] as const), sdp: 'v=0\r\n'.repeat(this.int(50)) } };
       case 1:
-        return { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
+        return { kind: 'candidate', call, candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
       case 2:
-        return { kind: 'candidate', candidate: null };
+        return { kind: 'candidate', call, candidate: null };
+      case 3:
+        return { kind: 'ring', call };
+      case 4:
+        return { kind: 'accept', call };
+      case 5:
+        return { kind: 'decline', call };
+      case 6:
+        return { kind: 'hang-up', call, reason: 'no-answer' };
       default:
-        return { kind: 'hang-up' };
+        return { kind: 'hang-up', call };
     }
   }
 
@@ -209,7 +210,7 @@ class Generator {
         // Mostly a ticket for that room; else any (another room, forged, expired) or none.
         const own = this.tickets.filter((ticket) => ticketRoom(ticket) === room);
         if (this.chance(0.9)) request.ticket = this.chance(0.7) && own.length ? this.pick(own) : this.pick(this.tickets);
-        if (this.chance(0.5)) request.name = this.string(20).replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+        if (this.chance(0.5)) request.name = this.string(20).replace(new RegExp(FORBIDDEN_NAME_CHARS.source, 'g'), '');
         if (this.chance(0.3)) request.session = 'fuzz-session-' + this.int(100);
         if (this.chance(0.3)) request.polite = this.chance(0.5);
         return [request];
@@ -254,6 +255,7 @@ class Generator {
           ['name', 'n'.repeat(65 + this.int(500))],
           ['room', 'r'.repeat(65)],
           ['session', 's'.repeat(this.pick([7, 65]))],
+          ['call', this.pick(['c'.repeat(7), 'c'.repeat(65), 'call id with spaces', 'call.with.dots'])],
         ] as const);
         target[field] = text;
         break;
@@ -293,7 +295,7 @@ class Generator {
 function legitTraffic(a: ClientSocket, b: ClientSocket, intervalMs: number) {
   const toB = record(b, 'signal:relay');
   const toA = record(a, 'signal:relay');
-  const numbered = (i: number): Signal => ({ kind: 'candidate', candidate: { candidate: `candidate:${i} 1 udp 1 192.0.2.1 ${i} typ host`, sdpMid: '0' } });
+  const numbered = (i: number): Signal => ({ kind: 'candidate', call: 'legit-call-1', candidate: { candidate: `candidate:${i} 1 udp 1 192.0.2.1 ${i} typ host`, sdpMid: '0' } });
   let sent = 0;
   const timer = setInterval(() => {
     a.emit('signal:relay', { to: b.id!, signal: numbered(sent) });
@@ -556,7 +558,7 @@ describe('fuzzing every client event', () => {
     const [c, d] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
     await join(c, 'after-fuzz', { ticket: await mintTicket({ room: 'after-fuzz' }) });
     await join(d, 'after-fuzz', { ticket: await mintTicket({ room: 'after-fuzz' }) });
-    assertOk(await request(c, 'signal:relay', { to: d.id!, signal: { kind: 'hang-up' } }));
+    assertOk(await request(c, 'signal:relay', { to: d.id!, signal: { kind: 'hang-up', call: 'after-the-fuzz' } }));
     const [e] = (await ctx.clients(strict.url, 1)) as [ClientSocket];
     await join(e, 'after-fuzz', { ticket: await mintTicket({ room: 'after-fuzz' }) });
     for (const socket of [c, d, e]) socket.disconnect();

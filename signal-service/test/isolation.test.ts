@@ -34,6 +34,7 @@ afterEach(() => ctx.close());
 /** The i-th signal from `label`: a candidate whose text says who sent it and which one it is. */
 const signalFrom = (label: string, i: number): Signal => ({
   kind: 'candidate',
+  call: `call-of-${label.replace(/[^A-Za-z0-9_-]/g, '_')}`,
   candidate: { candidate: `candidate:${i} 1 udp 2122260223 192.0.2.1 ${10_000 + i} typ host ${label}`, sdpMid: '0', sdpMLineIndex: 0 },
 });
 

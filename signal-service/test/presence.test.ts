@@ -179,7 +179,7 @@ describe('a rejoin with the same session replaces the dead connection', () => {
     assert.deepEqual(annLeft.received, [], 'no peer-left for the replaced connection');
     // Relay works between Ann and the new connection.
     const delivered = nextEvent(newBob, 'signal:relay');
-    assertOk(await request(ann, 'signal:relay', { to: newBob.id!, signal: { kind: 'hang-up' } }));
+    assertOk(await request(ann, 'signal:relay', { to: newBob.id!, signal: { kind: 'hang-up', call: 'call-0001' } }));
     assert.equal((await delivered).from, ann.id);
   });
 

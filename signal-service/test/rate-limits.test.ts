@@ -8,7 +8,7 @@ import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
 import { TestContext, assertError, assertOk, join, nextEvent, request, type ClientSocket } from './helpers.js';
 
-const OFFER = { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } } as const;
+const OFFER = { kind: 'description', call: 'call-0001', description: { type: 'offer', sdp: 'v=0\r\n' } } as const;
 
 describe('rate limits', () => {
   let ctx: TestContext;

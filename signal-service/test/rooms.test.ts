@@ -1,7 +1,8 @@
 /** Unit tests of MemoryRoomStore: capacity, complementary polite roles, empty rooms deleted. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryRoomStore, ROOM_CAPACITY } from '../src/rooms.js';
+import { ROOM_CAPACITY } from '../src/protocol.js';
+import { MemoryRoomStore } from '../src/rooms.js';
 
 describe('MemoryRoomStore', () => {
   it('holds two members per room and refuses a third with room-full', async () => {

@@ -29,7 +29,9 @@ import {
   type ClientSocket,
 } from './helpers.js';
 
-const OFFER: Signal = { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
+const CALL = '0b5c1a7e-3d2f-4e8a-9c61-5f7d2b4a8e10';
+const OFFER: Signal = { kind: 'description', call: CALL, description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
+const HANG_UP: Signal = { kind: 'hang-up', call: CALL };
 
 let ctx: TestContext;
 let service: SignalService;
@@ -201,8 +203,8 @@ describe('room:leave and disconnect', () => {
     assert.deepEqual(await rejoined, { id: a.id, name: 'Ann again', session: '' });
     // Relay works again after the rejoin.
     const delivered = nextEvent(b, 'signal:relay');
-    assertOk(await request(a, 'signal:relay', { to: b.id!, signal: { kind: 'hang-up' } }));
-    assert.deepEqual(await delivered, { from: a.id, signal: { kind: 'hang-up' } });
+    assertOk(await request(a, 'signal:relay', { to: b.id!, signal: HANG_UP }));
+    assert.deepEqual(await delivered, { from: a.id, signal: HANG_UP });
   });
 
   it('leave then join another room works', async () => {
@@ -254,11 +256,14 @@ describe('room:leave and disconnect', () => {
 describe('signal:relay', () => {
   it('delivers the signal unchanged to the addressed member, stamped with the real sender id', async () => {
     const { a, b } = await pair();
+    // The consent flow of one call, then a second call, and every optional form of each kind.
     const signals: Signal[] = [
+      { kind: 'ring', call: CALL },
       OFFER,
-      { kind: 'description', description: { type: 'answer', sdp: 'v=0\r\n' } },
+      { kind: 'description', call: CALL, description: { type: 'answer', sdp: 'v=0\r\n' } },
       {
         kind: 'candidate',
+        call: CALL,
         candidate: {
           candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host',
           sdpMid: '0',
@@ -266,9 +271,15 @@ describe('signal:relay', () => {
           usernameFragment: 'abcd',
         },
       },
-      { kind: 'candidate', candidate: { candidate: '', sdpMid: null, sdpMLineIndex: null, usernameFragment: null } },
-      { kind: 'candidate', candidate: null },
-      { kind: 'hang-up' },
+      { kind: 'candidate', call: CALL, candidate: { candidate: '', sdpMid: null, sdpMLineIndex: null, usernameFragment: null } },
+      { kind: 'candidate', call: CALL, candidate: null },
+      { kind: 'accept', call: CALL },
+      HANG_UP,
+      { kind: 'ring', call: 'second_call-12' },
+      { kind: 'decline', call: 'second_call-12' },
+      { kind: 'ring', call: 'x'.repeat(64) },
+      { kind: 'hang-up', call: 'x'.repeat(64), reason: 'no-answer' },
+      { kind: 'description', call: 'x'.repeat(8), description: { type: 'pranswer', sdp: '' } },
     ];
     for (const signal of signals) {
       const toB = nextEvent(b, 'signal:relay');
@@ -285,9 +296,9 @@ describe('signal:relay', () => {
     const received = record(b, 'signal:relay');
     const sent: Signal[] = [OFFER];
     for (let i = 0; i < 20; i += 1) {
-      sent.push({ kind: 'candidate', candidate: { candidate: `candidate:${i} 1 udp 1 192.0.2.1 ${5000 + i} typ host`, sdpMid: '0' } });
+      sent.push({ kind: 'candidate', call: CALL, candidate: { candidate: `candidate:${i} 1 udp 1 192.0.2.1 ${5000 + i} typ host`, sdpMid: '0' } });
     }
-    sent.push({ kind: 'candidate', candidate: null });
+    sent.push({ kind: 'candidate', call: CALL, candidate: null });
     for (const signal of sent) a.emit('signal:relay', { to: b.id!, signal });
     await waitFor('all signals', () => received.received.length >= sent.length);
     assert.deepEqual(
@@ -362,8 +373,8 @@ describe('signal:relay', () => {
   it('relays a signal sent without an acknowledgement', async () => {
     const { a, b } = await pair();
     const delivered = nextEvent(b, 'signal:relay');
-    a.emit('signal:relay', { to: b.id!, signal: { kind: 'hang-up' } });
-    assert.deepEqual(await delivered, { from: a.id, signal: { kind: 'hang-up' } });
+    a.emit('signal:relay', { to: b.id!, signal: HANG_UP });
+    assert.deepEqual(await delivered, { from: a.id, signal: HANG_UP });
   });
 
   it(
@@ -471,7 +482,7 @@ describe('message size limit', () => {
     const left = nextEvent(b, 'room:peer-left');
     const aId = a.id;
     const gone = disconnected(a);
-    const huge = { to: b.id!, signal: { kind: 'description', description: { type: 'offer', sdp: 'a'.repeat(70 * 1024) } } };
+    const huge = { to: b.id!, signal: { kind: 'description', call: CALL, description: { type: 'offer', sdp: 'a'.repeat(70 * 1024) } } };
     rawEmit(a, 'signal:relay', huge);
     await gone;
     // The service's transport refuses the message (a transport error on its side); the client sees

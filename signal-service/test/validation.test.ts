@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { Signal } from '../src/protocol.js';
-import { MAX_CANDIDATE_LENGTH, MAX_NAME_LENGTH, MAX_SDP_LENGTH } from '../src/schemas.js';
+import { MAX_CANDIDATE_LENGTH, MAX_NAME_LENGTH, MAX_SDP_LENGTH, type Signal } from '../src/protocol.js';
 import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
 import {
@@ -162,13 +161,14 @@ describe('room:join with a malformed payload', () => {
 });
 
 const DESCRIPTION = { type: 'offer', sdp: 'v=0\r\n' } as const;
-const OFFER: Signal = { kind: 'description', description: DESCRIPTION };
+const CALL = 'call-0001';
+const OFFER: Signal = { kind: 'description', call: CALL, description: DESCRIPTION };
 
+/** Each case has exactly one thing wrong: every other field is valid (`call` included). */
 function badRelays(to: string): [string, unknown[]][] {
-  const candidate = (extra: Record<string, unknown>) => ({
-    to,
-    signal: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', ...extra } },
-  });
+  const signal = (fields: Record<string, unknown>) => ({ to, signal: { call: CALL, ...fields } });
+  const candidate = (extra: Record<string, unknown>) =>
+    signal({ kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', ...extra } });
   return [
     ['no payload', []],
     ['null', [null]],
@@ -180,28 +180,37 @@ function badRelays(to: string): [string, unknown[]][] {
     ['to of 65 characters', [{ to: 'x'.repeat(65), signal: OFFER }]],
     ['signal missing', [{ to }]],
     ['signal a string', [{ to, signal: 'offer' }]],
-    ['unknown kind', [{ to, signal: { kind: 'chat', text: 'hi' } }]],
-    ['kind missing', [{ to, signal: { description: DESCRIPTION } }]],
-    ['description missing', [{ to, signal: { kind: 'description' } }]],
-    ['description type rollback', [{ to, signal: { kind: 'description', description: { type: 'rollback', sdp: '' } } }]],
-    ['description sdp a number', [{ to, signal: { kind: 'description', description: { type: 'offer', sdp: 1 } } }]],
-    [
-      'sdp over 32 KiB',
-      [{ to, signal: { kind: 'description', description: { type: 'offer', sdp: 'a'.repeat(MAX_SDP_LENGTH + 1) } } }],
-    ],
-    ['candidate missing', [{ to, signal: { kind: 'candidate' } }]],
-    ['candidate a string', [{ to, signal: { kind: 'candidate', candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host' } }]],
-    [
-      'candidate over 1 KiB',
-      [{ to, signal: { kind: 'candidate', candidate: { candidate: 'c'.repeat(MAX_CANDIDATE_LENGTH + 1) } } }],
-    ],
+    ['unknown kind', [signal({ kind: 'chat', text: 'hi' })]],
+    ['kind missing', [signal({ description: DESCRIPTION })]],
+    ...(['ring', 'accept', 'decline', 'hang-up', 'description', 'candidate'] as const).flatMap((kind): [string, unknown[]][] => {
+      const valid = { ring: {}, accept: {}, decline: {}, 'hang-up': {}, description: { description: DESCRIPTION }, candidate: { candidate: null } }[kind];
+      return [
+        [`${kind} without call`, [{ to, signal: { kind, ...valid } }]],
+        [`${kind} with call null`, [signal({ kind, ...valid, call: null })]],
+        [`${kind} with a numeric call`, [signal({ kind, ...valid, call: 12345678 })]],
+        [`${kind} with a call of 7 characters`, [signal({ kind, ...valid, call: 'c'.repeat(7) })]],
+        [`${kind} with a call of 65 characters`, [signal({ kind, ...valid, call: 'c'.repeat(65) })]],
+        [`${kind} with a call with a dot`, [signal({ kind, ...valid, call: 'call.0001' })]],
+        [`${kind} with a call with a space`, [signal({ kind, ...valid, call: 'call 0001' })]],
+        [`${kind} with an extra field`, [signal({ kind, ...valid, sender: 'x' })]],
+      ];
+    }),
+    ['description missing', [signal({ kind: 'description' })]],
+    ['description type rollback', [signal({ kind: 'description', description: { type: 'rollback', sdp: '' } })]],
+    ['description sdp a number', [signal({ kind: 'description', description: { type: 'offer', sdp: 1 } })]],
+    ['sdp over 32 KiB', [signal({ kind: 'description', description: { type: 'offer', sdp: 'a'.repeat(MAX_SDP_LENGTH + 1) } })]],
+    ['candidate missing', [signal({ kind: 'candidate' })]],
+    ['candidate a string', [signal({ kind: 'candidate', candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host' })]],
+    ['candidate over 1 KiB', [signal({ kind: 'candidate', candidate: { candidate: 'c'.repeat(MAX_CANDIDATE_LENGTH + 1) } })]],
     ['sdpMLineIndex negative', [candidate({ sdpMLineIndex: -1 })]],
     ['sdpMLineIndex fractional', [candidate({ sdpMLineIndex: 0.5 })]],
     ['sdpMLineIndex a string', [candidate({ sdpMLineIndex: '0' })]],
     ['sdpMid too long', [candidate({ sdpMid: 'm'.repeat(33) })]],
     ['an extra candidate field', [candidate({ foundation: '1' })]],
-    ['hang-up with a reason', [{ to, signal: { kind: 'hang-up', reason: 'bye' } }]],
-    ['an extra description field', [{ to, signal: { kind: 'description', description: { ...DESCRIPTION, sender: 'x' } } }]],
+    ['hang-up with an unknown reason', [signal({ kind: 'hang-up', reason: 'bye' })]],
+    ['hang-up with reason null', [signal({ kind: 'hang-up', reason: null })]],
+    ['decline with a reason', [signal({ kind: 'decline', reason: 'no-answer' })]],
+    ['an extra description field', [signal({ kind: 'description', description: { ...DESCRIPTION, sender: 'x' } })]],
     ['an extra top-level field', [{ to, signal: OFFER, room: 'r2' }]],
     ['a claimed sender', [{ to, signal: OFFER, from: 'someone-else' }]],
   ];
@@ -224,19 +233,28 @@ describe('signal:relay with a malformed payload', () => {
     assert.deepEqual(await delivered, { from: b.id, signal: OFFER });
   });
 
+  it('names signal.call in the message when the call id is missing or malformed', async () => {
+    const { a, b } = await setup();
+    await join(b, 'r1');
+    for (const call of [undefined, 'short', 'has space 0001']) {
+      const answer = (await rawRequest(b, 'signal:relay', [{ to: a.id, signal: { kind: 'ring', call } }])) as { error: { message: string } };
+      assert.match(answer.error.message, /^signal\.call: /, String(call));
+    }
+  });
+
   it('validates before checking membership: a malformed relay outside a room is invalid-payload', async () => {
     const { a, b } = await setup();
-    assertError(await rawRequest(b, 'signal:relay', [{ to: a.id, signal: { kind: 'chat' } }]), 'invalid-payload');
+    assertError(await rawRequest(b, 'signal:relay', [{ to: a.id, signal: { kind: 'chat', call: CALL } }]), 'invalid-payload');
   });
 
   it('accepts an SDP of exactly 32 KiB and a candidate of exactly 1 KiB', async () => {
     const { a, b } = await setup();
     await join(b, 'r1');
-    const big: Signal = { kind: 'description', description: { type: 'offer', sdp: 'a'.repeat(MAX_SDP_LENGTH) } };
+    const big: Signal = { kind: 'description', call: CALL, description: { type: 'offer', sdp: 'a'.repeat(MAX_SDP_LENGTH) } };
     const bigDelivered = nextEvent(a, 'signal:relay');
     assertOk(await request(b, 'signal:relay', { to: a.id!, signal: big }));
     assert.equal((await bigDelivered).signal.kind, 'description');
-    const long: Signal = { kind: 'candidate', candidate: { candidate: 'c'.repeat(MAX_CANDIDATE_LENGTH) } };
+    const long: Signal = { kind: 'candidate', call: CALL, candidate: { candidate: 'c'.repeat(MAX_CANDIDATE_LENGTH) } };
     const longDelivered = nextEvent(a, 'signal:relay');
     assertOk(await request(b, 'signal:relay', { to: a.id!, signal: long }));
     assert.deepEqual((await longDelivered).signal, long);

@@ -13,7 +13,7 @@ export interface IceGrant {
 }
 
 export interface IceProvider {
-  /** Short provider name for logs and `/healthz` (`twilio`, `turn-rest`, `static`). */
+  /** Short provider name for logs, e.g. when it fails (`twilio`, `turn-rest`, `static`). */
   readonly kind: string;
   /**
    * ICE servers for room member `memberId` (a socket id, used as the TURN REST user part).
