@@ -40,6 +40,21 @@ export type VideoCallErrorCode =
   | 'relay-unavailable'
   | 'call-failed';
 
+/** The message shown for a code when the place that failed gave none. */
+export const DEFAULT_ERROR_MESSAGES: Partial<Record<VideoCallErrorCode, string>> = {
+  'missing-room': 'No valid room: set the room attribute (letters, digits, “_”, “.” or “-”).',
+  'signaling-lost': 'The call service closed the connection.',
+  'ice-degraded': 'No relay server is available right now; the call may not connect on some networks.',
+  'relay-unavailable':
+    'Could not reach the relay server, or it refused the credentials. A relay-only call cannot connect.',
+  'call-failed': 'The call could not connect, or its connection was lost. The network may be blocking it.',
+};
+
+/** The message for a coded error: its own, else the default for its code. */
+export function errorMessage(error: { code: VideoCallErrorCode; message?: string | undefined }): string {
+  return error.message ?? DEFAULT_ERROR_MESSAGES[error.code] ?? 'Something went wrong.';
+}
+
 /** An error with a {@link VideoCallErrorCode} and a message fit to show to the person. */
 export class VideoCallError extends Error {
   override name = 'VideoCallError';

@@ -2,7 +2,7 @@
  * Events fired by `<video-call>`. All bubble and are composed (they cross shadow roots), and carry
  * a typed `detail`. Names follow one convention: `vc-<what>`.
  */
-import type { CallState } from './call-state.js';
+import type { CallEndReason, CallState } from './call/call-state.js';
 import type { VideoCallErrorCode } from './errors.js';
 
 /** `detail` of `vc-state-change`. */
@@ -17,10 +17,18 @@ export interface ErrorDetail {
   message: string;
 }
 
-/** `detail` of `vc-peer-joined` and `vc-peer-left`. `name` is peer-supplied: render it as text. */
+/**
+ * `detail` of `vc-peer-joined`, `vc-peer-left` and `vc-incoming-call`: the other person's
+ * connection id in the room and display name. `name` is peer-supplied: render it as text.
+ */
 export interface PeerDetail {
   id: string;
   name: string;
+}
+
+/** `detail` of `vc-call-ended`: why the call ended (see `CallEndReason`). */
+export interface CallEndedDetail {
+  reason: CallEndReason;
 }
 
 const init = { bubbles: true, composed: true } as const;
@@ -32,7 +40,7 @@ export class VideoCallStateChangeEvent extends CustomEvent<StateChangeDetail> {
   }
 }
 
-/** Fired when something fails; the state is then `error` or `full` unless the code is `ice-degraded`. */
+/** Fired when something fails; the state is `error` or `full` when it ended the membership. */
 export class VideoCallErrorEvent extends CustomEvent<ErrorDetail> {
   constructor(detail: ErrorDetail) {
     super('vc-error', { ...init, detail });
@@ -46,11 +54,27 @@ export class VideoCallPeerEvent extends CustomEvent<PeerDetail> {
   }
 }
 
+/** Fired when the other person calls: the widget rings (state `incoming`) until `accept()` or `decline()`. */
+export class VideoCallIncomingEvent extends CustomEvent<PeerDetail> {
+  constructor(detail: PeerDetail) {
+    super('vc-incoming-call', { ...init, detail });
+  }
+}
+
+/** Fired once when a call ends, for any reason, on both sides. */
+export class VideoCallEndedEvent extends CustomEvent<CallEndedDetail> {
+  constructor(detail: CallEndedDetail) {
+    super('vc-call-ended', { ...init, detail });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'vc-state-change': VideoCallStateChangeEvent;
     'vc-error': VideoCallErrorEvent;
     'vc-peer-joined': VideoCallPeerEvent;
     'vc-peer-left': VideoCallPeerEvent;
+    'vc-incoming-call': VideoCallIncomingEvent;
+    'vc-call-ended': VideoCallEndedEvent;
   }
 }

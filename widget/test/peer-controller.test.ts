@@ -4,8 +4,7 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Signal } from '../../signal-service/src/protocol.js';
-import { PeerController } from '../src/controllers/peer-controller.js';
+import { PeerController, type PeerSignal } from '../src/controllers/peer-controller.js';
 
 class TestHost implements ReactiveControllerHost {
   controllers: ReactiveController[] = [];
@@ -19,28 +18,43 @@ class TestHost implements ReactiveControllerHost {
   }
 }
 
-async function camera() {
-  return navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+const camera = () => navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+const HOST_CANDIDATE = { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' };
+
+/** RTP packets sent by `peer`'s connection, all kinds. */
+async function packetsSent(peer: PeerController): Promise<number> {
+  let sent = 0;
+  (await peer.getStats())?.forEach((s) => s.type === 'outbound-rtp' && (sent += s.packetsSent ?? 0));
+  return sent;
 }
+
+/** Two controllers wired to each other, delivering asynchronously and in order, like a network. */
+function linkedPair(): { a: PeerController; b: PeerController; sent: { a: PeerSignal[]; b: PeerSignal[] } } {
+  const sent = { a: [] as PeerSignal[], b: [] as PeerSignal[] };
+  const a: PeerController = new PeerController(new TestHost(), {
+    sendSignal: (s) => (sent.a.push(s), void Promise.resolve().then(() => b.handleSignal(s))),
+  });
+  const b: PeerController = new PeerController(new TestHost(), {
+    sendSignal: (s) => (sent.b.push(s), void Promise.resolve().then(() => a.handleSignal(s))),
+  });
+  return { a, b, sent };
+}
+
+const bothConnected = (a: PeerController, b: PeerController, timeout = 10000) =>
+  waitUntil(() => a.connectionState === 'connected' && b.connectionState === 'connected', 'both connected', { timeout });
 
 describe('PeerController', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
 
   it('buffers remote candidates that arrive before the description and applies them after it', async () => {
-    const fromA: Signal[] = [];
-    const toA: Signal[] = [];
+    const fromA: PeerSignal[] = [];
+    const toA: PeerSignal[] = [];
     const a = new PeerController(new TestHost(), { sendSignal: (s) => fromA.push(s) });
     const b = new PeerController(new TestHost(), { sendSignal: (s) => toA.push(s) });
-    const streamA = await camera();
-    const streamB = await camera();
-    cleanups.push(() => {
-      a.close();
-      b.close();
-      [...streamA.getTracks(), ...streamB.getTracks()].forEach((t) => t.stop());
-    });
+    cleanups.push(() => (a.close(), b.close()));
 
-    a.start({ polite: false, iceServers: [], localStream: streamA });
+    a.open({ polite: false, iceServers: [], offer: true });
     // Wait for A's offer and all of A's candidates (null marks the end of gathering).
     await waitUntil(() => fromA.some((s) => s.kind === 'candidate' && s.candidate === null), 'A gathered', { timeout: 10000 });
     const offer = fromA.find((s) => s.kind === 'description')!;
@@ -48,67 +62,80 @@ describe('PeerController', () => {
     expect(candidates.length).to.be.greaterThan(1);
 
     // Deliver A's candidates FIRST: B's connection exists but has no remote description yet.
-    b.start({ polite: true, iceServers: [], localStream: streamB });
-    for (const c of candidates) await b.handleSignal(c);
+    b.open({ polite: true, iceServers: [], offer: false });
+    candidates.forEach((c) => b.handleSignal(c));
+    await b.settled;
     expect(b.pendingCandidateCount).to.equal(candidates.length);
 
     // Then the offer: B answers, and the buffered candidates are added right after it.
-    await b.handleSignal(offer);
+    b.handleSignal(offer);
+    await b.settled;
     expect(b.pendingCandidateCount).to.equal(0);
     // Only B's answer reaches A; B's own candidates are DROPPED. So A knows no address of B and
     // the connection can only form if B checks A's candidates: the ones it had buffered.
-    const answer = toA.find((s) => s.kind === 'description')!;
-    await a.handleSignal(answer);
-
-    await waitUntil(() => a.connectionState === 'connected' && b.connectionState === 'connected', 'both connected', {
-      timeout: 10000,
-    });
+    a.handleSignal(toA.find((s) => s.kind === 'description')!);
+    await bothConnected(a, b);
     const stats = await b.getStats();
-    const remoteHost = [...stats!.values()].filter((r) => r.type === 'remote-candidate' && r.candidateType === 'host');
-    expect(remoteHost.length).to.be.greaterThan(0);
+    expect([...stats!.values()].filter((r) => r.type === 'remote-candidate' && r.candidateType === 'host').length).to.be.greaterThan(0);
     expect(b.remoteStream!.getTracks().map((t) => t.kind).sort()).to.deep.equal(['audio', 'video']);
   });
 
-  it('glare: both sides offer at once, 20 times in a row, and every run connects', async function () {
+  it('consent: connects with no RTP at all; attach() starts media without a new offer', async () => {
+    const [streamA, streamB] = [await camera(), await camera()];
+    const { a, b, sent } = linkedPair();
+    cleanups.push(() => (a.close(), b.close(), [...streamA.getTracks(), ...streamB.getTracks()].forEach((t) => t.stop())));
+    a.open({ polite: false, iceServers: [], offer: true });
+    b.open({ polite: true, iceServers: [], offer: false });
+    await bothConnected(a, b);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await packetsSent(a)).to.equal(0);
+    expect(await packetsSent(b)).to.equal(0);
+    const descriptions = () => [...sent.a, ...sent.b].filter((s) => s.kind === 'description').length;
+    expect(descriptions()).to.equal(2);
+
+    a.attach(streamA);
+    b.attach(streamB);
+    await waitUntil(async () => (await packetsSent(a)) > 0 && (await packetsSent(b)) > 0, 'RTP flows', { timeout: 5000 });
+    expect(descriptions()).to.equal(2); // replaceTrack: no renegotiation
+    expect(a.remoteStream!.getTracks().length).to.equal(2);
+  });
+
+  it('glare on ICE restarts: both restart at once, 10 times, and every run reconnects', async function () {
     this.timeout(60000);
-    const streamA = await camera();
-    const streamB = await camera();
-    cleanups.push(() => [...streamA.getTracks(), ...streamB.getTracks()].forEach((t) => t.stop()));
+    const { a, b } = linkedPair();
+    cleanups.push(() => (a.close(), b.close()));
+    a.open({ polite: false, iceServers: [], offer: true });
+    b.open({ polite: true, iceServers: [], offer: false });
+    await bothConnected(a, b);
     const failures: string[] = [];
-    for (let run = 0; run < 20; run++) {
-      let a!: PeerController;
-      let b!: PeerController;
-      // Deliver asynchronously, like a network, in order. Both sides start at once, so both are
-      // making an offer when the other's arrives (the polite one may drop its own before sending).
-      const deliver = (to: () => PeerController) => (s: Signal) => void Promise.resolve().then(() => to().handleSignal(s));
-      a = new PeerController(new TestHost(), { sendSignal: deliver(() => b) });
-      b = new PeerController(new TestHost(), { sendSignal: deliver(() => a) });
-      a.start({ polite: false, iceServers: [], localStream: streamA });
-      b.start({ polite: true, iceServers: [], localStream: streamB });
+    for (let run = 0; run < 10; run++) {
+      a.restartIce();
+      b.restartIce();
       try {
-        await waitUntil(() => a.connectionState === 'connected' && b.connectionState === 'connected', '', { timeout: 8000 });
-        if (a.remoteStream!.getVideoTracks().length !== 1 || b.remoteStream!.getVideoTracks().length !== 1) {
-          failures.push(`run ${run}: connected without both videos`);
-        }
+        // Both made an offer; the polite one rolled back, so both settle in a stable, connected state.
+        await waitUntil(async () => {
+          await Promise.all([a.settled, b.settled]);
+          return a.connectionState === 'connected' && b.connectionState === 'connected';
+        }, '', { timeout: 8000 });
       } catch {
         failures.push(`run ${run}: a=${a.connectionState} b=${b.connectionState}`);
       }
-      a.close();
-      b.close();
     }
     expect(failures).to.deep.equal([]);
   });
 
   it('ignores candidates when there is no call (late ones of an ended call)', async () => {
     const pc = new PeerController(new TestHost(), { sendSignal: () => {} });
-    await pc.handleSignal({ kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' } });
+    pc.handleSignal({ kind: 'candidate', candidate: HOST_CANDIDATE });
+    await pc.settled;
     expect(pc.pendingCandidateCount).to.equal(0);
   });
 
   it('close() is idempotent and forgets buffered candidates', async () => {
     const pc = new PeerController(new TestHost(), { sendSignal: () => {} });
-    pc.start({ polite: false, iceServers: [], localStream: null });
-    await pc.handleSignal({ kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' } });
+    pc.open({ polite: false, iceServers: [], offer: false });
+    pc.handleSignal({ kind: 'candidate', candidate: HOST_CANDIDATE });
+    await pc.settled;
     expect(pc.pendingCandidateCount).to.equal(1);
     pc.close();
     pc.close();

@@ -5,7 +5,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/index.js';
 import type { VideoCall } from '../src/video-call.js';
-import type { CallState } from '../src/call-state.js';
+import type { CallState } from '../src/call/call-state.js';
 
 const serviceUrl = await (await fetch('/__signal-service-url')).text();
 let roomCounter = 0;
@@ -109,7 +109,7 @@ describe('<video-call> failures', () => {
 });
 
 describe('<video-call> with the real signal service', () => {
-  it('two elements join, call, connect, hang up and call again', async () => {
+  it('two elements join; one calls, the other rings and accepts; hang up; call again', async () => {
     const room = uniqueRoom();
     const container = await fixture<HTMLDivElement>(html`
       <div>
@@ -136,20 +136,37 @@ describe('<video-call> with the real signal service', () => {
     expect((part(ann, 'call-button') as HTMLButtonElement).disabled).to.equal(false);
     expect(statusText(ann)).to.contain('Ben is here');
 
+    const incoming = oneEvent(ben, 'vc-incoming-call');
     await ann.call();
+    expect(ann.state).to.equal('calling');
+    expect((await incoming).detail.name).to.equal('Ann');
+    expect(ben.state).to.equal('incoming');
+    await ben.updateComplete;
+    expect(statusText(ben)).to.contain('Ann is calling you');
+    expect(part(ben, 'accept-button')!.textContent!.trim()).to.equal('Accept');
+    expect(part(ben, 'decline-button')!.textContent!.trim()).to.equal('Decline');
+    await ann.updateComplete;
+    expect(part(ann, 'cancel-button')!.textContent!.trim()).to.equal('Cancel');
+    part(ben, 'accept-button')!.click();
     await waitForState(ann, 'connected');
     await waitForState(ben, 'connected');
-    expect(annStates).to.deep.equal(['acquiring-media', 'joining', 'waiting', 'ready', 'calling', 'connected']);
-    expect(benStates).to.deep.equal(['acquiring-media', 'joining', 'ready', 'calling', 'connected']);
+    expect(annStates.slice(0, 5)).to.deep.equal(['acquiring-media', 'joining', 'waiting', 'ready', 'calling']);
+    expect(annStates.at(-1)).to.equal('connected');
+    expect(benStates.slice(0, 4)).to.deep.equal(['acquiring-media', 'joining', 'ready', 'incoming']);
+    expect(benStates.at(-1)).to.equal('connected');
+    await ann.updateComplete;
     expect(statusText(ann)).to.contain('In a call with Ben');
     expect(part(ann, 'hang-up-button')).to.exist;
 
+    const ended = oneEvent(ann, 'vc-call-ended');
     ben.hangUp();
     expect(ben.state).to.equal('ended');
+    expect((await ended).detail.reason).to.equal('remote-hang-up');
     await waitForState(ann, 'ended');
     await ann.updateComplete;
-    expect(statusText(ann)).to.contain('Press Call to call again');
+    expect(statusText(ann)).to.contain('Ben ended the call');
 
+    ben.addEventListener('vc-incoming-call', () => ben.accept(), { once: true });
     await ann.call();
     await waitForState(ben, 'connected');
     await waitForState(ann, 'connected');

@@ -1,31 +1,17 @@
 /**
- * The words `<video-call>` shows for each state: the status line and the placeholder in the stage.
- * Pure functions of what the element knows, so every state says what is happening.
+ * The words `<video-call>` shows: the status line and the placeholder in the stage. Pure
+ * functions of the machine's context, so every state says in words what is happening.
  */
-import type { CallState } from './call-state.js';
-
-/** What the status line needs to know besides the state. */
-export interface StatusFacts {
-  state: CallState;
-  room: string;
-  /** The other person's display name, or '' when unknown or unnamed. */
-  peerName: string;
-  /** True when a peer is in the room. */
-  hasPeer: boolean;
-  /** True when a call is in progress (its media may flow while signaling reconnects). */
-  inCall?: boolean;
-  /** Why the state is `reconnecting`. */
-  reconnecting?: 'signaling' | 'peer' | 'media';
-  /** Message of the last error, for state `error`. */
-  errorMessage: string;
-}
+import { errorMessage } from '../errors.js';
+import { callState, reconnectingCause, type CallContext } from './call-context.js';
 
 /** The status line: a full sentence telling the person what is happening. */
-export function statusText(facts: StatusFacts): string {
-  const { room, errorMessage } = facts;
-  const peerName = facts.peerName || 'the other person';
-  const PeerName = facts.peerName || 'The other person';
-  switch (facts.state) {
+export function statusText(ctx: CallContext, fallbackRoom = ''): string {
+  const room = ctx.room || fallbackRoom;
+  const name = (ctx.peer ?? ctx.away)?.name || '';
+  const peerName = name || 'the other person';
+  const PeerName = name || 'The other person';
+  switch (callState(ctx)) {
     case 'idle':
       return 'Press Start to turn on your camera and join the call.';
     case 'acquiring-media':
@@ -37,27 +23,57 @@ export function statusText(facts: StatusFacts): string {
     case 'ready':
       return `${PeerName} is here. Press Call to start.`;
     case 'calling':
+      return `Calling ${peerName}… Waiting for them to answer.`;
+    case 'incoming':
+      return `${PeerName} is calling you.`;
+    case 'connecting':
       return `Connecting to ${peerName}…`;
     case 'connected':
       return `In a call with ${peerName}.`;
-    case 'reconnecting':
-      if (facts.reconnecting === 'peer') return `${PeerName}’s connection dropped. Waiting for them to come back…`;
-      if (facts.reconnecting === 'media') return 'The connection was interrupted. Reconnecting the call…';
-      return facts.inCall
+    case 'reconnecting': {
+      const cause = reconnectingCause(ctx);
+      if (cause === 'peer') return `${PeerName}’s connection dropped. Waiting for them to come back…`;
+      if (cause === 'media') return 'The connection was interrupted. Reconnecting the call…';
+      return ctx.call
         ? 'Lost the connection to the call service. Reconnecting… The call goes on meanwhile.'
         : 'Lost the connection to the call service. Reconnecting…';
+    }
     case 'ended':
-      return facts.hasPeer ? 'Call ended. Press Call to call again.' : 'Call ended.';
+      return endedText(ctx);
     case 'full':
       return `Room “${room}” is full: a call there already has two people.`;
     case 'error':
-      return errorMessage || 'Something went wrong.';
+      return ctx.error ? errorMessage(ctx.error) : 'Something went wrong.';
+  }
+}
+
+/** How the last call ended, in words, and what can be done now. */
+function endedText(ctx: CallContext): string {
+  const ended = ctx.ended!;
+  const name = ended.peerName || 'The other person';
+  const outgoing = ended.direction === 'outgoing';
+  const again = ' Press Call to call again.';
+  switch (ended.reason) {
+    case 'declined':
+      return outgoing ? `${name} declined the call.` : 'You declined the call.';
+    case 'no-answer':
+      return outgoing ? `${name} did not answer.${again}` : `You missed a call from ${ended.peerName || 'the other person'}.`;
+    case 'cancelled':
+      return `You missed a call from ${ended.peerName || 'the other person'}.`;
+    case 'remote-hang-up':
+      return `${name} ended the call.`;
+    case 'failed': {
+      return `${ended.error ? errorMessage(ended.error) : 'The call could not be connected.'}${again}`;
+    }
+    default:
+      return `Call ended.${again}`;
   }
 }
 
 /** The short text shown in the stage while there is no remote video. */
-export function placeholderText(facts: StatusFacts): string {
-  switch (facts.state) {
+export function placeholderText(ctx: CallContext): string {
+  const name = (ctx.peer ?? ctx.away)?.name || '';
+  switch (callState(ctx)) {
     case 'idle':
       return 'Camera is off';
     case 'acquiring-media':
@@ -67,8 +83,12 @@ export function placeholderText(facts: StatusFacts): string {
       return 'Nobody else is here yet';
     case 'ready':
     case 'ended':
-      return facts.peerName || 'Someone is here';
+      return name || 'Someone is here';
     case 'calling':
+      return name ? `Calling ${name}…` : 'Calling…';
+    case 'incoming':
+      return `${name || 'Someone'} is calling`;
+    case 'connecting':
       return 'Connecting…';
     case 'reconnecting':
       return 'Reconnecting…';

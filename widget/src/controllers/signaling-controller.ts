@@ -153,12 +153,13 @@ export class SignalingController implements ReactiveController {
 
   /**
    * Asks the service for ICE servers (only granted to room members).
-   * @throws VideoCallError `join-failed` when refused, `signaling-unreachable` on timeout.
+   * @throws VideoCallError `ice-degraded` when the service refuses (e.g. `rate-limited`),
+   *   `signaling-unreachable` on timeout, `signaling-lost` when not connected.
    */
   async iceServers(): Promise<IceServersResult> {
     const result = await this.#request<IceServersResult>((socket) => socket.emitWithAck('ice:servers'));
     if (result.ok) return result;
-    throw new VideoCallError('join-failed', `The call service refused ICE servers: ${result.error.message}`);
+    throw new VideoCallError('ice-degraded', `The call service refused ICE servers (${result.error.code}).`);
   }
 
   /**

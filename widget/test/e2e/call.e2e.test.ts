@@ -1,6 +1,6 @@
 /**
  * The product's main job, end to end: the real service serves the demo; two pages in headless
- * Chromium with a fake camera join one room, one calls, both connect and play each other's video.
+ * Chromium with a fake camera join one room, one calls, the other accepts, both play each other's video.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -14,12 +14,13 @@ import {
   statusText,
   waitForState,
   useRig,
+  callAndAccept,
 } from './harness.js';
 
 describe('one-to-one call through the demo page', () => {
   const rig = useRig();
 
-  test('two pages connect, both remote videos play, a third page gets "full"', async () => {
+  test('ring → accept → connected: both remote videos play, hang-up reasons, a third page gets "full"', async () => {
     const url = `${rig.service.url}/?room=e2e-call`;
     const alice = await openDemo(rig.browser, `${url}&name=Alice`);
     const bob = await openDemo(rig.browser, `${url}&name=Bob`);
@@ -31,6 +32,11 @@ describe('one-to-one call through the demo page', () => {
     await waitForState(bob, 'ready');
     await waitForState(alice, 'ready');
 
+    // Bob accepts as soon as his widget rings.
+    await bob.evaluate(() => {
+      const el = document.querySelector('video-call')!;
+      el.addEventListener('vc-incoming-call', () => el.accept(), { once: true });
+    });
     // The call button is enabled now that a peer is present.
     const callButtonDisabled = await alice.evaluate(
       () => document.querySelector('video-call')!.shadowRoot!.querySelector<HTMLButtonElement>('[part~="call-button"]')!.disabled,
@@ -48,19 +54,22 @@ describe('one-to-one call through the demo page', () => {
       await el.call();
       return connected;
     });
+    console.log(`# call() → connected, Bob accepting as soon as it rings (host candidates, loopback): ${elapsedMs.toFixed(0)} ms`);
     await waitForState(bob, 'connected');
-    console.log(`# call() → connected (host candidates, loopback): ${elapsedMs.toFixed(0)} ms`);
 
     const aliceSees = await expectRemoteVideoPlaying(alice);
     const bobSees = await expectRemoteVideoPlaying(bob);
     console.log(`# remote video: Alice sees ${aliceSees.width}px wide, Bob ${bobSees.width}px; both decoding new frames`);
 
     const aliceHistory = await history(alice);
-    assert.deepEqual(aliceHistory.states, ['acquiring-media', 'joining', 'waiting', 'ready', 'calling', 'connected']);
+    assert.deepEqual(aliceHistory.states.slice(0, 5), ['acquiring-media', 'joining', 'waiting', 'ready', 'calling']);
+    assert.equal(aliceHistory.states.at(-1), 'connected');
     assert.deepEqual(aliceHistory.peers, ['joined:Bob']);
     const bobHistory = await history(bob);
-    assert.deepEqual(bobHistory.states, ['acquiring-media', 'joining', 'ready', 'calling', 'connected']);
+    assert.deepEqual(bobHistory.states.slice(0, 4), ['acquiring-media', 'joining', 'ready', 'incoming']);
+    assert.equal(bobHistory.states.at(-1), 'connected');
     assert.deepEqual(bobHistory.peers, ['joined:Alice']);
+    assert.deepEqual(bobHistory.calls, ['incoming:Alice']);
 
     // A third person is refused, and told so in words.
     const carol = await openDemo(rig.browser, url);
@@ -72,13 +81,14 @@ describe('one-to-one call through the demo page', () => {
     assert.equal(await stateOf(alice), 'connected');
     await expectRemoteVideoPlaying(bob);
 
-    // Hang up: both sides end, and a new call works on the same elements.
+    // Hang up: both sides end, with their reasons, and a new call works on the same elements.
     await alice.evaluate(() => document.querySelector('video-call')!.hangUp());
     await waitForState(alice, 'ended');
     await waitForState(bob, 'ended');
-    await bob.evaluate(() => document.querySelector('video-call')!.call());
-    await waitForState(alice, 'connected');
-    await waitForState(bob, 'connected');
+    assert.equal((await history(alice)).calls.at(-1), 'ended:hang-up');
+    assert.equal((await history(bob)).calls.at(-1), 'ended:remote-hang-up');
+    assert.match(await statusText(bob), /Alice ended the call/);
+    await callAndAccept(bob, alice);
     await expectRemoteVideoPlaying(alice);
 
     // Leaving tells the other side, which waits again.

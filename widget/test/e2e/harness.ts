@@ -80,12 +80,19 @@ export async function openDemo(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const page = await context.newPage();
   await page.addInitScript(() => {
-    const record = { states: [] as string[], errors: [] as { code: string; message: string }[], peers: [] as string[] };
+    const record = {
+      states: [] as string[],
+      errors: [] as { code: string; message: string }[],
+      peers: [] as string[],
+      calls: [] as string[],
+    };
     (window as unknown as { __vc: typeof record }).__vc = record;
     document.addEventListener('vc-state-change', (e) => record.states.push((e as CustomEvent).detail.state));
     document.addEventListener('vc-error', (e) => record.errors.push((e as CustomEvent).detail));
     document.addEventListener('vc-peer-joined', (e) => record.peers.push(`joined:${(e as CustomEvent).detail.name}`));
     document.addEventListener('vc-peer-left', (e) => record.peers.push(`left:${(e as CustomEvent).detail.name}`));
+    document.addEventListener('vc-incoming-call', (e) => record.calls.push(`incoming:${(e as CustomEvent).detail.name}`));
+    document.addEventListener('vc-call-ended', (e) => record.calls.push(`ended:${(e as CustomEvent).detail.reason}`));
   });
   await page.goto(url);
   await page.waitForFunction(() => customElements.get('video-call') !== undefined);
@@ -97,6 +104,8 @@ export interface WidgetHistory {
   states: string[];
   errors: { code: string; message: string }[];
   peers: string[];
+  /** `incoming:<name>` for each vc-incoming-call, `ended:<reason>` for each vc-call-ended. */
+  calls: string[];
 }
 
 /** The events the widget fired so far. */
@@ -114,9 +123,18 @@ export function startWidget(page: Page): Promise<void> {
   return page.evaluate(() => document.querySelector('video-call')!.start());
 }
 
+/** `caller` calls, `callee` rings and accepts; resolves once both are `connected`. */
+export async function callAndAccept(caller: Page, callee: Page): Promise<void> {
+  await caller.evaluate(() => document.querySelector('video-call')!.call());
+  await waitForState(callee, 'incoming');
+  await callee.evaluate(() => document.querySelector('video-call')!.accept());
+  await waitForState(caller, 'connected');
+  await waitForState(callee, 'connected');
+}
+
 /**
  * Opens the demo twice at `url` (a room URL; `&name=Alice` / `&name=Bob` are added), starts both
- * widgets, Alice calls, and resolves once both are `connected`.
+ * widgets, Alice calls, Bob accepts, and resolves once both are `connected`.
  */
 export async function openConnectedPair(browser: Browser, url: string): Promise<[Page, Page]> {
   const alice = await openDemo(browser, `${url}&name=Alice`);
@@ -124,9 +142,7 @@ export async function openConnectedPair(browser: Browser, url: string): Promise<
   await startWidget(alice);
   await startWidget(bob);
   await waitForState(alice, 'ready');
-  await alice.evaluate(() => document.querySelector('video-call')!.call());
-  await waitForState(alice, 'connected');
-  await waitForState(bob, 'connected');
+  await callAndAccept(alice, bob);
   return [alice, bob];
 }
 

@@ -18,6 +18,7 @@ import {
   waitForNewSelectedPair,
   waitForState,
   useRig,
+  callAndAccept,
 } from './harness.js';
 
 describe('resilience', () => {
@@ -50,8 +51,7 @@ describe('resilience', () => {
     // Signaling works again: a hang-up reaches the other side, and a new call connects.
     await bob.evaluate(() => document.querySelector('video-call')!.hangUp());
     await waitForState(alice, 'ended');
-    await alice.evaluate(() => document.querySelector('video-call')!.call());
-    await waitForState(bob, 'connected');
+    await callAndAccept(alice, bob);
     await expectRemoteVideoPlaying(bob);
     await alice.context().close();
     await bob.context().close();
@@ -96,20 +96,37 @@ describe('resilience', () => {
     assert.equal(await stateOf(bob), 'ended');
     const aliceStates = (await history(alice)).states;
     assert.deepEqual(aliceStates.slice(aliceStates.lastIndexOf('connected') + 1), ['reconnecting', 'waiting', 'ready']);
+    assert.equal((await history(bob)).calls.at(-1), 'ended:remote-hang-up');
     // And a new call works.
-    await bob.evaluate(() => document.querySelector('video-call')!.call());
-    await waitForState(alice, 'connected');
+    await callAndAccept(bob, alice);
     await expectRemoteVideoPlaying(alice);
     await alice.context().close();
     await bob.context().close();
   });
 
-  test('glare: both press Call in the same instant, 8 times; every time exactly one call connects', async () => {
+  test('glare: both press Call in the same instant, 8 times; both asked, so it connects without Accept, over one connection', async () => {
     const alice = await openDemo(rig.browser, `${rig.service.url}/?room=glare&name=Alice`);
     const bob = await openDemo(rig.browser, `${rig.service.url}/?room=glare&name=Bob`);
     await startWidget(alice);
     await startWidget(bob);
     await waitForState(alice, 'ready');
+    // Count the peer connections that reach `connected` on each page: one per call.
+    const countConnections = (page: Page) =>
+      page.evaluate(() => {
+        const Native = window.RTCPeerConnection;
+        const counter = { connected: 0 };
+        (window as unknown as { __pcs: typeof counter }).__pcs = counter;
+        window.RTCPeerConnection = class extends Native {
+          constructor(config?: RTCConfiguration) {
+            super(config);
+            this.addEventListener('connectionstatechange', () => {
+              if (this.connectionState === 'connected') counter.connected++;
+            });
+          }
+        };
+      });
+    await countConnections(alice);
+    await countConnections(bob);
     for (let run = 0; run < 8; run++) {
       // Both pages call at the same wall-clock millisecond.
       const at = Date.now() + 300;
@@ -124,6 +141,7 @@ describe('resilience', () => {
       await waitForState(alice, 'connected', 15_000);
       await waitForState(bob, 'connected', 15_000);
       await expectRemoteVideoPlaying(alice);
+      await expectRemoteVideoPlaying(bob);
       const hanger = run % 2 === 0 ? alice : bob;
       await hanger.evaluate(() => document.querySelector('video-call')!.hangUp());
       await waitForState(alice, 'ended');
@@ -131,6 +149,12 @@ describe('resilience', () => {
     }
     assert.deepEqual((await history(alice)).errors, []);
     assert.deepEqual((await history(bob)).errors, []);
+    for (const page of [alice, bob]) {
+      assert.equal(await page.evaluate(() => (window as unknown as { __pcs: { connected: number } }).__pcs.connected), 8);
+    }
+    // Nobody was asked: no call rang for anyone.
+    assert.ok(!(await history(alice)).calls.some((c) => c.startsWith('incoming')));
+    assert.ok(!(await history(bob)).states.includes('incoming'));
     await alice.context().close();
     await bob.context().close();
   });

@@ -1,0 +1,219 @@
+/**
+ * The wiring between the call machine and the world: it owns the machine's context, turns what
+ * the controllers report (media, signal service, peer connection, timers) into machine events,
+ * and carries out the machine's effects with them. It decides nothing itself.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { JoinRequest } from '../../../signal-service/src/protocol.js';
+import { callState, initialContext, type CallContext, type CallEffect, type CallEvent, type CodedError, type Notice, type TimerName } from '../call/call-context.js';
+import { reduce } from '../call/call-machine.js';
+import type { CallState } from '../call/call-state.js';
+import { Timers } from '../call/timers.js';
+import { errorMessage, VideoCallError } from '../errors.js';
+import { VideoCallEndedEvent, VideoCallErrorEvent, VideoCallIncomingEvent, VideoCallPeerEvent, VideoCallStateChangeEvent } from '../events.js';
+import { IceServersController } from './ice-servers-controller.js';
+import { MediaController } from './media-controller.js';
+import { PeerController } from './peer-controller.js';
+import { PeerLivenessController } from './peer-liveness-controller.js';
+import { SignalingController } from './signaling-controller.js';
+
+/** What the call needs from the element: its settings, read when they are used. */
+export interface CallSettings {
+  signalingUrl: string;
+  name: string;
+  ticket: string;
+  iceTransportPolicy: RTCIceTransportPolicy;
+}
+
+/** Reactive controller running one element's calls (see the file comment). */
+export class CallController implements ReactiveController {
+  /** The machine's context: read by the element's render. */
+  context: CallContext = initialContext();
+
+  readonly #host: ReactiveControllerHost & EventTarget;
+  readonly #settings: () => CallSettings;
+  /** Events that arrive while an event is being handled wait here (run to completion). */
+  readonly #queue: CallEvent[] = [];
+  #announced: CallState = 'idle';
+  /** Bumped whenever capture or the service connection is stopped: late results are dropped. */
+  #mediaRun = 0;
+  #signalingRun = 0;
+  /** This element's session id in the current room (the same across its reconnections). */
+  #session = '';
+
+  readonly media: MediaController;
+  readonly signaling: SignalingController;
+  readonly peer: PeerController;
+  readonly #ice: IceServersController;
+  readonly #liveness: PeerLivenessController;
+  readonly #timers = new Timers<TimerName>((timer) => this.dispatch({ type: 'timer', timer }));
+
+  constructor(host: ReactiveControllerHost & EventTarget, settings: () => CallSettings) {
+    this.#host = host;
+    this.#settings = settings;
+    host.addController(this);
+    this.media = new MediaController(host);
+    this.signaling = new SignalingController(host, {
+      onPeerJoined: (peer) => this.dispatch({ type: 'peer-joined', peer }),
+      onPeerLeft: ({ reason, ...peer }) => this.dispatch({ type: 'peer-left', peer, reason }),
+      onSignal: ({ from, signal }) => this.dispatch({ type: 'signal', from, signal }),
+      onConnectionLost: (willReconnect) => this.dispatch({ type: 'signaling-lost', willReconnect }),
+      onReconnected: () => this.dispatch({ type: 'signaling-back' }),
+    });
+    this.peer = new PeerController(host, {
+      // Every signal of the call carries its id; the peer drops those of calls that ended.
+      sendSignal: (signal) => {
+        const { call, peer } = this.context;
+        if (call && peer) this.signaling.send(peer.id, { ...signal, call: call.id });
+      },
+      onConnectionStateChange: (state) => this.dispatch({ type: 'pc-state', state }),
+      onNoLocalCandidates: () => this.dispatch({ type: 'no-local-candidates' }),
+    });
+    this.#ice = new IceServersController(host, {
+      request: () => this.signaling.iceServers(),
+      onRefresh: (servers) => this.peer.setIceServers(servers),
+      onDegraded: () => this.#notify({ type: 'error', error: { code: 'ice-degraded' } }),
+    });
+    this.#liveness = new PeerLivenessController(host, {
+      getStats: () => this.peer.getStats(),
+      onStalled: () => this.dispatch({ type: 'peer-media-stalled' }),
+    });
+  }
+
+  hostDisconnected(): void {
+    this.dispatch({ type: 'leave' });
+    this.#timers.cancelAll();
+  }
+
+  /** The state the person is in. */
+  get state(): CallState {
+    return callState(this.context);
+  }
+
+  /** Hands `event` to the machine and carries out its effects; fires `vc-state-change`. */
+  dispatch(event: CallEvent): void {
+    this.#queue.push(event);
+    if (this.#queue.length > 1) return; // an event is being handled: this one follows it
+    while (this.#queue.length > 0) {
+      const { context, effects } = reduce(this.context, this.#queue[0]!);
+      this.context = context;
+      for (const effect of effects) this.#carryOut(effect);
+      this.#queue.shift();
+      const state = this.state;
+      if (state !== this.#announced) {
+        const previous = this.#announced;
+        this.#announced = state;
+        this.#host.dispatchEvent(new VideoCallStateChangeEvent({ state, previous }));
+      }
+    }
+    this.#host.requestUpdate();
+  }
+
+  #carryOut(effect: CallEffect): void {
+    switch (effect.type) {
+      case 'acquire-media':
+        return void this.#acquireMedia(++this.#mediaRun);
+      case 'release-media':
+        this.#mediaRun++;
+        return this.media.stop();
+      case 'join':
+      case 'rejoin':
+        return void this.#join(++this.#signalingRun, effect.type === 'rejoin');
+      case 'close-signaling':
+        this.#signalingRun++;
+        this.#ice.stop();
+        return this.signaling.close();
+      case 'fetch-ice-servers':
+        return this.#ice.fetch();
+      case 'send':
+        return void this.signaling.send(effect.to, effect.signal);
+      case 'open-peer':
+        return this.peer.open({
+          polite: this.context.polite,
+          iceServers: this.#ice.current,
+          iceTransportPolicy: this.#settings().iceTransportPolicy === 'relay' ? 'relay' : 'all',
+          offer: effect.offer,
+        });
+      case 'attach-media':
+        return this.peer.attach(this.media.stream);
+      case 'peer-signal':
+        return this.peer.handleSignal(effect.signal);
+      case 'close-peer':
+        return this.peer.close();
+      case 'restart-ice':
+        return this.peer.restartIce();
+      case 'resend-offer':
+        return this.peer.resendPendingOffer();
+      case 'set-role':
+        this.peer.polite = effect.polite;
+        return;
+      case 'watch-peer-media':
+        return this.#liveness.watch(effect.on);
+      case 'start-timer':
+        return this.#timers.start(effect.timer, effect.ms);
+      case 'cancel-timer':
+        return this.#timers.cancel(effect.timer);
+      case 'notify':
+        return this.#notify(effect.notice);
+    }
+  }
+
+  async #acquireMedia(run: number): Promise<void> {
+    try {
+      const stream = await this.media.start();
+      if (run === this.#mediaRun && stream) this.dispatch({ type: 'media-ready' });
+    } catch (error) {
+      if (run === this.#mediaRun) this.dispatch({ type: 'media-failed', error: coded(error) });
+    }
+  }
+
+  /** Connects (first join) and joins the room, or rejoins it on the new connection after a drop. */
+  async #join(run: number, rejoin: boolean): Promise<void> {
+    const { signalingUrl, name, ticket } = this.#settings();
+    try {
+      if (!rejoin) {
+        await this.signaling.connect(signalingUrl);
+        this.#session = randomId();
+      }
+      if (run !== this.#signalingRun) return;
+      const request: JoinRequest = { room: this.context.room, session: this.#session, polite: this.context.polite };
+      if (name) request.name = name;
+      if (ticket) request.ticket = ticket;
+      const joined = await this.signaling.join(request);
+      if (run !== this.#signalingRun) return;
+      this.dispatch({ type: rejoin ? 'rejoined' : 'joined', polite: joined.polite, peers: joined.peers });
+    } catch (error) {
+      // A rejoin cut off by another drop runs again on the next reconnection.
+      if (run !== this.#signalingRun || (rejoin && !this.signaling.connected)) return;
+      this.dispatch({ type: 'join-failed', error: coded(error) });
+    }
+  }
+
+  #notify(notice: Notice): void {
+    const host = this.#host;
+    switch (notice.type) {
+      case 'incoming-call':
+        return void host.dispatchEvent(new VideoCallIncomingEvent({ id: notice.peer.id, name: notice.peer.name }));
+      case 'call-ended':
+        return void host.dispatchEvent(new VideoCallEndedEvent({ reason: notice.reason }));
+      case 'peer-joined':
+      case 'peer-left':
+        return void host.dispatchEvent(new VideoCallPeerEvent(`vc-${notice.type}`, { id: notice.peer.id, name: notice.peer.name }));
+      case 'error':
+        return void host.dispatchEvent(new VideoCallErrorEvent({ code: notice.error.code, message: errorMessage(notice.error) }));
+    }
+  }
+}
+
+/** A thrown error as a coded one (anything unexpected is logged and becomes `call-failed`). */
+function coded(error: unknown): CodedError {
+  if (error instanceof VideoCallError) return { code: error.code, message: error.message };
+  console.error('[video-call]', error);
+  return { code: 'call-failed' };
+}
+
+/** A random id for sessions and calls (UUID where available: `crypto.randomUUID` needs a secure context). */
+export function randomId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,164 @@
+/**
+ * Consent, end to end: a call rings before any camera or microphone flows; the callee accepts,
+ * declines or lets it ring out; the caller may cancel; and the camera is off once a call ends.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { callAndAccept, expectRemoteVideoPlaying, history, openDemo, startWidget, statusText, waitForState, useRig } from './harness.js';
+
+/** Two started widgets in `room`, Alice and Bob, with Alice seeing Bob (`ready`). */
+async function pairInRoom(browser: Browser, baseUrl: string, room: string, query = ''): Promise<[Page, Page]> {
+  const alice = await openDemo(browser, `${baseUrl}/?room=${room}&name=Alice${query}`);
+  const bob = await openDemo(browser, `${baseUrl}/?room=${room}&name=Bob${query}`);
+  await startWidget(alice);
+  await startWidget(bob);
+  await waitForState(alice, 'ready');
+  return [alice, bob];
+}
+
+const call = (page: Page) => page.evaluate(() => document.querySelector('video-call')!.call());
+const closePages = (...pages: Page[]) => Promise.all(pages.map((page) => page.context().close()));
+
+/** RTP packets sent and received by kind, and whether the ICE transport is connected, from getStats(). */
+function rtp(page: Page) {
+  return page.evaluate(async () => {
+    const stats = await document.querySelector('video-call')!.getStats();
+    const totals = { sent: 0, received: 0, iceConnected: false };
+    stats?.forEach((s) => {
+      if (s.type === 'outbound-rtp') totals.sent += s.packetsSent ?? 0;
+      if (s.type === 'inbound-rtp') totals.received += s.packetsReceived ?? 0;
+      if (s.type === 'transport' && s.dtlsState === 'connected') totals.iceConnected = true;
+    });
+    return totals;
+  });
+}
+
+/** The live local camera and microphone tracks as the widget's preview holds them, kept on `window`. */
+function holdLocalTracks(page: Page) {
+  return page.evaluate(() => {
+    const video = document.querySelector('video-call')!.shadowRoot!.querySelector<HTMLVideoElement>('[part~="local-video"]')!;
+    const tracks = (video.srcObject as MediaStream).getTracks();
+    (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks = tracks;
+    return tracks.map((t) => `${t.kind}:${t.readyState}`);
+  });
+}
+
+const heldTrackStates = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.map((t) => `${t.kind}:${t.readyState}`));
+
+describe('consent: ring first, media only after accept', () => {
+  const rig = useRig();
+
+  test('no camera or microphone RTP flows while it rings, although ICE and DTLS are done; accept() → frames within moments', async () => {
+    const [alice, bob] = await pairInRoom(rig.browser, rig.service.url, 'consent-rtp');
+    await call(alice);
+    await waitForState(bob, 'incoming');
+    await waitForState(alice, 'calling');
+    // Connected while it rings: the transport is up on both sides before anyone accepted.
+    await bob.waitForFunction(
+      async () => {
+        const stats = await document.querySelector('video-call')!.getStats();
+        return [...(stats?.values() ?? [])].some((s) => s.type === 'transport' && s.dtlsState === 'connected');
+      },
+      undefined,
+      { timeout: 10_000, polling: 100 },
+    );
+    await bob.waitForTimeout(1000); // a camera would have sent ~30 frames by now
+    for (const page of [alice, bob]) {
+      const totals = await rtp(page);
+      assert.equal(totals.iceConnected, true);
+      assert.deepEqual({ sent: totals.sent, received: totals.received }, { sent: 0, received: 0 });
+    }
+    assert.match(await statusText(bob), /Alice is calling you/);
+    assert.match(await statusText(alice), /Calling Bob/);
+
+    const firstFrameMs = await bob.evaluate(async () => {
+      const el = document.querySelector('video-call')!;
+      const video = el.shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]')!;
+      const t0 = performance.now();
+      const frame = new Promise<number>((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now() - t0)));
+      el.accept();
+      return frame;
+    });
+    console.log(`# accept() → Bob's first remote frame, ICE and DTLS done while it rang: ${firstFrameMs.toFixed(0)} ms`);
+    await waitForState(alice, 'connected');
+    await waitForState(bob, 'connected');
+    await expectRemoteVideoPlaying(alice);
+    await expectRemoteVideoPlaying(bob);
+    assert.ok((await rtp(alice)).sent > 0 && (await rtp(bob)).sent > 0);
+    await closePages(alice, bob);
+  });
+
+  test('decline: both sides end with "declined", the caller is told in words', async () => {
+    const [alice, bob] = await pairInRoom(rig.browser, rig.service.url, 'consent-decline');
+    await call(alice);
+    await waitForState(bob, 'incoming');
+    await bob.evaluate(() => document.querySelector('video-call')!.decline());
+    await waitForState(alice, 'ended');
+    await waitForState(bob, 'ended');
+    assert.deepEqual((await history(alice)).calls, ['ended:declined']);
+    assert.deepEqual((await history(bob)).calls, ['incoming:Alice', 'ended:declined']);
+    assert.match(await statusText(alice), /Bob declined the call/);
+    assert.deepEqual((await history(alice)).errors, []);
+    await closePages(alice, bob);
+  });
+
+  test('cancel while it rings: the callee hears "cancelled" and sees a missed call', async () => {
+    const [alice, bob] = await pairInRoom(rig.browser, rig.service.url, 'consent-cancel');
+    await call(alice);
+    await waitForState(bob, 'incoming');
+    await alice.evaluate(() => document.querySelector('video-call')!.hangUp());
+    await waitForState(bob, 'ended');
+    assert.equal((await history(alice)).calls.at(-1), 'ended:hang-up');
+    assert.equal((await history(bob)).calls.at(-1), 'ended:cancelled');
+    assert.match(await statusText(bob), /missed a call from Alice/);
+    await closePages(alice, bob);
+  });
+
+  test('nobody answers: after the ring timeout (ring-timeout="2") both end with "no-answer"', async () => {
+    const [alice, bob] = await pairInRoom(rig.browser, rig.service.url, 'consent-no-answer', '&ring=2');
+    const calledAt = Date.now();
+    await call(alice);
+    await waitForState(bob, 'incoming');
+    await waitForState(alice, 'ended', 6000);
+    await waitForState(bob, 'ended', 6000);
+    const ms = Date.now() - calledAt;
+    assert.ok(ms >= 1900, `ended after ${ms} ms`);
+    assert.equal((await history(alice)).calls.at(-1), 'ended:no-answer');
+    assert.equal((await history(bob)).calls.at(-1), 'ended:no-answer');
+    assert.match(await statusText(alice), /Bob did not answer/);
+    await closePages(alice, bob);
+  });
+
+  test('the camera is off once the call ends, and on again for the next call', async () => {
+    const [alice, bob] = await pairInRoom(rig.browser, rig.service.url, 'consent-camera');
+    await callAndAccept(alice, bob);
+    assert.deepEqual(await holdLocalTracks(alice), ['audio:live', 'video:live']);
+    assert.deepEqual(await holdLocalTracks(bob), ['audio:live', 'video:live']);
+    await bob.evaluate(() => document.querySelector('video-call')!.hangUp());
+    await waitForState(alice, 'ended');
+    // Every captured track stopped on both sides: the camera light goes off.
+    assert.deepEqual(await heldTrackStates(alice), ['audio:ended', 'video:ended']);
+    assert.deepEqual(await heldTrackStates(bob), ['audio:ended', 'video:ended']);
+    const previewShown = (page: Page) =>
+      page.evaluate(() => !document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="local-video"]')!.hasAttribute('hidden'));
+    assert.equal(await previewShown(alice), false);
+    // The next call captures again, and media flows both ways.
+    await callAndAccept(bob, alice);
+    assert.equal(await previewShown(alice), true);
+    await expectRemoteVideoPlaying(alice);
+    await expectRemoteVideoPlaying(bob);
+    await closePages(alice, bob);
+  });
+
+  test('auto-answer: the call connects without Accept', async () => {
+    const [alice, bob] = await pairInRoom(rig.browser, rig.service.url, 'consent-auto', '&autoanswer');
+    await call(alice);
+    await waitForState(alice, 'connected');
+    await waitForState(bob, 'connected');
+    assert.deepEqual((await history(bob)).calls, ['incoming:Alice']);
+    await expectRemoteVideoPlaying(bob);
+    await closePages(alice, bob);
+  });
+});
