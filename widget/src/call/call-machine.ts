@@ -120,7 +120,11 @@ function apply(t: Step, event: CallEvent): void {
         if (inRoom || ctx.stage === 'joining') t.fail({ code: 'signaling-lost' });
         return;
       }
-      if (inRoom) t.set({ signalingDown: true });
+      if (!inRoom) return;
+      t.set({ signalingDown: true });
+      // A call that still rings cannot be answered meanwhile, and the other side ends it when
+      // it sees us drop: end it here too, so both agree.
+      if (ctx.call && !ctx.call.accepted) t.endCall('failed');
       return;
     case 'signaling-back':
       if (inRoom) t.do({ type: 'rejoin' });

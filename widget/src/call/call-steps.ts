@@ -40,18 +40,17 @@ export class Step {
           if (autoAnswer) return this.accept(true);
           return this.do({ type: 'start-timer', timer: 'ring', ms: this.ctx.ringTimeoutMs });
         }
-        if (call.direction === 'outgoing' && !call.accepted) {
-          // Glare: both called at once, so both asked for the call; no accept needs to travel.
-          // The impolite side's call and offer win: the polite side takes its call id and
-          // starts over with a fresh connection that answers (no rollback of a gathering offer).
-          if (this.ctx.polite) {
-            // Our own call is over: said aloud, so that a ring of ours that crossed a hang-up
-            // of theirs does not linger there as a phantom incoming call.
-            this.send({ kind: 'hang-up', call: call.id });
-            this.set({ call: { ...call, id: signal.call } });
-            this.do({ type: 'open-peer', offer: false });
-          }
-          this.accept(false);
+        if (call.direction === 'outgoing' && !call.accepted && this.ctx.polite) {
+          // Glare: both called at once, so both asked for the call; nobody presses Accept. The
+          // impolite side's call wins and it waits for our accept; we give up our own call
+          // aloud (so it cannot linger there if it crossed a hang-up of theirs), take theirs,
+          // and start over with a fresh connection that answers (no rollback of a gathering
+          // offer). The impolite side ignores our ring: if we had cancelled it meanwhile, its
+          // own call simply rings here.
+          this.send({ kind: 'hang-up', call: call.id });
+          this.set({ call: { ...call, id: signal.call, direction: 'incoming' } });
+          this.do({ type: 'open-peer', offer: false });
+          this.accept(true);
         }
         return;
       case 'accept':
@@ -217,6 +216,7 @@ export class Step {
     this.endCall('failed');
     this.set({ ended: { ...this.ctx.ended!, error } });
     this.notify({ type: 'error', error });
+    if (this.ctx.away) this.peerGone();
   }
 
   /** Everything off, out of the room, and `error` (or `full`) with a notice. */
