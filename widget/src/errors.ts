@@ -58,9 +58,15 @@ export function errorMessage(error: { code: VideoCallErrorCode; message?: string
 /** An error with a {@link VideoCallErrorCode} and a message fit to show to the person. */
 export class VideoCallError extends Error {
   override name = 'VideoCallError';
+  /**
+   * @param code stable code for the host page
+   * @param message fit to show to the person
+   * @param protocolCode the signal service's own code behind it, when there is one (protocol.ts `ErrorCode`)
+   */
   constructor(
     readonly code: VideoCallErrorCode,
     message: string,
+    readonly protocolCode?: string,
   ) {
     super(message);
   }

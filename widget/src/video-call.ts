@@ -4,13 +4,20 @@
  * A thin shell: properties, the public API and rendering. The call's logic is a pure state
  * machine (call/call-machine.ts); the CallController feeds it what happens and carries out what
  * it decides, with one reactive controller per concern (controllers/).
+ *
+ * The call engine (the machine, the controllers and socket.io-client) is a separate chunk that
+ * `start()` loads: a page that shows the widget but never starts a call downloads only the
+ * element. The chunk comes from beside this module, while the camera prompt is up.
  */
 import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { canCall, canStart } from './call/call-machine.js';
+import { callState, canCall, canStart, initialContext, type CallContext } from './call/call-context.js';
 import type { CallState } from './call/call-state.js';
-import { CallController, randomId } from './controllers/call-controller.js';
+import type { CallController } from './controllers/call-controller.js';
 import { styles } from './video-call.styles.js';
-import { renderCall } from './video-call.view.js';
+import { renderCall, showsRemoteVideo } from './video-call.view.js';
+
+/** Before `start()`: nothing under way. */
+const IDLE = initialContext();
 
 /** The origin that served this module: the default signal service. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
@@ -97,12 +104,9 @@ export class VideoCall extends LitElement {
   /** Seconds an unanswered call rings before it ends as `no-answer` (attribute `ring-timeout`). Default 30. */
   declare ringTimeout: number;
 
-  readonly #call = new CallController(this, () => ({
-    signalingUrl: this.signalingUrl || SCRIPT_ORIGIN,
-    name: this.name ?? '',
-    ticket: this.ticket ?? '',
-    iceTransportPolicy: this.iceTransportPolicy,
-  }));
+  /** The call engine, once `start()` has loaded it. */
+  #call: CallController | null = null;
+  #loading: Promise<CallController> | null = null;
 
   constructor() {
     super();
@@ -117,13 +121,17 @@ export class VideoCall extends LitElement {
 
   /** The call state (read-only); see call/call-state.ts and the README for each. */
   get state(): CallState {
-    return this.#call.state;
+    return callState(this.#context);
   }
 
   /** The other person in the room, or null. `name` is peer-supplied: render it as text. */
   get peer(): PeerIdentity | null {
-    const peer = this.#call.context.peer ?? this.#call.context.away;
+    const peer = this.#context.peer ?? this.#context.away;
     return peer ? { id: peer.id, name: peer.name } : null;
+  }
+
+  get #context(): CallContext {
+    return this.#call?.context ?? IDLE;
   }
 
   /**
@@ -133,11 +141,12 @@ export class VideoCall extends LitElement {
    * @throws DOMException `InvalidStateError` (as a rejection) unless the state is `idle`, `full` or `error`.
    */
   async start(): Promise<void> {
-    if (!canStart(this.#call.context)) {
+    if (!canStart(this.#context)) {
       throw new DOMException(`start() cannot be used in state "${this.state}"`, 'InvalidStateError');
     }
+    const call = await this.#engine();
     this.#configure();
-    this.#call.dispatch({ type: 'start', room: (this.room ?? '').trim() });
+    call.dispatch({ type: 'start', room: (this.room ?? '').trim() });
     while (this.state === 'acquiring-media' || this.state === 'joining') {
       await new Promise((resolve) => this.addEventListener('vc-state-change', resolve, { once: true }));
     }
@@ -150,21 +159,21 @@ export class VideoCall extends LitElement {
    * @throws DOMException `InvalidStateError` (as a rejection) unless someone is in the room and no call is under way.
    */
   async call(): Promise<void> {
-    if (!canCall(this.#call.context)) {
+    if (!this.#call || !canCall(this.#call.context)) {
       throw new DOMException(`call() needs a peer in the room and no call (state is "${this.state}")`, 'InvalidStateError');
     }
     this.#configure();
-    this.#call.dispatch({ type: 'call', callId: randomId() });
+    this.#call.dispatch({ type: 'call', callId: crypto.randomUUID?.() ?? randomHex() });
   }
 
   /** Accepts the call that rings (`incoming`): camera and microphone are sent from now on. Does nothing in other states. */
   accept(): void {
-    this.#call.dispatch({ type: 'accept' });
+    this.#call?.dispatch({ type: 'accept' });
   }
 
   /** Declines the call that rings (`incoming`); the caller is told. Does nothing in other states. */
   decline(): void {
-    this.#call.dispatch({ type: 'decline' });
+    this.#call?.dispatch({ type: 'decline' });
   }
 
   /**
@@ -173,22 +182,22 @@ export class VideoCall extends LitElement {
    * Does nothing without a call.
    */
   hangUp(): void {
-    this.#call.dispatch({ type: 'hang-up' });
+    this.#call?.dispatch({ type: 'hang-up' });
   }
 
   /** Hangs up if needed, leaves the room, turns the camera off: back to `idle`. Safe in any state. */
   leave(): void {
-    this.#call.dispatch({ type: 'leave' });
+    this.#call?.dispatch({ type: 'leave' });
   }
 
   /** Restarts ICE in the current call (fresh candidates, same call), e.g. after the page learns the network changed. */
   restartIce(): void {
-    this.#call.peer.restartIce();
+    this.#call?.peer.restartIce();
   }
 
   /** Statistics of the current call's RTCPeerConnection (W3C webrtc-stats), or null without a call. */
   getStats(): Promise<RTCStatsReport | null> {
-    return this.#call.peer.getStats();
+    return this.#call?.peer.getStats() ?? Promise.resolve(null);
   }
 
   override connectedCallback(): void {
@@ -205,9 +214,23 @@ export class VideoCall extends LitElement {
     if (changed.has('autoAnswer') || changed.has('ringTimeout') || changed.has('iceTransportPolicy')) this.#configure();
   }
 
+  /** Loads the call engine once (a chunk beside this module) and wires it to this element. */
+  async #engine(): Promise<CallController> {
+    this.#loading ??= import('./controllers/call-controller.js').then(({ CallController }) => {
+      this.#call = new CallController(this, () => ({
+        signalingUrl: this.signalingUrl || SCRIPT_ORIGIN,
+        name: this.name ?? '',
+        ticket: this.ticket ?? '',
+        iceTransportPolicy: this.iceTransportPolicy,
+      }));
+      return this.#call;
+    });
+    return this.#loading;
+  }
+
   #configure(): void {
     const seconds = Number(this.ringTimeout);
-    this.#call.dispatch({
+    this.#call?.dispatch({
       type: 'configure',
       autoAnswer: this.autoAnswer === true,
       ringTimeoutMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000,
@@ -219,19 +242,26 @@ export class VideoCall extends LitElement {
   #onPageHide = () => this.leave();
 
   override render() {
-    return renderCall(this.#call, (action) => this[action]());
+    return renderCall(this.#context, this.#call, (action) => this[action]());
   }
 
   protected override updated(): void {
     // Lit writes object-valued properties on every render, and every `srcObject` write reloads
-    // the player: assign the streams only when they change.
+    // the player: assign the streams only when they change. The remote one only once it is
+    // shown: creating its player while the call is being set up slows the set-up down, and
+    // (measured) creating it earlier while hidden does not bring the first frame sooner.
     const show = (part: string, stream: MediaStream | null) => {
       const video = this.renderRoot.querySelector<HTMLVideoElement>(`[part~="${part}"]`);
       if (video && video.srcObject !== stream) video.srcObject = stream;
     };
-    show('remote-video', this.#call.peer.remoteStream);
-    show('local-video', this.#call.media.stream);
+    show('remote-video', showsRemoteVideo(this.#context, this.#call) ? this.#call!.peer.remoteStream : null);
+    show('local-video', this.#call?.media.stream ?? null);
   }
+}
+
+/** 16 random bytes as hex: a call id where `crypto.randomUUID` is missing (not a secure context). */
+function randomHex(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 if (!customElements.get('video-call')) customElements.define('video-call', VideoCall);

@@ -4,7 +4,7 @@
  * peer-supplied strings go through Lit text bindings only.
  */
 import { html, nothing } from 'lit';
-import { canCall } from './call/call-machine.js';
+import { callState, canCall, type CallContext } from './call/call-context.js';
 import { STARTABLE_STATES } from './call/call-state.js';
 import { placeholderText, statusText } from './call/status-text.js';
 import type { CallController } from './controllers/call-controller.js';
@@ -12,12 +12,18 @@ import type { CallController } from './controllers/call-controller.js';
 /** The element's public methods the buttons use. */
 export type CallAction = 'start' | 'call' | 'accept' | 'decline' | 'hangUp' | 'leave';
 
-/** Renders the element for the call's current state; buttons call `act`. */
-export function renderCall(call: CallController, act: (action: CallAction) => unknown) {
-  const ctx = call.context;
-  const state = call.state;
-  const media = call.media;
-  const live = ctx.call?.accepted === true && ctx.call.everConnected && call.peer.remoteStream !== null;
+/** True when the other person's video is shown: a call both accepted whose media path came up. */
+export const showsRemoteVideo = (ctx: CallContext, call: CallController | null) =>
+  ctx.call?.accepted === true && ctx.call.everConnected && !!call?.peer.remoteStream;
+
+/**
+ * Renders the element for `ctx`; `call` is null until the call engine is loaded (`start()`).
+ * Buttons call `act`.
+ */
+export function renderCall(ctx: CallContext, call: CallController | null, act: (action: CallAction) => unknown) {
+  const state = callState(ctx);
+  const media = call?.media;
+  const live = showsRemoteVideo(ctx, call);
   const button = (action: CallAction, part: string, label: string, kind = '', disabled = false) =>
     html`<button
       part="button ${part}"
@@ -34,7 +40,7 @@ export function renderCall(call: CallController, act: (action: CallAction) => un
     <div part="stage" class="stage" data-state=${state}>
       <video part="remote-video" class="remote" autoplay playsinline ?hidden=${!live}></video>
       <div part="placeholder" class="placeholder" ?hidden=${live}>${placeholderText(ctx)}</div>
-      <video part="local-video" class="local" autoplay playsinline muted .muted=${true} ?hidden=${!media.stream}></video>
+      <video part="local-video" class="local" autoplay playsinline muted .muted=${true} ?hidden=${!media?.stream}></video>
     </div>
     <p part="status" class="status" role="status" aria-live="polite" data-state=${state}>${statusText(ctx)}</p>
     <div part="controls" class="controls">
@@ -44,7 +50,7 @@ export function renderCall(call: CallController, act: (action: CallAction) => un
       ${incoming ? button('decline', 'decline-button', 'Decline', 'danger') : nothing}
       ${calling ? button('hangUp', 'cancel-button', 'Cancel', 'danger') : nothing}
       ${ctx.call?.accepted ? button('hangUp', 'hang-up-button', 'Hang up', 'danger') : nothing}
-      ${media.stream
+      ${media?.stream
         ? html`
             <button part="button mic-button" aria-pressed=${media.audioMuted ? 'true' : 'false'} @click=${() => media.setAudioMuted(!media.audioMuted)}>
               ${media.audioMuted ? 'Unmute' : 'Mute'}

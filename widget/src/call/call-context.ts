@@ -6,11 +6,11 @@ import type { Signal } from '../../../signal-service/src/protocol.js';
 import type { VideoCallErrorCode } from '../errors.js';
 import type { CallEndReason, CallState } from './call-state.js';
 
-/** A member of the room. `session` stays the same when the member reconnects. */
+/** A member of the room. `peerId` (issued by the service) stays the same when the member rejoins; `id` (its connection) does not. */
 export interface Peer {
   id: string;
   name: string;
-  session: string;
+  peerId: string;
 }
 
 /** A coded error; `message` is optional (errors.ts has a default for every code). */
@@ -55,7 +55,7 @@ export interface CallContext {
   /** How the last call ended, while no new one started (shown as `ended`). */
   ended: { reason: CallEndReason; direction: 'outgoing' | 'incoming'; peerName: string; error?: CodedError } | null;
   /** A hang-up the partner could not hear (it was away): sent when it is back. */
-  owedHangUp: { session: string; call: string } | null;
+  owedHangUp: { peerId: string; call: string } | null;
   /** The error that put the element in `error` (or `full`). */
   error: CodedError | null;
   /** Host settings, changed with the `configure` event. */
@@ -182,3 +182,9 @@ export function initialContext(settings: Partial<CallContext> = {}): CallContext
     ...settings,
   };
 }
+
+/** True when `start()` is allowed in `ctx`. */
+export const canStart = (ctx: CallContext) => ctx.stage === 'idle' || ctx.stage === 'full' || ctx.stage === 'error';
+/** True when `call()` is allowed in `ctx`: in the room with a reachable peer and no call. */
+export const canCall = (ctx: CallContext) =>
+  ctx.stage === 'in-room' && ctx.peer !== null && ctx.call === null && !ctx.signalingDown && !ctx.away;

@@ -8,7 +8,9 @@
  * the callee accepts (`attach-media`). Both ringing at once (glare) counts as both accepting.
  */
 import { ROOM_NAME_PATTERN } from '../../../signal-service/src/protocol.js';
-import { initialContext, type CallContext, type CallEffect, type CallEvent } from './call-context.js';
+import { canCall, canStart, initialContext, type CallContext, type CallEffect, type CallEvent } from './call-context.js';
+
+export { canCall, canStart };
 import { Step } from './call-steps.js';
 
 /** What one event did: the next context, and the effects to carry out in order. */
@@ -16,12 +18,6 @@ export interface Transition {
   context: CallContext;
   effects: CallEffect[];
 }
-
-/** True when `start()` is allowed in `ctx`. */
-export const canStart = (ctx: CallContext) => ctx.stage === 'idle' || ctx.stage === 'full' || ctx.stage === 'error';
-/** True when `call()` is allowed in `ctx`: in the room with a reachable peer and no call. */
-export const canCall = (ctx: CallContext) =>
-  ctx.stage === 'in-room' && ctx.peer !== null && ctx.call === null && !ctx.signalingDown && !ctx.away;
 
 /** The reducer. Events that do not apply in the current context change nothing. */
 export function reduce(ctx: CallContext, event: CallEvent): Transition {

@@ -100,7 +100,7 @@ export class Step {
     const { call, peer, away } = this.ctx;
     if (!call) return;
     if (peer) this.send({ kind: 'hang-up', call: call.id });
-    else if (away) this.set({ owedHangUp: { session: away.session, call: call.id } });
+    else if (away) this.set({ owedHangUp: { peerId: away.peerId, call: call.id } });
     this.endCall('hang-up');
     // The partner was away: it is gone for this side; it hears of the hang-up if it comes back.
     if (away) this.peerGone();
@@ -147,13 +147,13 @@ export class Step {
 
   peerJoined(peer: Peer): void {
     const { owedHangUp, away, call } = this.ctx;
-    if (owedHangUp && peer.session !== '' && peer.session === owedHangUp.session) {
+    if (owedHangUp && peer.peerId === owedHangUp.peerId) {
       // We hung up while this partner was away: tell it now, so its call ends too.
       this.do({ type: 'send', to: peer.id, signal: { kind: 'hang-up', call: owedHangUp.call } });
     }
     this.set({ owedHangUp: null });
     const partner = away ?? this.ctx.peer;
-    if (partner && call && peer.session !== '' && peer.session === partner.session) {
+    if (partner && call && peer.peerId === partner.peerId) {
       // The same person, back on a new connection: the call goes on.
       this.set({ peer, away: null });
       return this.do({ type: 'watch-peer-media', on: false }, { type: 'resend-offer' });
@@ -168,7 +168,7 @@ export class Step {
     this.do({ type: 'set-role', polite }, { type: 'fetch-ice-servers' });
     const partner = this.ctx.peer ?? this.ctx.away;
     const present = peers[0];
-    if (present && partner && present.session !== '' && present.session === partner.session) {
+    if (present && partner && present.peerId === partner.peerId) {
       // The partner is there (it kept its place, or rejoined first): only its id may be new.
       this.set({ peer: present, away: null });
       this.do({ type: 'watch-peer-media', on: false });

@@ -38,8 +38,11 @@ export class CallController implements ReactiveController {
   /** Bumped whenever capture or the service connection is stopped: late results are dropped. */
   #mediaRun = 0;
   #signalingRun = 0;
-  /** This element's session id in the current room (the same across its reconnections). */
-  #session = '';
+  /**
+   * The secret of our place in the room, from the latest join answer: a rejoin after a reconnection
+   * sends it to come back as the same member. Kept in memory only, never shown.
+   */
+  #rejoinToken = '';
 
   readonly media: MediaController;
   readonly signaling: SignalingController;
@@ -55,7 +58,7 @@ export class CallController implements ReactiveController {
     this.media = new MediaController(host);
     this.signaling = new SignalingController(host, {
       onPeerJoined: (peer) => this.dispatch({ type: 'peer-joined', peer }),
-      onPeerLeft: ({ reason, ...peer }) => this.dispatch({ type: 'peer-left', peer, reason }),
+      onPeerLeft: ({ reason, id, name, peerId }) => this.dispatch({ type: 'peer-left', peer: { id, name, peerId }, reason }),
       onSignal: ({ from, signal }) => this.dispatch({ type: 'signal', from, signal }),
       onConnectionLost: (willReconnect) => this.dispatch({ type: 'signaling-lost', willReconnect }),
       onReconnected: () => this.dispatch({ type: 'signaling-back' }),
@@ -99,6 +102,8 @@ export class CallController implements ReactiveController {
       this.context = context;
       for (const effect of effects) this.#carryOut(effect);
       this.#queue.shift();
+      // During a call the connection to the service is watched closely (signaling-controller.ts).
+      this.signaling.watch(this.context.call !== null);
       const state = this.state;
       if (state !== this.#announced) {
         const previous = this.#announced;
@@ -173,14 +178,25 @@ export class CallController implements ReactiveController {
     try {
       if (!rejoin) {
         await this.signaling.connect(signalingUrl);
-        this.#session = randomId();
+        this.#rejoinToken = '';
       }
       if (run !== this.#signalingRun) return;
-      const request: JoinRequest = { room: this.context.room, session: this.#session, polite: this.context.polite };
+      const request: JoinRequest = { room: this.context.room, polite: this.context.polite };
       if (name) request.name = name;
       if (ticket) request.ticket = ticket;
-      const joined = await this.signaling.join(request);
+      if (this.#rejoinToken) request.rejoin = this.#rejoinToken;
+      let joined;
+      try {
+        joined = await this.signaling.join(request);
+      } catch (error) {
+        // Our place could not be taken back (e.g. the service restarted without its rejoin
+        // secret): join as a new member; the other person sees someone new.
+        if (!(error instanceof VideoCallError && error.protocolCode === 'rejoin-invalid')) throw error;
+        delete request.rejoin;
+        joined = await this.signaling.join(request);
+      }
       if (run !== this.#signalingRun) return;
+      this.#rejoinToken = joined.rejoinToken;
       this.dispatch({ type: rejoin ? 'rejoined' : 'joined', polite: joined.polite, peers: joined.peers });
     } catch (error) {
       // A rejoin cut off by another drop runs again on the next reconnection.
@@ -210,10 +226,4 @@ function coded(error: unknown): CodedError {
   if (error instanceof VideoCallError) return { code: error.code, message: error.message };
   console.error('[video-call]', error);
   return { code: 'call-failed' };
-}
-
-/** A random id for sessions and calls (UUID where available: `crypto.randomUUID` needs a secure context). */
-export function randomId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }

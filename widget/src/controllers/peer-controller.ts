@@ -10,16 +10,15 @@
  * Consent: the caller's connection has an audio and a video transceiver (`sendrecv`) from the
  * start, so the first offer already negotiates both directions and ICE/DTLS finish while the
  * call rings. Their senders carry no track (no RTP) until `attach()`, which uses `replaceTrack`:
- * no renegotiation, so media flows within a frame or two of the answer.
+ * no renegotiation, so media flows as soon as the encoders start.
  *
- * Remote ICE candidates (RFC 8838 trickle ICE) that arrive before a remote description is set
- * wait in a buffer and are added, in order, right after it.
+ * Remote ICE candidates that arrive before a remote description are kept until it is set
+ * (remote-candidates.ts).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { IceCandidate, IceServer, SessionDescription } from '../../../signal-service/src/protocol.js';
-
-/** Remote candidates kept while waiting for the remote description (a call gathers some 10–40). */
-const MAX_PENDING_CANDIDATES = 200;
+import { RemoteCandidates } from './remote-candidates.js';
+import { sendTracks } from './sender-tracks.js';
 
 /** Signals this controller sends and handles (the caller adds the call id). */
 export type PeerSignal =
@@ -69,10 +68,12 @@ export class PeerController implements ReactiveController {
   #makingOffer = false;
   #ignoreOffer = false;
   #settingRemoteAnswerPending = false;
-  /** Remote candidates received before the remote description; `null` is end-of-candidates. */
-  #pendingCandidates: (IceCandidate | null)[] = [];
+  /** The other peer's candidates for the current connection. */
+  #candidates: RemoteCandidates | null = null;
   /** Local media to send once consent is given (`attach`), or null. */
   #localStream: MediaStream | null = null;
+  /** Consent given: `attach()` was called for this connection. */
+  #consented = false;
   /** Operations of the current connection, chained so they run in order. */
   #ops: Promise<void> = Promise.resolve();
   /** Bumped by `close()`: queued operations of an older connection are skipped. */
@@ -100,7 +101,7 @@ export class PeerController implements ReactiveController {
 
   /** Number of remote candidates waiting for a remote description (for tests and diagnostics). */
   get pendingCandidateCount(): number {
-    return this.#pendingCandidates.length;
+    return this.#candidates?.pendingCount ?? 0;
   }
 
   /** Settles when every operation asked for so far has run (for tests and diagnostics). */
@@ -141,13 +142,14 @@ export class PeerController implements ReactiveController {
    */
   attach(stream: MediaStream | null): void {
     this.#localStream = stream;
+    this.#consented = true;
     this.#enqueue(async () => this.#applyLocalTracks());
   }
 
   /** Handles a description or candidate from the other peer, after the operations before it. */
   handleSignal(signal: PeerSignal): void {
     this.#enqueue(() =>
-      signal.kind === 'candidate' ? this.#handleCandidate(signal.candidate) : this.#handleDescription(signal.description),
+      signal.kind === 'candidate' ? Promise.resolve(this.#handleCandidate(signal.candidate)) : this.#handleDescription(signal.description),
     );
   }
 
@@ -172,8 +174,9 @@ export class PeerController implements ReactiveController {
     this.#generation++;
     const pc = this.#pc;
     this.#pc = null;
-    this.#pendingCandidates = [];
+    this.#candidates = null;
     this.#localStream = null;
+    this.#consented = false;
     this.#resolveClosed();
     if (pc) {
       pc.onnegotiationneeded = pc.onicecandidate = pc.onconnectionstatechange = pc.onicegatheringstatechange = null;
@@ -198,6 +201,7 @@ export class PeerController implements ReactiveController {
   #create(setup: PeerSetup, iceServers: IceServer[]): void {
     const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: setup.iceTransportPolicy ?? 'all' });
     this.#pc = pc;
+    this.#candidates = new RemoteCandidates(pc, () => this.#ignoreOffer);
     this.#makingOffer = this.#ignoreOffer = this.#settingRemoteAnswerPending = false;
     this.#localCandidates = 0;
     pc.onnegotiationneeded = () => {
@@ -246,16 +250,7 @@ export class PeerController implements ReactiveController {
   }
 
   async #applyLocalTracks(): Promise<void> {
-    const pc = this.#pc;
-    if (!pc) return;
-    const tracks = this.#localStream?.getTracks() ?? [];
-    await Promise.all(
-      pc.getTransceivers().map((transceiver) => {
-        const kind = transceiver.receiver.track.kind;
-        const track = tracks.find((candidate) => candidate.kind === kind) ?? null;
-        return transceiver.sender.track === track ? undefined : transceiver.sender.replaceTrack(track);
-      }),
-    );
+    if (this.#pc && this.#consented) await sendTracks(this.#pc, this.#localStream);
   }
 
   async #handleDescription(description: RTCSessionDescriptionInit): Promise<void> {
@@ -274,45 +269,20 @@ export class PeerController implements ReactiveController {
     }
     if (pc !== this.#pc) return;
     this.#setRemoteStream(pc);
-    await this.#flushPendingCandidates(pc);
+    if (this.#candidates) await this.#untilClosed(this.#candidates.flush());
     if (description.type !== 'offer') return;
     // The answerer may send too: both directions, tracks only once consent is given.
     for (const transceiver of pc.getTransceivers()) {
       if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
     }
-    await this.#applyLocalTracks();
+    // Tracks do not change the answer: it goes out without waiting for them.
+    void this.#applyLocalTracks().catch((error: unknown) => console.warn('[video-call] local tracks:', error));
     await this.#untilClosed(pc.setLocalDescription());
     if (pc === this.#pc) this.#sendDescription(pc.localDescription);
   }
 
-  async #handleCandidate(candidate: IceCandidate | null): Promise<void> {
-    const pc = this.#pc;
-    if (!pc) return; // a late candidate of a call that ended
-    if (!pc.remoteDescription) {
-      if (this.#pendingCandidates.length < MAX_PENDING_CANDIDATES) this.#pendingCandidates.push(candidate);
-      return;
-    }
-    await this.#addCandidate(pc, candidate);
-  }
-
-  async #flushPendingCandidates(pc: RTCPeerConnection): Promise<void> {
-    const pending = this.#pendingCandidates;
-    this.#pendingCandidates = [];
-    for (const candidate of pending) {
-      if (pc !== this.#pc) return;
-      await this.#addCandidate(pc, candidate);
-    }
-  }
-
-  async #addCandidate(pc: RTCPeerConnection, candidate: IceCandidate | null): Promise<void> {
-    try {
-      // No argument (undefined) marks the end of the remote candidates.
-      await this.#untilClosed(pc.addIceCandidate(candidate ?? undefined));
-    } catch (error) {
-      // Candidates for an offer we ignored (glare) or of a previous ICE generation fail here by
-      // design; anything else is worth a warning but never worth ending the call.
-      if (!this.#ignoreOffer && pc === this.#pc) console.warn('[video-call] ICE candidate not added', error);
-    }
+  #handleCandidate(candidate: IceCandidate | null): void {
+    this.#candidates?.add(candidate); // none without a call: a late candidate of one that ended
   }
 
   /**

@@ -41,6 +41,13 @@ export interface SignalingControllerOptions {
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** During a call: a liveness beat this often (ms) … */
+const BEAT_INTERVAL_MS = 1_000;
+/** … the service treats us as gone when the next is this late (ms; protocol `MIN_WATCH_MS`–`MAX_WATCH_MS`) … */
+const WATCH_MS = 2_500;
+/** … and we treat the connection as dead when a beat is not answered within this (ms). */
+const BEAT_TIMEOUT_MS = 2_000;
+
 const TICKET_MESSAGES = {
   'ticket-required': 'This call needs a ticket from the site, and none was given.',
   'ticket-invalid': 'The ticket for this call is not valid.',
@@ -60,6 +67,7 @@ export class SignalingController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #options: SignalingControllerOptions;
   #socket: ClientSocket | null = null;
+  #beats: ReturnType<typeof setInterval> | undefined;
   /** Rejects the `connect()` in progress, if any (so `close()` never leaves it pending). */
   #abortConnect: ((reason: VideoCallError) => void) | null = null;
 
@@ -148,7 +156,10 @@ export class SignalingController implements ReactiveController {
     if (code === 'ticket-required' || code === 'ticket-invalid' || code === 'ticket-expired' || code === 'ticket-wrong-room') {
       throw new VideoCallError(code, TICKET_MESSAGES[code]);
     }
-    throw new VideoCallError('join-failed', `Could not join room “${request.room}”: ${message}`);
+    if (code === 'overloaded') {
+      throw new VideoCallError('join-failed', 'The call service is busy right now. Try again in a few seconds.', code);
+    }
+    throw new VideoCallError('join-failed', `Could not join room “${request.room}”: ${message}`, code);
   }
 
   /**
@@ -172,8 +183,35 @@ export class SignalingController implements ReactiveController {
     return true;
   }
 
+  /**
+   * During a call, a tighter watch on the connection than the service's slow idle heartbeat: a
+   * `watch:beat` every {@link BEAT_INTERVAL_MS} asks the service to treat us as gone when the
+   * next one is {@link WATCH_MS} late (the other person learns within that), and a beat not
+   * answered within {@link BEAT_TIMEOUT_MS} makes us drop the connection ourselves and reconnect.
+   */
+  watch(on: boolean): void {
+    if (on === (this.#beats !== undefined)) return;
+    clearInterval(this.#beats);
+    this.#beats = undefined;
+    if (!on) {
+      if (this.#socket?.connected) this.#socket.emit('watch:beat', { next: 0 });
+      return;
+    }
+    const beat = () => {
+      const socket = this.#socket;
+      if (!socket?.connected) return;
+      socket.timeout(BEAT_TIMEOUT_MS).emit('watch:beat', { next: WATCH_MS }, (error: unknown) => {
+        // The service did not answer: the connection is dead even if nothing said so yet.
+        if (error && socket === this.#socket && socket.connected) socket.io.engine.close();
+      });
+    };
+    beat();
+    this.#beats = setInterval(beat, BEAT_INTERVAL_MS);
+  }
+
   /** Disconnects. Safe to call at any time; no `onConnectionLost` follows. */
   close(): void {
+    this.watch(false);
     this.#abortConnect?.(new VideoCallError('signaling-lost', 'The connection was closed.'));
     const socket = this.#socket;
     this.#socket = null;

@@ -20,19 +20,42 @@ async function pairInRoom(browser: Browser, baseUrl: string, room: string, query
 const call = (page: Page) => page.evaluate(() => document.querySelector('video-call')!.call());
 const closePages = (...pages: Page[]) => Promise.all(pages.map((page) => page.context().close()));
 
-/** RTP packets sent and received by kind, and whether the ICE transport is connected, from getStats(). */
+/**
+ * RTP packets sent and received by kind, whether the transport is up (from getStats()), and
+ * whether any sender of the page's connections carries one of the camera or microphone tracks
+ * of the widget's preview (senders recorded by the wrapper `recordSenders` installs).
+ */
 function rtp(page: Page) {
   return page.evaluate(async () => {
-    const stats = await document.querySelector('video-call')!.getStats();
-    const totals = { sent: 0, received: 0, iceConnected: false };
+    const el = document.querySelector('video-call')!;
+    const stats = await el.getStats();
+    const totals = { audioSent: 0, videoSent: 0, received: 0, iceConnected: false, cameraOrMicAttached: false };
     stats?.forEach((s) => {
-      if (s.type === 'outbound-rtp') totals.sent += s.packetsSent ?? 0;
+      if (s.type === 'outbound-rtp') totals[s.kind === 'audio' ? 'audioSent' : 'videoSent'] += s.packetsSent ?? 0;
       if (s.type === 'inbound-rtp') totals.received += s.packetsReceived ?? 0;
       if (s.type === 'transport' && s.dtlsState === 'connected') totals.iceConnected = true;
     });
+    const preview = el.shadowRoot!.querySelector<HTMLVideoElement>('[part~="local-video"]')!.srcObject as MediaStream | null;
+    const captured = new Set(preview?.getTracks().map((t) => t.id));
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    totals.cameraOrMicAttached = pcs.some((pc) => pc.getSenders().some((s) => s.track && captured.has(s.track.id)));
     return totals;
   });
 }
+
+/** Keeps every RTCPeerConnection the page creates in `window.__pcs`. */
+const recordSenders = (page: Page) =>
+  page.evaluate(() => {
+    const Native = window.RTCPeerConnection;
+    const pcs: RTCPeerConnection[] = [];
+    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs;
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        pcs.push(this);
+      }
+    };
+  });
 
 /** The live local camera and microphone tracks as the widget's preview holds them, kept on `window`. */
 function holdLocalTracks(page: Page) {
@@ -52,6 +75,8 @@ describe('consent: ring first, media only after accept', () => {
 
   test('no camera or microphone RTP flows while it rings, although ICE and DTLS are done; accept() → frames within moments', async () => {
     const [alice, bob] = await pairInRoom(rig.browser, rig.service.url, 'consent-rtp');
+    await recordSenders(alice);
+    await recordSenders(bob);
     await call(alice);
     await waitForState(bob, 'incoming');
     await waitForState(alice, 'calling');
@@ -68,7 +93,10 @@ describe('consent: ring first, media only after accept', () => {
     for (const page of [alice, bob]) {
       const totals = await rtp(page);
       assert.equal(totals.iceConnected, true);
-      assert.deepEqual({ sent: totals.sent, received: totals.received }, { sent: 0, received: 0 });
+      assert.deepEqual(
+        { audioSent: totals.audioSent, videoSent: totals.videoSent, received: totals.received, attached: totals.cameraOrMicAttached },
+        { audioSent: 0, videoSent: 0, received: 0, attached: false },
+      );
     }
     assert.match(await statusText(bob), /Alice is calling you/);
     assert.match(await statusText(alice), /Calling Bob/);
@@ -86,7 +114,10 @@ describe('consent: ring first, media only after accept', () => {
     await waitForState(bob, 'connected');
     await expectRemoteVideoPlaying(alice);
     await expectRemoteVideoPlaying(bob);
-    assert.ok((await rtp(alice)).sent > 0 && (await rtp(bob)).sent > 0);
+    for (const page of [alice, bob]) {
+      const totals = await rtp(page);
+      assert.ok(totals.audioSent > 0 && totals.cameraOrMicAttached, JSON.stringify(totals));
+    }
     await closePages(alice, bob);
   });
 

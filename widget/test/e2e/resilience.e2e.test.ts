@@ -22,7 +22,9 @@ import {
 } from './harness.js';
 
 describe('resilience', () => {
-  const rig = useRig();
+  // The rejoin secret outlives a restart, so members take their places back (README: REJOIN_SECRET).
+  const env = { REJOIN_SECRET: 'a-rejoin-secret-of-at-least-32-characters!' };
+  const rig = useRig({ env: () => env });
 
   test('the signal service restarts mid-call: media keeps playing, both rejoin, hang-up still reaches the peer', async () => {
     const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=restart`);
@@ -38,7 +40,7 @@ describe('resilience', () => {
     assert.ok(during.frames > before.frames, `frames while the service is down: ${before.frames} → ${during.frames}`);
 
     const restartedAt = Date.now();
-    rig.service = await startService({ PORT: String(port) });
+    rig.service = await startService({ ...env, PORT: String(port) });
     await waitForState(alice, 'connected', 20_000);
     await waitForState(bob, 'connected', 20_000);
     console.log(`# service restart: both back to connected ${Date.now() - restartedAt} ms after it listened again`);

@@ -55,7 +55,7 @@ describe('the partner away during a connected call', () => {
     assert.deepEqual(drive(away(), pc('disconnected')).effects, [...endCall('peer-left'), watch(false), left()]);
   });
 
-  test('back with the same session: the call resumes on its new id', () => {
+  test('back with the same peerId: the call resumes on its new connection id', () => {
     const { context, effects } = drive(away(), peerJoined(bobBack));
     assert.deepEqual(effects, [watch(false), RESEND]);
     assert.equal(callState(context), 'connected');
@@ -69,21 +69,13 @@ describe('the partner away during a connected call', () => {
     assert.deepEqual(effects, [...endCall('peer-left'), watch(false), left(), came(carol)]);
     assert.equal(callState(context), 'ready');
   });
-
-  test('an empty session never counts as the same person', () => {
-    const anon = { id: 'anon-1', name: '', session: '' };
-    const events = [{ type: 'call', callId: OUR_CALL }, from(sig.accept(), anon), pc('connected'), peerLeft(anon, 'disconnected')] as const;
-    const ctx = drive(inRoom([anon]), ...events).context;
-    const { effects } = drive(ctx, peerJoined({ ...anon, id: 'anon-2' }));
-    assert.deepEqual(effects.slice(0, endCall('peer-left').length), endCall('peer-left'));
-  });
 });
 
 describe('hanging up while the partner is away', () => {
   test('the call ends; the hang-up is owed; the partner counts as gone', () => {
     const { context, effects } = drive(away(), hangUp);
     assert.deepEqual(effects, [...endCall('hang-up'), watch(false), left()]);
-    assert.deepEqual(context.owedHangUp, { session: bob.session, call: OUR_CALL });
+    assert.deepEqual(context.owedHangUp, { peerId: bob.peerId, call: OUR_CALL });
     assert.equal(callState(context), 'waiting');
   });
 

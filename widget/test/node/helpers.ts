@@ -17,10 +17,10 @@ import {
 import { reduce } from '../../src/call/call-machine.js';
 import type { CallEndReason } from '../../src/call/call-state.js';
 
-export const bob: Peer = { id: 'bob-1', name: 'Bob', session: 'bob-session-0001' };
-/** Bob again, on a new connection (same session, new id). */
+export const bob: Peer = { id: 'bob-1', name: 'Bob', peerId: 'bob-peer-id-0000000001' };
+/** Bob again, on a new connection (same peerId, new connection id). */
 export const bobBack: Peer = { ...bob, id: 'bob-2' };
-export const carol: Peer = { id: 'carol-1', name: 'Carol', session: 'carol-session-01' };
+export const carol: Peer = { id: 'carol-1', name: 'Carol', peerId: 'carol-peer-id-000000001' };
 
 /** Our call id, Bob's call id, and an old call of ours that already ended. */
 export const OUR_CALL = 'call-ours-0001';

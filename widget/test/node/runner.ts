@@ -106,8 +106,8 @@ export class Relay {
   }
 }
 
-export const ALICE: Peer = { id: 'alice-1', name: 'Alice', session: 'alice-session-01' };
-export const BOB: Peer = { id: 'bob-1', name: 'Bob', session: 'bob-session-0001' };
+export const ALICE: Peer = { id: 'alice-1', name: 'Alice', peerId: 'alice-peer-id-00000001' };
+export const BOB: Peer = { id: 'bob-1', name: 'Bob', peerId: 'bob-peer-id-0000000001' };
 
 /**
  * Alice (impolite, joined first) and Bob (polite) in room `room-1`, both ready, on one clock.

@@ -1,0 +1,117 @@
+/**
+ * The bench's pages, the same for `<video-call>` and `<vanilla-call>`.
+ *
+ * Pages are served by a small HTTP server in the bench process (127.0.0.1, its own port): both
+ * elements are therefore cross-origin to the signal service in the same way (the widget's module
+ * comes from the service with CORS, both open a WebSocket to it). Playwright request routing is
+ * not used, so no request of either page goes through the DevTools protocol.
+ *
+ * Every page also gets bench/instrument.js before its own scripts (page.addInitScript): see there
+ * what it records. It is plain JavaScript read from disk, not a serialised TypeScript function
+ * (tsx would add helpers to it that do not exist in the page).
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/** The init script every page gets. */
+export const INSTRUMENT_FILE = fileURLToPath(new URL('./instrument.js', import.meta.url));
+const VANILLA_FILE = fileURLToPath(new URL('./vanilla-call.js', import.meta.url));
+const SOCKET_IO_ESM = fileURLToPath(
+  new URL('../node_modules/socket.io-client/dist/socket.io.esm.min.js', import.meta.url),
+);
+
+/** What bench/instrument.js keeps in `window.__bench`. */
+export interface PageRecord {
+  /** Times at which each RTCPeerConnection first reached `connected`, in order. */
+  connected: number[];
+  /** First frame presented after `watchFrame(label)`, per label. */
+  frames: Record<string, number>;
+  /** `vc-state-change` events: [state, time]. */
+  states: [string, number][];
+  /** Times taken by the bench's own steps (`call`, `accept`). */
+  marks: Record<string, number>;
+  errors: string[];
+}
+
+/** `__bench.summary()`: the record plus the element's state and whether it has `accept()`. */
+export interface PageSummary extends PageRecord {
+  state: string | undefined;
+  hasAccept: boolean;
+}
+
+/** `window.__bench`, for page.evaluate callbacks. */
+export interface BenchApi extends PageRecord {
+  now(): number;
+  element(): (HTMLElement & { state: string; start(): Promise<void> }) | null;
+  watchFrame(label: string): void;
+  invoke(method: 'call' | 'accept'): void;
+  summary(): PageSummary;
+}
+
+declare global {
+  interface Window {
+    __bench: BenchApi;
+  }
+}
+
+export interface PageOptions {
+  element: 'widget' | 'vanilla';
+  room: string;
+  name: string;
+  /** Widget only: the `auto-answer` attribute. */
+  autoAnswer?: boolean;
+}
+
+/** The HTML of one person's page. Every value is from the bench (no escaping needed beyond this check). */
+function pageHtml(serviceUrl: string, options: PageOptions): string {
+  for (const value of [options.room, options.name]) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(value)) throw new Error(`unsafe value ${value}`);
+  }
+  const head = '<!doctype html><meta charset="utf-8"><title>call bench</title>';
+  if (options.element === 'widget') {
+    return `${head}<script type="module" src="${serviceUrl}/video-call.js"></script>
+<video-call room="${options.room}" name="${options.name}" signaling-url="${serviceUrl}"${options.autoAnswer ? ' auto-answer' : ''}></video-call>`;
+  }
+  return `${head}<script type="module" src="/vanilla-call.js"></script>
+<vanilla-call room="${options.room}" name="${options.name}" signaling-url="${serviceUrl}"></vanilla-call>`;
+}
+
+export interface PageServer {
+  /** URL of the page for `options`. */
+  url(options: PageOptions): string;
+  close(): Promise<void>;
+}
+
+/** Serves the pages, `/vanilla-call.js` and `/socket.io.esm.min.js` on 127.0.0.1. */
+export async function startPageServer(serviceUrl: string): Promise<PageServer> {
+  const files: Record<string, string> = {
+    '/vanilla-call.js': await readFile(VANILLA_FILE, 'utf8'),
+    '/socket.io.esm.min.js': await readFile(SOCKET_IO_ESM, 'utf8'),
+  };
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://bench');
+    const file = files[url.pathname];
+    if (file !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+      res.end(file);
+    } else if (url.pathname === '/page') {
+      const options = JSON.parse(url.searchParams.get('o') ?? '{}') as PageOptions;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(pageHtml(serviceUrl, options));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (options) => `http://127.0.0.1:${port}/page?o=${encodeURIComponent(JSON.stringify(options))}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
