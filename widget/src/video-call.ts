@@ -107,6 +107,8 @@ export class VideoCall extends LitElement {
   /** The call engine, once `start()` has loaded it. */
   #call: CallController | null = null;
   #loading: Promise<CallController> | null = null;
+  /** Bumped by `start()` and `leave()`: a start still loading the engine gives way to a later call. */
+  #startRun = 0;
 
   constructor() {
     super();
@@ -144,7 +146,10 @@ export class VideoCall extends LitElement {
     if (!canStart(this.#context)) {
       throw new DOMException(`start() cannot be used in state "${this.state}"`, 'InvalidStateError');
     }
+    const run = ++this.#startRun;
     const call = await this.#engine();
+    // Left (or removed from the page) while the engine was loading: nothing to start.
+    if (run !== this.#startRun || !this.isConnected) return;
     this.#configure();
     call.dispatch({ type: 'start', room: (this.room ?? '').trim() });
     while (this.state === 'acquiring-media' || this.state === 'joining') {
@@ -187,6 +192,7 @@ export class VideoCall extends LitElement {
 
   /** Hangs up if needed, leaves the room, turns the camera off: back to `idle`. Safe in any state. */
   leave(): void {
+    this.#startRun++;
     this.#call?.dispatch({ type: 'leave' });
   }
 
@@ -206,8 +212,9 @@ export class VideoCall extends LitElement {
   }
 
   override disconnectedCallback(): void {
-    super.disconnectedCallback();
+    super.disconnectedCallback(); // the call controller leaves the room (hostDisconnected)
     window.removeEventListener('pagehide', this.#onPageHide);
+    this.#startRun++;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
