@@ -1,0 +1,45 @@
+/**
+ * The service under load, alone in its own process (load-bench.ts spawns it), configured from the
+ * environment like main.ts (PORT, HOST, LOG_LEVEL and the limits). `BENCH_SERVICE_SRC` may point
+ * at another copy of signal-service/src (e.g. an older commit's) to compare versions.
+ *
+ * IPC: `{ op: 'stats' }` answers this process's RSS, heap, CPU time and connection count;
+ * `{ op: 'gc' }` runs full garbage collections first (node --expose-gc).
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pino from 'pino';
+
+const src = process.env.BENCH_SERVICE_SRC ?? path.resolve(import.meta.dirname, '../../src');
+const { loadConfig } = (await import(pathToFileURL(path.join(src, 'config.ts')).href)) as typeof import('../../src/config.js');
+const { startSignalService } = (await import(pathToFileURL(path.join(src, 'server.ts')).href)) as typeof import('../../src/server.js');
+
+const service = await startSignalService(loadConfig(), { logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }) });
+
+export interface ServiceStats {
+  rss: number;
+  heapUsed: number;
+  /** CPU time since start, µs (user + system). */
+  cpuUs: number;
+  connections: number;
+}
+
+function stats(): ServiceStats {
+  const memory = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  return { rss: memory.rss, heapUsed: memory.heapUsed, cpuUs: cpu.user + cpu.system, connections: service.io.engine.clientsCount };
+}
+
+process.on('message', async (message: { id: number; op: 'stats' | 'gc' }) => {
+  if (message.op === 'gc') {
+    for (let i = 0; i < 3; i++) {
+      globalThis.gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  process.send?.({ id: message.id, result: stats() });
+});
+process.on('disconnect', () => {
+  void service.close().finally(() => process.exit(0));
+});
+process.send?.({ ready: true, port: service.port });
