@@ -8,15 +8,27 @@
  *   `Access-Control-Allow-Origin` header decides which sites can run it: `*` when any origin is
  *   allowed; with `ALLOWED_ORIGINS`, the request's own `Origin` when it is allowed (plus
  *   `Vary: Origin`), and no such header otherwise (the browser then refuses to run the script).
- *   `GET /video-call.js.map` → its source map
+ *   `GET /video-call.js.map` → its source map, unless `serveSourceMaps` is off (production)
  * - `GET /` and other paths → files of demo/ (index.html at `/`), whatever the `Origin`
+ *
+ * Every answer carries security headers (hono/secure-headers): `X-Content-Type-Options: nosniff`,
+ * `Referrer-Policy: no-referrer`, a Content-Security-Policy made for the demo page (scripts from
+ * this origin plus the demo's own inline scripts by hash, connections to this origin only,
+ * `frame-ancestors 'self'`), `Permissions-Policy` giving camera, microphone and screen capture
+ * to this origin only, and the other defaults of secure-headers, except HSTS (the TLS proxy's
+ * business). `/healthz` is `Cache-Control: no-store`; `/video-call.js` is
+ * `Cross-Origin-Resource-Policy: cross-origin` (other sites embed it).
  *
  * API routes (`/healthz`) answer a request whose `Origin` is not allowed with 403
  * `{ "error": { "code": "origin-not-allowed", "message": … } }`. Requests without `Origin`
  * (monitoring, curl) pass. See origins.ts.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import { ORIGIN_NOT_ALLOWED, createOriginPolicy, type OriginPolicy } from './origins.js';
 import type { RoomStore } from './rooms.js';
 
@@ -29,6 +41,23 @@ export interface AppDeps {
   widgetFile: string;
   /** Which sites may use the service (`ALLOWED_ORIGINS`); default: any. */
   origins?: OriginPolicy;
+  /** Serve `/video-call.js.map` (`SERVE_SOURCE_MAPS`); default true. */
+  serveSourceMaps?: boolean;
+}
+
+/** CSP `'sha256-…'` sources of the inline scripts of `html` (empty when the file is missing). */
+function inlineScriptHashes(htmlFile: string): string[] {
+  let html: string;
+  try {
+    html = readFileSync(htmlFile, 'utf8');
+  } catch {
+    return [];
+  }
+  const hashes: string[] = [];
+  for (const match of html.matchAll(/<script\b(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi)) {
+    hashes.push(`'sha256-${createHash('sha256').update(match[1] ?? '', 'utf8').digest('base64')}'`);
+  }
+  return hashes;
 }
 
 /**
@@ -44,9 +73,35 @@ export function createApp(deps: AppDeps) {
     await next();
   };
 
+  const self = "'self'";
+  const headers = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: [self],
+      scriptSrc: [self, ...inlineScriptHashes(path.join(deps.demoDir, 'index.html'))],
+      styleSrc: [self, "'unsafe-inline'"],
+      imgSrc: [self, 'data:', 'blob:'],
+      mediaSrc: [self, 'blob:', 'mediastream:'],
+      // socket.io to this same origin (WebSocket URLs are spelled out for older browsers).
+      connectSrc: [self, (c) => { const host = c.req.header('host'); return host ? `ws://${host} wss://${host}` : ''; }],
+      objectSrc: ["'none'"],
+      baseUri: [self],
+      formAction: [self],
+      frameAncestors: [self],
+    },
+    permissionsPolicy: { camera: ['self'], microphone: ['self'], displayCapture: ['self'], geolocation: [], payment: [], usb: [] },
+    referrerPolicy: 'no-referrer',
+    strictTransportSecurity: false,
+    // Route-specific values (CORP of the bundle, Cache-Control) win over the defaults.
+    overwrite: false,
+  });
+
   const app = new Hono()
+    .use('*', headers)
     .use('/healthz', allowedOriginsOnly)
-    .get('/healthz', async (c) => c.json({ status: 'ok' as const, rooms: await deps.rooms.roomCount() }))
+    .get('/healthz', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      return c.json({ status: 'ok' as const, rooms: await deps.rooms.roomCount() });
+    })
     .use('/video-call.js', async (c, next) => {
       await next();
       if (!origins.restricted) {
@@ -58,10 +113,11 @@ export function createApp(deps: AppDeps) {
         if (origin !== undefined && origins.allows(origin, true)) c.header('Access-Control-Allow-Origin', origin);
       }
       c.header('Cache-Control', 'no-cache');
+      c.header('Cross-Origin-Resource-Policy', 'cross-origin');
     })
-    .get('/video-call.js', serveStatic({ path: deps.widgetFile }))
-    .get('/video-call.js.map', serveStatic({ path: `${deps.widgetFile}.map` }))
-    .get('*', serveStatic({ root: deps.demoDir }));
+    .get('/video-call.js', serveStatic({ path: deps.widgetFile }));
+  if (deps.serveSourceMaps ?? true) app.get('/video-call.js.map', serveStatic({ path: `${deps.widgetFile}.map` }));
+  app.get('*', serveStatic({ root: deps.demoDir }));
   app.notFound((c) => c.json({ error: { code: 'not-found', message: 'Not found.' } }, 404));
   app.onError((_error, c) => c.json({ error: { code: 'internal-error', message: 'Internal error.' } }, 500));
   return app;

@@ -29,6 +29,33 @@ export interface Config {
   allowedOrigins?: string[];
   /** `ROOM_TICKET_SECRET`: HS256 secret of room tickets; when set, `room:join` needs a ticket. */
   roomTicketSecret?: string;
+  /** `REJOIN_SECRET`: HMAC key of rejoin tokens; undefined: random at each start (rejoin-tokens.ts). */
+  rejoinSecret?: string;
+  /** Caps, budgets and timings that keep one client from exhausting the service (README, PROTOCOL.md). */
+  limits: Limits;
+  /** Serve `/video-call.js.map` (`SERVE_SOURCE_MAPS`; default: yes, unless `NODE_ENV=production`). */
+  serveSourceMaps: boolean;
+}
+
+/** See {@link Config.limits}; every value has a variable of the same name in upper snake case. */
+export interface Limits {
+  /**
+   * `MAX_CONNECTIONS`: connections the service holds at most; undefined: the open-file limit minus
+   * a reserve (limits.ts). Over it, handshakes are refused (503 `service-full`).
+   */
+  maxConnections?: number;
+  /** `MAX_CONNECTIONS_PER_IP`: connections one address holds at most (503 `too-many-connections`). */
+  maxConnectionsPerIp: number;
+  /** `NEW_CONNECTIONS_PER_IP`: new connections one address may open per 10 s (429 `rate-limited`). */
+  newConnectionsPerIp: number;
+  /** `MAX_EVENT_LOOP_LAG_MS`: event-loop lag (p90 over 1 s) above which new connections and joins are shed. */
+  maxEventLoopLagMs: number;
+  /** `MAX_BUFFERED_BYTES`: bytes the service holds unsent for one connection; over it, the connection is closed. */
+  maxBufferedBytes: number;
+  /** `PING_INTERVAL_MS`: engine.io heartbeat interval, ms. */
+  pingIntervalMs: number;
+  /** `PING_TIMEOUT_MS`: how long after a ping a connection without a pong is closed, ms. */
+  pingTimeoutMs: number;
 }
 
 /** Thrown by {@link loadConfig}; `message` lists each bad variable on its own line. */
@@ -52,6 +79,17 @@ const commaList = (urlPattern: RegExp, what: string) =>
  * 256 bits: use a random string such as `openssl rand -base64 48` (64 characters, 384 bits).
  */
 export const MIN_TICKET_SECRET_LENGTH = 32;
+
+/** A whole number from `min` to `max`, with a default. */
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`))
+    .default(fallback);
+
+const yesNo = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 /**
  * One `ALLOWED_ORIGINS` entry: `scheme://host[:port]` with http or https, nothing after (no path,
@@ -143,6 +181,19 @@ const envSchema = z.object({
     .string()
     .min(MIN_TICKET_SECRET_LENGTH, `must be at least ${MIN_TICKET_SECRET_LENGTH} characters (a long random string)`)
     .optional(),
+  REJOIN_SECRET: z
+    .string()
+    .min(MIN_TICKET_SECRET_LENGTH, `must be at least ${MIN_TICKET_SECRET_LENGTH} characters (a long random string)`)
+    .optional(),
+  MAX_CONNECTIONS: wholeNumber(1, 1_000_000, 0).transform((value) => value || undefined),
+  MAX_CONNECTIONS_PER_IP: wholeNumber(1, 1_000_000, 100),
+  NEW_CONNECTIONS_PER_IP: wholeNumber(1, 1_000_000, 50),
+  MAX_EVENT_LOOP_LAG_MS: wholeNumber(20, 60_000, 200),
+  MAX_BUFFERED_BYTES: wholeNumber(65_536, 1 << 30, 256 * 1024),
+  PING_INTERVAL_MS: wholeNumber(1000, 300_000, 25_000),
+  PING_TIMEOUT_MS: wholeNumber(1000, 300_000, 20_000),
+  SERVE_SOURCE_MAPS: yesNo.optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 /**
@@ -189,5 +240,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ice,
     allowedOrigins: e.ALLOWED_ORIGINS,
     roomTicketSecret: e.ROOM_TICKET_SECRET,
+    rejoinSecret: e.REJOIN_SECRET,
+    limits: {
+      maxConnections: e.MAX_CONNECTIONS,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+      newConnectionsPerIp: e.NEW_CONNECTIONS_PER_IP,
+      maxEventLoopLagMs: e.MAX_EVENT_LOOP_LAG_MS,
+      maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+      pingIntervalMs: e.PING_INTERVAL_MS,
+      pingTimeoutMs: e.PING_TIMEOUT_MS,
+    },
+    serveSourceMaps: e.SERVE_SOURCE_MAPS ?? e.NODE_ENV !== 'production',
   };
 }

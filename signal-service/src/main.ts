@@ -1,19 +1,28 @@
 /**
  * Entry point: reads the configuration, starts the service, stops cleanly on SIGTERM/SIGINT.
- * Exit status 1 with a readable message when the configuration is invalid or the port is taken.
+ * Exit status 1 with a readable message when the configuration is invalid or the port is taken,
+ * and when a shutdown has to be forced after SHUTDOWN_GRACE_MS (default 5 s).
  */
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { startSignalService } from './server.js';
 
 const bootLogger = pino();
+/** How long a shutdown may take before it is forced (exit status 1), ms; `SHUTDOWN_GRACE_MS` for tests. */
+const SHUTDOWN_GRACE_MS = /^\d+$/.test(process.env.SHUTDOWN_GRACE_MS ?? '') ? Number(process.env.SHUTDOWN_GRACE_MS) : 5000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
   const service = await startSignalService(config, { logger });
   logger.info(
-    { port: service.port, ice: config.ice.kind, allowedOrigins: config.allowedOrigins ?? 'any', roomTickets: Boolean(config.roomTicketSecret) },
+    {
+      port: service.port,
+      ice: config.ice.kind,
+      allowedOrigins: config.allowedOrigins ?? 'any',
+      roomTickets: Boolean(config.roomTicketSecret),
+      limits: { ...config.limits, maxConnections: service.maxConnections },
+    },
     `video-call signal service listening on ${service.url}`,
   );
   if (!config.allowedOrigins) {
@@ -32,8 +41,11 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     service.close().then(() => process.exit(0));
-    // Do not hang on a stuck connection.
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Do not hang on a stuck connection; a shutdown that had to be forced is a failure (status 1).
+    setTimeout(() => {
+      logger.error({ signal, afterMs: SHUTDOWN_GRACE_MS }, 'shutdown did not finish in time: forcing exit');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -19,13 +19,34 @@ export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Display names: at most 64 UTF-16 code units, as sent (checked before trimming). */
 export const MAX_NAME_LENGTH = 64;
 /**
- * Characters a display name must not contain: C0 and C1 control characters, DEL, and the bidi
- * embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069).
+ * Characters a display name must not contain (the join is refused with `invalid-payload`): C0 and
+ * C1 control characters and DEL.
  */
 // eslint-disable-next-line no-control-regex
-export const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-/** Session ids chosen by clients: 8–64 URL-safe characters (a random UUID fits). */
-export const SESSION_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+export const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * Characters the service removes from display names (and tickets' `name` claims) before anyone
+ * sees them, so a name cannot reorder or hide the text around it: bidi marks, embeddings,
+ * overrides and isolates (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), zero-width
+ * characters (U+200B, U+200C, U+2060, U+FEFF; U+200D too, except between two emoji, where it
+ * joins them) and lone UTF-16 surrogates. Global: use with `replace`.
+ */
+export const STRIPPED_NAME_CHARS =
+  /[\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]|(?<!\p{Extended_Pictographic}\ufe0f?)\u200d|\u200d(?!\p{Extended_Pictographic})|[\ud800-\udfff]/gu;
+/**
+ * A rejoin token as the service issues it (`rejoinToken` of the join answer): 48 URL-safe
+ * characters; the pattern admits up to 128 so that a future format still parses.
+ */
+export const REJOIN_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+/** A member's `peerId`: opaque, 22 URL-safe characters, issued by the service. */
+export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/**
+ * `watch:beat` `next`, in ms: how long the service waits for the next beat before it treats the
+ * connection as lost. 0 stops the watch; otherwise {@link MIN_WATCH_MS}–{@link MAX_WATCH_MS}.
+ */
+export const MIN_WATCH_MS = 1000;
+/** See {@link MIN_WATCH_MS}. */
+export const MAX_WATCH_MS = 30_000;
 /** Call ids chosen by the caller, one per call: 8–64 URL-safe characters (a random UUID fits). */
 export const CALL_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 /** A room ticket (a compact JWS): at most 4,096 characters. */
@@ -59,7 +80,9 @@ export const ERROR_CODES = [
   'ticket-invalid',
   'ticket-expired',
   'ticket-wrong-room',
+  'rejoin-invalid',
   'rate-limited',
+  'overloaded',
   'internal-error',
 ] as const;
 
@@ -75,7 +98,13 @@ export const ERROR_CODES = [
  *   signature, `exp` or `room` claim missing, bad `name` claim, or not valid yet (`nbf`). Nothing changed.
  * - `ticket-expired`: the ticket's `exp` has passed (beyond 5 s of clock tolerance): get a fresh one. Nothing changed.
  * - `ticket-wrong-room`: the ticket's `room` claim is another room than the one asked for. Nothing changed.
- * - `rate-limited`: too many requests of this kind from this connection; retry later. Nothing changed.
+ * - `rejoin-invalid`: the join's `rejoin` token is not one this service issued for this room, or
+ *   has expired (or the service restarted without `REJOIN_SECRET`). Nothing changed: join again
+ *   without `rejoin` (the other member will see a new `peerId`).
+ * - `rate-limited`: too many requests of this kind (or of any kind) from this connection; retry
+ *   later. Nothing changed. A connection that keeps being refused is disconnected.
+ * - `overloaded`: the service is overloaded and refuses new joins (not rejoins) for now; retry in
+ *   a few seconds. Nothing changed.
  * - `internal-error`: something failed inside the service. The message says nothing about internals.
  */
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -91,16 +120,17 @@ export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; e
 
 /** A member of a room as other members see it. */
 export interface PeerInfo {
-  /** Server-assigned id of the member's connection (socket.io socket id). */
+  /** Server-assigned id of the member's connection (socket.io socket id): the address of relays. */
   id: string;
   /** Display name, already validated by the service; may be the empty string. Render as text. */
   name: string;
   /**
-   * The member's own session id from its `room:join` (empty when it gave none). It stays the same
-   * when the member reconnects with a new connection id, so a peer can tell "the same person is
-   * back" from "someone else joined".
+   * The member's identity in the room, issued by the service at its first join
+   * ({@link PEER_ID_PATTERN}). Opaque and public: it stays the same when the member rejoins with
+   * its rejoin token on a new connection (new `id`), so a peer can tell "the same person is back"
+   * from "someone else joined". Knowing it does not let anyone take the member's place.
    */
-  session: string;
+  peerId: string;
 }
 
 /** `room:peer-left` payload. */
@@ -108,7 +138,7 @@ export interface PeerLeft extends PeerInfo {
   /**
    * `left`: the member left on purpose (`room:leave`, or its client closed the connection).
    * `disconnected`: the connection was lost (network, closed tab, ping timeout); the member may
-   * come back with the same `session` in a few seconds, and its media may still be flowing.
+   * come back with the same `peerId` in a few seconds, and its media may still be flowing.
    */
   reason: 'left' | 'disconnected';
 }
@@ -123,10 +153,12 @@ export interface JoinRequest {
    */
   name?: string;
   /**
-   * Optional session id chosen by the client ({@link SESSION_PATTERN}, e.g. a random UUID),
-   * the same on every rejoin after a reconnection. Shown to the other member as `session`.
+   * A rejoin: the `rejoinToken` of this client's last join answer in this room. The member comes
+   * back with its `peerId` (and, while its old connection is still a member, takes that
+   * connection's place and role). Secret: never shown to anyone else. A token that is wrong, of
+   * another room or expired is refused with `rejoin-invalid`. Absent on a first join.
    */
-  session?: string;
+  rejoin?: string;
   /**
    * Optional preferred role, granted when the room is empty: a client rejoining after a
    * reconnection (or a service restart) asks for the role it had, to keep its call going.
@@ -145,6 +177,12 @@ export interface JoinRequest {
 export interface JoinResult {
   /** The joiner itself, as the others see it. */
   self: PeerInfo;
+  /**
+   * Secret of this member, for this client only: send it as `rejoin` to come back as `self.peerId`
+   * after a reconnection. A fresh one comes with every join answer (use the latest); it expires
+   * {@link REJOIN_TOKEN_TTL_SECONDS} after it was issued. Keep it in memory, never show or log it.
+   */
+  rejoinToken: string;
   /** Members already in the room before this join (at most one: a room holds {@link ROOM_CAPACITY}). */
   peers: PeerInfo[];
   /**
@@ -210,6 +248,19 @@ export type Signal =
   /** A trickled ICE candidate (RFC 8838); `null` marks the end of candidates. */
   | { kind: 'candidate'; call: string; candidate: IceCandidate | null };
 
+/** Lifetime of a rejoin token from its join answer, in seconds (24 h). */
+export const REJOIN_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * `watch:beat` request: a tighter liveness watch, asked for by a client in a call. The service
+ * treats the connection as lost (closes it; the other member gets `room:peer-left` `disconnected`)
+ * when the next beat does not arrive within `next` ms. `next: 0` ends the watch.
+ */
+export interface WatchBeat {
+  /** 0, or {@link MIN_WATCH_MS}–{@link MAX_WATCH_MS}. */
+  next: number;
+}
+
 /** `signal:relay` request from a client: deliver `signal` to room member `to`. */
 export interface RelayRequest {
   /** The other member's id (from `peers` or `room:peer-joined`), at most {@link MAX_PEER_ID_LENGTH} characters. */
@@ -255,7 +306,22 @@ export interface ClientToServerEvents {
   'signal:relay': (request: RelayRequest, ack?: (result: Ack) => void) => void;
   /** Ask for ICE servers. Only members of a room get them; others get `not-in-room`. */
   'ice:servers': (ack: (result: Ack<IceServersResult>) => void) => void;
+  /** Liveness beat with a deadline for the next one (see {@link WatchBeat}); answers `{ ok: true }`. */
+  'watch:beat': (request: WatchBeat, ack?: (result: Ack) => void) => void;
 }
+
+/**
+ * Codes of refused socket.io handshakes, in the JSON body `{ "error": { code, message } }` of the
+ * HTTP answer (WebSocket upgrade or long-polling), with a `Retry-After` header in seconds:
+ * - `service-full` (503): the service holds its maximum number of connections (`MAX_CONNECTIONS`);
+ * - `too-many-connections` (503): this address holds its maximum (`MAX_CONNECTIONS_PER_IP`);
+ * - `rate-limited` (429): this address opened too many connections lately (`NEW_CONNECTIONS_PER_IP`);
+ * - `overloaded` (503): the service is overloaded and sheds new connections first.
+ * A socket.io client sees a `connect_error` and retries by itself.
+ */
+export const HANDSHAKE_REFUSAL_CODES = ['service-full', 'too-many-connections', 'rate-limited', 'overloaded'] as const;
+/** See {@link HANDSHAKE_REFUSAL_CODES}. */
+export type HandshakeRefusalCode = (typeof HANDSHAKE_REFUSAL_CODES)[number];
 
 /** Events the service sends. */
 export interface ServerToClientEvents {

@@ -1,8 +1,11 @@
 /**
- * Per-socket rate limits (rate-limiter-flexible, in memory): joins, signal relays and ICE server
- * requests each have a budget of points per window. A request over budget is answered
- * `rate-limited` and changes nothing; a socket that keeps hitting the limits is disconnected.
- * Budgets are per socket, so one abusive socket never uses up anyone else's.
+ * Per-socket rate limits (rate-limiter-flexible, in memory). Every incoming event, of any name,
+ * with or without an acknowledgement, member or not, takes a point of the `events` budget first;
+ * each known request also takes a point of its own budget (`join`, `leave`, `relay`, `ice`,
+ * `watch`). A request over budget is answered `rate-limited` (when it has an acknowledgement)
+ * and changes nothing. Refusals, and events of unknown names, take a point of `violations`; a
+ * socket that has none left is disconnected. Budgets are per socket, so one abusive socket never
+ * uses up anyone else's; per-address connection budgets are in admission.ts.
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -13,25 +16,35 @@ export interface Budget {
 }
 
 export interface RateLimitConfig {
+  /** Every incoming event, whatever its name (checked before any other budget). */
+  events: Budget;
   /** `room:join` (and rejoins after a leave). */
   join: Budget;
+  /** `room:leave`. */
+  leave: Budget;
   /** `signal:relay`: a call's set-up sends 2 descriptions and some 10–40 ICE candidates a side. */
   relay: Budget;
   /** `ice:servers`: one at join, then one per credential refresh. */
   ice: Budget;
-  /** Refused requests a socket may make before it is disconnected. */
+  /** `watch:beat`: a client in a call beats every 1–2 s. */
+  watch: Budget;
+  /** Refused requests and unknown events a socket may send before it is disconnected. */
   violations: Budget;
 }
 
 /** The budgets in force unless a service is started with others (documented in PROTOCOL.md). */
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
+  events: { points: 400, duration: 10 },
   join: { points: 10, duration: 60 },
+  leave: { points: 10, duration: 60 },
   relay: { points: 300, duration: 10 },
   ice: { points: 10, duration: 60 },
+  watch: { points: 30, duration: 10 },
   violations: { points: 30, duration: 60 },
 };
 
-export type LimitedRequest = 'join' | 'relay' | 'ice';
+/** The budgets a request can take a point of. */
+export type LimitedRequest = 'events' | 'join' | 'leave' | 'relay' | 'ice' | 'watch';
 
 /** Outcome of {@link SocketRateLimiter.take}: allowed, refused, or refused and time to disconnect. */
 export type RateDecision = 'allow' | 'refuse' | 'disconnect';
@@ -40,13 +53,23 @@ export type RateDecision = 'allow' | 'refuse' | 'disconnect';
 export class SocketRateLimiter {
   readonly #limiters: Record<LimitedRequest | 'violations', RateLimiterMemory>;
 
-  constructor(config: RateLimitConfig = DEFAULT_RATE_LIMITS) {
+  /** Budgets not given keep their {@link DEFAULT_RATE_LIMITS} value. */
+  constructor(budgets: Partial<RateLimitConfig> = {}) {
+    const config = { ...DEFAULT_RATE_LIMITS, ...budgets };
     this.#limiters = {
+      events: new RateLimiterMemory({ keyPrefix: 'events', ...config.events }),
       join: new RateLimiterMemory({ keyPrefix: 'join', ...config.join }),
+      leave: new RateLimiterMemory({ keyPrefix: 'leave', ...config.leave }),
       relay: new RateLimiterMemory({ keyPrefix: 'relay', ...config.relay }),
       ice: new RateLimiterMemory({ keyPrefix: 'ice', ...config.ice }),
+      watch: new RateLimiterMemory({ keyPrefix: 'watch', ...config.watch }),
       violations: new RateLimiterMemory({ keyPrefix: 'violations', ...config.violations }),
     };
+  }
+
+  /** Counts a violation that is not a refused request (an unknown event): `refuse`, or `disconnect` when none are left. */
+  async violation(id: string): Promise<RateDecision> {
+    return (await this.#consume(this.#limiters.violations, id)) ? 'refuse' : 'disconnect';
   }
 
   /** Takes one point of `request`'s budget for socket `id`. */

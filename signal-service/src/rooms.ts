@@ -17,8 +17,8 @@ export interface RoomMember {
   id: string;
   /** Display name, already validated. */
   name: string;
-  /** The client's own session id (stable across its reconnections); may be empty. */
-  session: string;
+  /** The member's public identity, issued by the service (stable across its rejoins). */
+  peerId: string;
   /** Perfect-negotiation role; the two members of a room always hold opposite roles. */
   polite: boolean;
 }
@@ -29,16 +29,17 @@ export type JoinOutcome =
       ok: true;
       member: RoomMember;
       peers: RoomMember[];
-      /** The member this join replaced: the same session on an older connection (a rejoin). */
+      /** The member this join replaced: the same peerId on an older connection (a rejoin). */
       replaced?: RoomMember;
     }
   | { ok: false; reason: 'room-full' | 'already-in-room' };
 
-/** Who joins: socket id, display name, session id, and the role asked for (a rejoin keeps its role). */
+/** Who joins: socket id, display name, peer id, and the role asked for (a rejoin keeps its role). */
 export interface Joiner {
   id: string;
   name: string;
-  session?: string;
+  /** A fresh peer id for a first join; the rejoin token's for a rejoin. */
+  peerId: string;
   /** Preferred perfect-negotiation role; granted when the room is empty. */
   polite?: boolean;
 }
@@ -49,8 +50,9 @@ export interface RoomStore {
    * Adds `joiner` to `room` unless the room is full or its id is already in a room.
    * The first member of a room gets the role it asks for (impolite by default); a joiner takes the
    * role opposite to the member present, so roles stay complementary even after members come and go.
-   * A joiner whose non-empty `session` equals a member's takes that member's place (and role): it
-   * is the same client back on a new connection before the service noticed the old one was dead.
+   * A joiner whose `peerId` equals a member's takes that member's place (and role): it is the same
+   * client back on a new connection (it proved it with its rejoin token) before the service noticed
+   * the old one was dead.
    */
   join(room: string, joiner: Joiner): Promise<JoinOutcome>;
   /** Removes `id` from its room. Resolves to the room and the member removed, or `undefined`. */
@@ -68,11 +70,11 @@ export class MemoryRoomStore implements RoomStore {
   readonly #rooms = new Map<string, Map<string, RoomMember>>();
   readonly #roomOfMember = new Map<string, string>();
 
-  async join(room: string, { id, name, session = '', polite = false }: Joiner): Promise<JoinOutcome> {
+  async join(room: string, { id, name, peerId, polite = false }: Joiner): Promise<JoinOutcome> {
     // Check and insert with no await in between: atomic on this node.
     if (this.#roomOfMember.has(id)) return { ok: false, reason: 'already-in-room' };
     const members = this.#rooms.get(room) ?? new Map<string, RoomMember>();
-    const replaced = session === '' ? undefined : [...members.values()].find((m) => m.session === session);
+    const replaced = [...members.values()].find((m) => m.peerId === peerId);
     if (replaced) {
       members.delete(replaced.id);
       this.#roomOfMember.delete(replaced.id);
@@ -80,7 +82,7 @@ export class MemoryRoomStore implements RoomStore {
     if (members.size >= ROOM_CAPACITY) return { ok: false, reason: 'room-full' };
     const peers = [...members.values()];
     const role = replaced ? replaced.polite : peers.length > 0 ? !peers[0]!.polite : polite;
-    const member: RoomMember = { id, name, session, polite: role };
+    const member: RoomMember = { id, name, peerId, polite: role };
     members.set(id, member);
     this.#rooms.set(room, members);
     this.#roomOfMember.set(id, room);

@@ -15,29 +15,37 @@ import {
   MAX_PEER_ID_LENGTH,
   MAX_SDP_LENGTH,
   MAX_TICKET_LENGTH,
+  MAX_WATCH_MS,
+  MIN_WATCH_MS,
+  REJOIN_TOKEN_PATTERN,
   ROOM_NAME_PATTERN,
-  SESSION_PATTERN,
+  STRIPPED_NAME_CHARS,
   type JoinRequest,
   type RelayRequest,
   type Signal,
+  type WatchBeat,
 } from './protocol.js';
 
 const roomName = z
   .string()
   .regex(ROOM_NAME_PATTERN, 'room must be 1-64 characters of letters, digits, "_", "." or "-"');
 
-/** A display name: also the rule for the `name` claim of room tickets (tickets.ts). */
+/**
+ * A display name: also the rule for the `name` claim of room tickets (tickets.ts). Refused with
+ * control characters; bidi, zero-width controls and lone surrogates are stripped, then the name
+ * is trimmed.
+ */
 export const displayName = z
   .string()
   .max(MAX_NAME_LENGTH, `name must be at most ${MAX_NAME_LENGTH} characters`)
   .refine((name) => !FORBIDDEN_NAME_CHARS.test(name), 'name must not contain control characters')
-  .transform((name) => name.trim());
+  .transform((name) => name.replace(STRIPPED_NAME_CHARS, '').trim());
 
 /** `room:join`. */
 export const joinRequestSchema = z.strictObject({
   room: roomName,
   name: displayName.optional(),
-  session: z.string().regex(SESSION_PATTERN, 'session must be 8-64 characters of letters, digits, "_" or "-"').optional(),
+  rejoin: z.string().regex(REJOIN_TOKEN_PATTERN, 'rejoin must be a rejoin token from a join answer').optional(),
   polite: z.boolean().optional(),
   ticket: z.string().max(MAX_TICKET_LENGTH, `ticket must be at most ${MAX_TICKET_LENGTH} characters`).optional(),
 }) satisfies z.ZodType<JoinRequest, unknown>;
@@ -80,6 +88,14 @@ export const relayRequestSchema = z.strictObject({
   to: z.string().min(1).max(MAX_PEER_ID_LENGTH),
   signal,
 }) satisfies z.ZodType<RelayRequest, unknown>;
+
+/** `watch:beat`. */
+export const watchBeatSchema = z.strictObject({
+  next: z.union([
+    z.literal(0),
+    z.number().int().min(MIN_WATCH_MS, `next must be 0 or ${MIN_WATCH_MS}-${MAX_WATCH_MS} ms`).max(MAX_WATCH_MS, `next must be 0 or ${MIN_WATCH_MS}-${MAX_WATCH_MS} ms`),
+  ]),
+}) satisfies z.ZodType<WatchBeat, unknown>;
 
 /**
  * Parses `payload` with `schema`. Returns the typed value, or a one-line message naming the first

@@ -7,12 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
 import pino, { type Logger } from 'pino';
+import { installAdmission } from './admission.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { connectionCaps, readOpenFileLimit } from './fd-limit.js';
 import { createIceProvider, type IceProvider } from './ice/index.js';
 import { DEFAULT_STUN_URLS } from './ice/static.js';
+import { startLoadMonitor, type LoadMonitor } from './load-monitor.js';
+import { throttledLogger } from './log-throttle.js';
 import { createOriginPolicy } from './origins.js';
 import type { SocketRateLimiter } from './rate-limits.js';
+import { createRejoinTokens } from './rejoin-tokens.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
 import { attachSignaling, type SignalServer } from './signaling.js';
 import { createTicketVerifier, type TicketVerifier } from './tickets.js';
@@ -28,6 +33,10 @@ export interface SignalService {
   port: number;
   /** `http://localhost:<port>` */
   url: string;
+  /** Load shedding's signal (tests force it). */
+  load: LoadMonitor;
+  /** The socket.io connection cap in force (`MAX_CONNECTIONS` or derived from the open-file limit). */
+  maxConnections: number;
   /** Stops accepting, disconnects every socket, ends every HTTP connection, closes the server. */
   close(): Promise<void>;
 }
@@ -48,6 +57,8 @@ export interface StartOptions {
   rateLimiter?: SocketRateLimiter;
   /** Room ticket checks; default: from `config.roomTicketSecret` (tests pass one with a fake clock). */
   tickets?: TicketVerifier;
+  /** The open-file limit; default: read from the process (tests pass a small one). */
+  openFileLimit?: number;
 }
 
 /** Starts the service and resolves once it listens. */
@@ -62,10 +73,37 @@ export async function startSignalService(config: Config, options: StartOptions =
     demoDir: options.demoDir ?? `${repoRoot}demo`,
     widgetFile: options.widgetFile ?? `${repoRoot}dist/video-call.js`,
     origins,
+    serveSourceMaps: config.serveSourceMaps,
   });
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
+  // A connection that sends no complete request head within 10 s is closed (default 60 s).
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 30_000;
+  const { limits } = config;
+  const caps = connectionCaps(limits.maxConnections, options.openFileLimit ?? readOpenFileLimit(), logger);
+  const log = throttledLogger(logger);
+  if (caps.maxTcp !== undefined) {
+    http.maxConnections = caps.maxTcp;
+    http.on('drop', (data?: { remoteAddress?: string }) =>
+      log('warn', 'refused-tcp', { address: data?.remoteAddress ?? null, maxTcp: caps.maxTcp }, 'refused a TCP connection: too close to the open-file limit'),
+    );
+  }
+  const load = startLoadMonitor(limits.maxEventLoopLagMs, logger);
   const fallbackStunUrls = config.ice.kind === 'static' ? DEFAULT_STUN_URLS : config.ice.stunUrls;
-  const io = attachSignaling(http, { rooms, ice, logger, fallbackStunUrls, rateLimiter: options.rateLimiter, origins, tickets });
+  const io = attachSignaling(http, {
+    rooms,
+    ice,
+    logger,
+    fallbackStunUrls,
+    rateLimiter: options.rateLimiter,
+    origins,
+    tickets,
+    rejoinTokens: createRejoinTokens(config.rejoinSecret),
+    load,
+    log,
+    connection: { pingIntervalMs: limits.pingIntervalMs, pingTimeoutMs: limits.pingTimeoutMs, maxBufferedBytes: limits.maxBufferedBytes },
+  });
+  installAdmission(http, io.engine, { limits: { ...limits, maxConnections: caps.maxConnections }, load, log });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -80,8 +118,11 @@ export async function startSignalService(config: Config, options: StartOptions =
     io,
     port,
     url: `http://localhost:${port}`,
+    load,
+    maxConnections: caps.maxConnections,
     close: () =>
       new Promise<void>((resolve) => {
+        load.stop();
         io.close(() => resolve());
         // A keep-alive connection whose last answer (say /video-call.js) is still finishing is not
         // idle yet when close() starts, and would hold the close for seconds: end them all now.

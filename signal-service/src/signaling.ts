@@ -13,7 +13,15 @@
  *   without one, is refused before a connection exists (origins.ts);
  * - with `ROOM_TICKET_SECRET`, a join needs a valid room ticket, checked after the payload and
  *   before the room store (tickets.ts);
+ * - every incoming event takes a point of the socket's budget before anything else
+ *   (socket-requests.ts, rate-limits.ts); new connections pass admission.ts (caps, per-address
+ *   budget, load shedding); what the service holds for one connection is bounded, and pongs must
+ *   answer pings (connection-guard.ts);
+ * - a member's place can be taken back only with its rejoin token (rejoin-tokens.ts);
+ * - every close the service causes is logged with its reason (connection-guard.ts);
  * - no handler throws into socket.io: failures are logged and answered with `internal-error`.
+ *
+ * Handlers: room-handlers.ts (join, leave), and below: relay, ICE servers, watch beats.
  *
  * Membership has one record, the RoomStore (`rooms.roomOf(socket.id)`); nothing is cached on the
  * socket. Room requests (join, leave, and the leave a disconnection implies) run one at a time
@@ -27,20 +35,19 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
+import { closeConnection, guardConnection, logClose } from './connection-guard.js';
 import { iceServersFor, type IceProvider } from './ice/index.js';
-import {
-  MAX_MESSAGE_BYTES,
-  type Ack,
-  type ClientToServerEvents,
-  type ErrorCode,
-  type PeerLeft,
-  type ServerToClientEvents,
-} from './protocol.js';
-import { ORIGIN_NOT_ALLOWED, createOriginPolicy, originHeader, type OriginPolicy } from './origins.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { SocketRateLimiter, type LimitedRequest } from './rate-limits.js';
-import type { RoomMember, RoomStore } from './rooms.js';
-import { joinRequestSchema, parsePayload, relayRequestSchema } from './schemas.js';
+import type { LoadMonitor } from './load-monitor.js';
+import { throttledLogger, type ThrottledLog } from './log-throttle.js';
+import { ORIGIN_NOT_ALLOWED, createOriginPolicy, originHeader, type OriginPolicy } from './origins.js';
+import { MAX_MESSAGE_BYTES, type ClientToServerEvents, type ServerToClientEvents } from './protocol.js';
+import { SocketRateLimiter } from './rate-limits.js';
+import { createRejoinTokens, type RejoinTokens } from './rejoin-tokens.js';
+import { registerRoomHandlers } from './room-handlers.js';
+import type { RoomStore } from './rooms.js';
+import { parsePayload, relayRequestSchema, watchBeatSchema } from './schemas.js';
+import { SocketBudget, fail, limitEvents, on } from './socket-requests.js';
 import { createTicketVerifier, type TicketVerifier } from './tickets.js';
 
 /** What the socket.io handlers need: the room store, ICE provider, logger, and policies. */
@@ -50,12 +57,20 @@ export interface SignalingDeps {
   logger: Logger;
   /** STUN URLs answered when the ICE provider fails. */
   fallbackStunUrls: string[];
+  /** Heartbeat (engine.io) and the cap of what is held unsent for one connection. */
+  connection: { pingIntervalMs: number; pingTimeoutMs: number; maxBufferedBytes: number };
+  /** Load shedding's signal: new joins are refused while overloaded. */
+  load: LoadMonitor;
   /** Per-socket budgets; default {@link DEFAULT_RATE_LIMITS}. */
   rateLimiter?: SocketRateLimiter;
   /** Which sites' pages may connect (`ALLOWED_ORIGINS`); default: any. */
   origins?: OriginPolicy;
   /** Room ticket checks (`ROOM_TICKET_SECRET`); default: none required. */
   tickets?: TicketVerifier;
+  /** Rejoin tokens; default: signed with a random secret. */
+  rejoinTokens?: RejoinTokens;
+  /** Bounded log of client-triggered events; default: 20 lines per kind per 10 s. */
+  log?: ThrottledLog;
 }
 
 /**
@@ -68,33 +83,22 @@ export type SocketData = Record<never, never>;
 
 /** The socket.io server, typed with the protocol's event maps (protocol.ts). */
 export type SignalServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type SignalSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type Reply = (result: Ack<Record<string, unknown>>) => void;
-/** Room requests run one at a time per socket and, inside, per room (see the file comment). */
-interface Queues {
-  sockets: KeyedQueue;
-  rooms: KeyedQueue;
-}
-
-const fail = (code: ErrorCode, message: string) => ({ ok: false as const, error: { code, message } });
-
-/**
- * The socket.io room of a call room. socket.io also keeps every socket in a room named after its
- * own id, and ids match the room-name pattern: the prefix (":" never occurs in a room name)
- * keeps a call room from ever being the private room of a socket.
- */
-const ioRoom = (room: string) => `room:${room}`;
+/** One connection's socket, typed like {@link SignalServer}. */
+export type SignalSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Attaches the socket.io server to `httpServer` (the one Hono's node adapter created). */
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): SignalServer {
   const origins = deps.origins ?? createOriginPolicy();
-  const tickets = deps.tickets ?? createTicketVerifier(undefined);
+  const log = deps.log ?? throttledLogger(deps.logger);
+  const { pingIntervalMs, pingTimeoutMs, maxBufferedBytes } = deps.connection;
   const io: SignalServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
-    // A lost connection is noticed within pingInterval + pingTimeout = 3.5 s (default: 45 s), so
-    // the other member learns within 5 s that its peer's network is gone.
-    pingInterval: 1500,
-    pingTimeout: 2000,
+    // Idle connections cost little (PING_INTERVAL_MS, default 25 s); a client in a call asks for
+    // a tighter watch with `watch:beat`.
+    pingInterval: pingIntervalMs,
+    pingTimeout: pingTimeoutMs,
+    // An engine.io connection that never connects to the namespace is closed after 10 s.
+    connectTimeout: 10_000,
     // Long-polling answers carry CORS headers for the allowed origins (any origin: echoed).
     cors: { origin: origins.allowedOrigins ? [...origins.allowedOrigins] : true },
     // CORS does not cover WebSockets: every handshake's Origin is checked here, for both transports
@@ -103,142 +107,50 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
       allowRequest: (req, callback) => {
         const origin = originHeader(req.headers);
         if (origins.allows(origin, true)) return callback(null, true);
-        deps.logger.info({ origin: origin ?? null }, 'refused a connection from an origin not in ALLOWED_ORIGINS');
+        log('info', 'refused-origin', { origin: origin ?? null, address: req.socket.remoteAddress }, 'refused a connection from an origin not in ALLOWED_ORIGINS');
         callback(ORIGIN_NOT_ALLOWED.message, false);
       },
     }),
   });
-  const limiter = deps.rateLimiter ?? new SocketRateLimiter();
-  const queues: Queues = { sockets: new KeyedQueue(), rooms: new KeyedQueue() };
-  io.on('connection', (socket) => registerHandlers(io, socket, deps, limiter, tickets, queues));
-  return io;
-}
-
-/**
- * Registers `handler` for `event`. socket.io passes whatever the client sent, so the payload is
- * `unknown` and the acknowledgement may be missing: `reply` is then a no-op and `hasAck` false.
- */
-function on(
-  socket: SignalSocket,
-  event: keyof ClientToServerEvents,
-  logger: Logger,
-  handler: (payload: unknown, reply: Reply, hasAck: boolean) => Promise<void>,
-): void {
-  const listener = (...args: unknown[]) => {
-    const last = args.at(-1);
-    const ack = typeof last === 'function' ? (last as Reply) : undefined;
-    const payload = ack && args.length === 1 ? undefined : args[0];
-    const reply: Reply = (result) => ack?.(result);
-    handler(payload, reply, ack !== undefined).catch((error: unknown) => {
-      logger.error({ err: error, event, socket: socket.id }, 'handler failed');
-      reply(fail('internal-error', 'The service could not handle this request.'));
-    });
+  io.engine.on('connection', (conn) => {
+    guardConnection(conn, maxBufferedBytes);
+    logClose(conn, log, (fields, message) => deps.logger.debug(fields, message));
+  });
+  // engine.io's own answers (long-polling, the WebSocket upgrade) get the basic security headers too.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['X-Content-Type-Options'] = 'nosniff';
+    headers['Cache-Control'] = 'no-store';
+  });
+  io.engine.on('connection_error', (error: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
+    // Origin refusals are logged above; these are malformed handshakes (bad transport, unknown sid, …).
+    if (error.message === ORIGIN_NOT_ALLOWED.message) return;
+    log('info', 'refused-bad-request', { address: error.req?.socket?.remoteAddress, code: error.code, error: error.message }, 'refused a connection');
+  });
+  const shared = {
+    limiter: deps.rateLimiter ?? new SocketRateLimiter(),
+    tickets: deps.tickets ?? createTicketVerifier(undefined),
+    rejoinTokens: deps.rejoinTokens ?? createRejoinTokens(undefined),
+    queues: { sockets: new KeyedQueue(), rooms: new KeyedQueue() },
   };
-  (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(event, listener);
+  io.on('connection', (socket) => registerHandlers(io, socket, deps, shared));
+  return io;
 }
 
 function registerHandlers(
   io: SignalServer,
   socket: SignalSocket,
   deps: SignalingDeps,
-  limiter: SocketRateLimiter,
-  tickets: TicketVerifier,
-  queues: Queues,
+  shared: { limiter: SocketRateLimiter; tickets: TicketVerifier; rejoinTokens: RejoinTokens; queues: { sockets: KeyedQueue; rooms: KeyedQueue } },
 ): void {
   const { rooms, logger } = deps;
-  /** Runs a room request of this socket after its earlier ones (see the file comment). */
-  const inTurn = <T>(task: () => Promise<T>) => queues.sockets.run(socket.id, task);
-  /** Runs `task` while no other join or leave of `room` runs (see the file comment). */
-  const holding = <T>(room: string, task: () => Promise<T>) => queues.rooms.run(room, task);
-
-  /** Takes a point of the socket's budget; answers `rate-limited` (or disconnects) when none is left. */
-  const withinLimit = async (request: LimitedRequest, reply: Reply): Promise<boolean> => {
-    const decision = await limiter.take(request, socket.id);
-    if (decision === 'allow') return true;
-    if (decision === 'disconnect') {
-      logger.warn({ socket: socket.id, request }, 'disconnecting a socket that keeps exceeding its rate limits');
-      reply(fail('rate-limited', 'Too many requests; disconnecting.'));
-      socket.disconnect(true);
-    } else {
-      reply(fail('rate-limited', 'Too many requests; try again later.'));
-    }
-    return false;
-  };
-
-  /** Tells the members of `room` that `member` (whom they were told about) has left. */
-  const tellLeft = (room: string, { id, name, session }: RoomMember, reason: PeerLeft['reason']) =>
-    io.to(ioRoom(room)).emit('room:peer-left', { id, name, session, reason });
-
-  /** Removes the socket from its room and tells the member left behind. Call it in the socket's turn. */
-  const leaveRoom = async (reason: PeerLeft['reason']): Promise<boolean> => {
-    const room = await rooms.roomOf(socket.id);
-    if (room === undefined) return false;
-    return holding(room, async () => {
-      // Undefined when a rejoin with this socket's session replaced it meanwhile: nothing to tell.
-      const left = await rooms.leave(socket.id);
-      if (!left) return false;
-      await socket.leave(ioRoom(left.room));
-      tellLeft(left.room, left.member, reason);
-      logger.debug({ room: left.room, socket: socket.id }, 'left room');
-      return true;
-    });
-  };
-
-  on(socket, 'room:join', logger, async (payload, reply, hasAck) => {
-    // A join nobody can answer would take a place whose role the client never learns.
-    if (!hasAck) return;
-    await inTurn(async () => {
-      if (!(await withinLimit('join', reply))) return;
-      const parsed = parsePayload(joinRequestSchema, payload);
-      if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
-      const { room, session, polite, ticket } = parsed.value;
-      // Without ROOM_TICKET_SECRET this admits every join and ignores `ticket`.
-      const admitted = await tickets.check(ticket, room);
-      if (!admitted.ok) return reply(fail(admitted.code, admitted.message));
-      // A ticket's name is the host site's word: it wins over the one the client chose.
-      const name = admitted.name ?? parsed.value.name ?? '';
-
-      await holding(room, async () => {
-        const outcome = await rooms.join(room, { id: socket.id, name, session, polite });
-        if (!outcome.ok) {
-          return reply(
-            outcome.reason === 'room-full'
-              ? fail('room-full', 'This room already has two people in it.')
-              : fail('already-in-room', 'This connection is already in a room; leave it first.'),
-          );
-        }
-        const { member, peers, replaced } = outcome;
-        if (replaced) {
-          // The same client on a new connection: its old one is dead but not yet timed out. Close it
-          // (it is no longer a member, so its disconnection tells nobody anything).
-          io.in(replaced.id).disconnectSockets(true);
-          logger.debug({ room, socket: socket.id, replaced: replaced.id }, 'rejoin replaced an older connection');
-        }
-        if (socket.disconnected) {
-          // Gone while the store was answering, before anyone was told about it: undo silently.
-          // The member it replaced was announced, so the room learns that one is gone.
-          await rooms.leave(socket.id);
-          if (replaced) tellLeft(room, replaced, 'disconnected');
-          return;
-        }
-        await socket.join(ioRoom(room));
-        const self = { id: socket.id, name: member.name, session: member.session };
-        socket.to(ioRoom(room)).emit('room:peer-joined', self);
-        logger.debug({ room, socket: socket.id, polite: member.polite }, 'joined room');
-        reply({ ok: true, self, peers: peers.map((peer) => ({ id: peer.id, name: peer.name, session: peer.session })), polite: member.polite });
-      });
-    });
-  });
-
-  on(socket, 'room:leave', logger, (_payload, reply) =>
-    inTurn(async () => {
-      if (!(await leaveRoom('left'))) return reply(fail('not-in-room', 'This connection is not in a room.'));
-      reply({ ok: true });
-    }),
-  );
+  const budget = new SocketBudget(socket, shared.limiter, logger);
+  limitEvents(socket, budget);
+  // socket.io reports undecodable packets here (and would print them to stderr without a listener).
+  socket.on('error', (error) => logger.warn({ socket: socket.id, reason: 'parse-error', error: error.message }, 'bad packet'));
+  const leave = registerRoomHandlers({ io, socket, rooms, logger, budget, load: deps.load, ...shared });
 
   on(socket, 'signal:relay', logger, async (payload, reply) => {
-    if (!(await withinLimit('relay', reply))) return;
+    if (!(await budget.take('relay', reply))) return;
     const parsed = parsePayload(relayRequestSchema, payload);
     if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
     const { to, signal } = parsed.value;
@@ -254,16 +166,32 @@ function registerHandlers(
     if ((await rooms.roomOf(socket.id)) === undefined) {
       return reply(fail('not-in-room', 'Join a room before asking for ICE servers.'));
     }
-    if (!(await withinLimit('ice', reply))) return;
+    if (!(await budget.take('ice', reply))) return;
     reply({ ok: true, ...(await iceServersFor(deps.ice, socket.id, logger, deps.fallbackStunUrls)) });
   });
 
+  /** The watch a client in a call asked for: the connection counts as lost when a beat is late. */
+  let watch: NodeJS.Timeout | undefined;
+  on(socket, 'watch:beat', logger, async (payload, reply) => {
+    if (!(await budget.take('watch', reply))) return;
+    const parsed = parsePayload(watchBeatSchema, payload);
+    if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
+    clearTimeout(watch);
+    watch = undefined;
+    const { next } = parsed.value;
+    if (next > 0 && socket.connected) {
+      watch = setTimeout(() => closeConnection(socket.conn, 'watch-timeout', { socket: socket.id, next }), next);
+    }
+    reply({ ok: true });
+  });
+
   socket.on('disconnect', (why) => {
-    void limiter.forget(socket.id);
+    clearTimeout(watch);
+    void shared.limiter.forget(socket.id);
     // The client closed on purpose, or was cut off by the service: it is not coming back.
     const onPurpose = why === 'client namespace disconnect' || why === 'server namespace disconnect';
     // In turn: a join still being handled finishes (or undoes itself) first.
-    inTurn(() => leaveRoom(onPurpose ? 'left' : 'disconnected')).catch((error: unknown) =>
+    leave(onPurpose ? 'left' : 'disconnected').catch((error: unknown) =>
       logger.error({ err: error, socket: socket.id }, 'leave on disconnect failed'),
     );
   });

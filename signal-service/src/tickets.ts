@@ -9,6 +9,7 @@
  * - `name` (string, optional): display name shown to the peer instead of the client's `name`
  *   (the same rules as names: ≤ 64 characters, no control or bidi-override characters, trimmed);
  * - `nbf`, `iat` (optional): checked by the JWT rules when present.
+ * A ticket may last at most {@link MAX_TICKET_LIFETIME_SECONDS} (from `iat`, or from now).
  * Verification is jose's `jwtVerify` with `algorithms: ['HS256']` only (so `alg: none`, HS512 or
  * any public-key algorithm is refused) and {@link TICKET_CLOCK_TOLERANCE_SECONDS} of clock skew.
  *
@@ -25,6 +26,12 @@ import { displayName } from './schemas.js';
 
 /** Allowed clock difference between the host backend that mints and this service, in seconds. */
 export const TICKET_CLOCK_TOLERANCE_SECONDS = 5;
+/**
+ * Longest ticket lifetime accepted, in seconds (24 h): a ticket whose `exp` is further than this
+ * from now, or from its `iat`, is `ticket-invalid`. A leaked ticket is then useful for a day at
+ * most; mint tickets as short as the use allows (a meeting's length).
+ */
+export const MAX_TICKET_LIFETIME_SECONDS = 24 * 60 * 60;
 
 /** The `ticket-…` error codes. */
 export type TicketErrorCode = Extract<ErrorCode, `ticket-${string}`>;
@@ -86,6 +93,12 @@ export function createTicketVerifier(secret: string | undefined, options: Ticket
         throw error;
       }
       if (typeof payload.room !== 'string') return INVALID;
+      const exp = payload.exp as number;
+      const nowS = now() / 1000;
+      const issued = typeof payload.iat === 'number' ? payload.iat : nowS;
+      if (exp - Math.min(issued, nowS) > MAX_TICKET_LIFETIME_SECONDS + TICKET_CLOCK_TOLERANCE_SECONDS) {
+        return refuse('ticket-invalid', 'The room ticket lasts longer than the service accepts (24 h).');
+      }
       if (payload.room !== room) return refuse('ticket-wrong-room', 'The room ticket is for another room.');
       if (payload.name === undefined) return { ok: true };
       const name = displayName.safeParse(payload.name);

@@ -3,13 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../src/app.js';
 import { createOriginPolicy } from '../src/origins.js';
 import { MemoryRoomStore } from '../src/rooms.js';
 
 const WIDGET_SOURCE = 'export const marker = "widget bundle for app.test";\n';
-const DEMO_HTML = '<!doctype html><title>demo for app.test</title>\n';
+const INLINE_SCRIPT = '\n  console.log("demo");\n';
+const DEMO_HTML = `<!doctype html><title>demo for app.test</title>\n<script type="module" src="/video-call.js"></script>\n<script type="module">${INLINE_SCRIPT}</script>\n`;
 
 describe('createApp', () => {
   let dir: string;
@@ -27,11 +29,43 @@ describe('createApp', () => {
     await writeFile(join(demoDir, 'index.html'), DEMO_HTML);
     await writeFile(join(dir, 'secret.txt'), 'outside the demo folder');
     await writeFile(widgetFile, WIDGET_SOURCE);
+    await writeFile(`${widgetFile}.map`, '{"version":3}');
     app = createApp({ rooms, demoDir, widgetFile });
   });
 
   after(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('puts security headers on every answer: nosniff, a CSP for the demo, Referrer-Policy, Permissions-Policy', async () => {
+    for (const path of ['/', '/healthz', '/video-call.js', '/no-such-page']) {
+      const response = await app.request(path);
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
+      assert.equal(response.headers.get('referrer-policy'), 'no-referrer', path);
+      assert.equal(response.headers.get('strict-transport-security'), null, `${path}: HSTS is the TLS proxy's business`);
+      const permissions = response.headers.get('permissions-policy') ?? '';
+      assert.match(permissions, /camera=\(self\)/, path);
+      assert.match(permissions, /microphone=\(self\)/, path);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /frame-ancestors 'self'/, path);
+      assert.match(csp, /default-src 'self'/, path);
+      assert.match(csp, /object-src 'none'/, path);
+    }
+    const demo = await app.request('/', { headers: { host: 'call.example:3000' } });
+    const csp = demo.headers.get('content-security-policy') ?? '';
+    const hash = createHash('sha256').update(INLINE_SCRIPT).digest('base64');
+    assert.match(csp, new RegExp(`script-src 'self' 'sha256-${hash.replace(/[+/=]/g, (c) => `\\${c}`)}'`));
+    assert.match(csp, /connect-src 'self' ws:\/\/call\.example:3000 wss:\/\/call\.example:3000/);
+    assert.doesNotMatch(csp, /unsafe-eval/);
+    assert.equal((await app.request('/healthz')).headers.get('cache-control'), 'no-store');
+    assert.equal((await app.request('/video-call.js')).headers.get('cross-origin-resource-policy'), 'cross-origin');
+  });
+
+  it('serves the source map unless told not to (production)', async () => {
+    assert.equal((await app.request('/video-call.js.map')).status, 200);
+    const production = createApp({ rooms, demoDir, widgetFile, serveSourceMaps: false });
+    assert.equal((await production.request('/video-call.js.map')).status, 404);
+    assert.equal((await production.request('/video-call.js')).status, 200);
   });
 
   it('GET /healthz answers status ok and the number of non-empty rooms', async () => {
@@ -40,8 +74,8 @@ describe('createApp', () => {
     assert.match(empty.headers.get('content-type') ?? '', /application\/json/);
     assert.deepEqual(await empty.json(), { status: 'ok', rooms: 0 });
 
-    await rooms.join('r1', { id: 'a', name: '' });
-    await rooms.join('r2', { id: 'b', name: '' });
+    await rooms.join('r1', { id: 'a', name: '', peerId: 'p-a' });
+    await rooms.join('r2', { id: 'b', name: '', peerId: 'p-b' });
     try {
       assert.deepEqual(await (await app.request('/healthz')).json(), { status: 'ok', rooms: 2 });
     } finally {
@@ -84,7 +118,7 @@ describe('createApp', () => {
   });
 
   it('GET /video-call.js is a 404 not-found when the bundle has not been built', async () => {
-    const missing = createApp({ rooms, demoDir, widgetFile: join(dir, 'dist', 'missing.js') });
+    const missing = createApp({ rooms, demoDir, widgetFile: join(dir, 'not-built', 'video-call.js') });
     const response = await missing.request('/video-call.js');
     assert.equal(response.status, 404);
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'not-found');

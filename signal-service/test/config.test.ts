@@ -28,8 +28,54 @@ describe('loadConfig', () => {
       ice: { kind: 'static', iceServers: [{ urls: DEFAULT_STUN_URLS }] },
       allowedOrigins: undefined,
       roomTicketSecret: undefined,
+      rejoinSecret: undefined,
+      limits: {
+        maxConnections: undefined,
+        maxConnectionsPerIp: 100,
+        newConnectionsPerIp: 50,
+        maxEventLoopLagMs: 200,
+        maxBufferedBytes: 262_144,
+        pingIntervalMs: 25_000,
+        pingTimeoutMs: 20_000,
+      },
+      serveSourceMaps: true,
     });
     assert.deepEqual(DEFAULT_STUN_URLS, ['stun:stun.l.google.com:19302']);
+  });
+
+  it('reads the caps, budgets and timings, and refuses values out of range', () => {
+    const config = loadConfig({
+      MAX_CONNECTIONS: '5000',
+      MAX_CONNECTIONS_PER_IP: '20',
+      NEW_CONNECTIONS_PER_IP: '10',
+      MAX_EVENT_LOOP_LAG_MS: '150',
+      MAX_BUFFERED_BYTES: '1048576',
+      PING_INTERVAL_MS: '20000',
+      PING_TIMEOUT_MS: '10000',
+    });
+    assert.deepEqual(config.limits, {
+      maxConnections: 5000,
+      maxConnectionsPerIp: 20,
+      newConnectionsPerIp: 10,
+      maxEventLoopLagMs: 150,
+      maxBufferedBytes: 1_048_576,
+      pingIntervalMs: 20_000,
+      pingTimeoutMs: 10_000,
+    });
+    const message = configError({ MAX_CONNECTIONS: '0', MAX_BUFFERED_BYTES: '1000', PING_INTERVAL_MS: 'soon', MAX_CONNECTIONS_PER_IP: '-1' });
+    for (const name of ['MAX_CONNECTIONS', 'MAX_BUFFERED_BYTES', 'PING_INTERVAL_MS', 'MAX_CONNECTIONS_PER_IP']) assert.match(message, new RegExp(`${name}: must be a whole number`));
+  });
+
+  it('serves source maps unless NODE_ENV=production, and as SERVE_SOURCE_MAPS says', () => {
+    assert.equal(loadConfig({ NODE_ENV: 'production' }).serveSourceMaps, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', SERVE_SOURCE_MAPS: 'true' }).serveSourceMaps, true);
+    assert.equal(loadConfig({ SERVE_SOURCE_MAPS: '0' }).serveSourceMaps, false);
+    assert.match(configError({ SERVE_SOURCE_MAPS: 'maybe' }), /SERVE_SOURCE_MAPS/);
+  });
+
+  it('takes a REJOIN_SECRET of at least 32 characters', () => {
+    assert.equal(loadConfig({ REJOIN_SECRET: 'r'.repeat(32) }).rejoinSecret, 'r'.repeat(32));
+    assert.match(configError({ REJOIN_SECRET: 'short' }), /REJOIN_SECRET: must be at least 32 characters/);
   });
 
   it('reads PORT, HOST and LOG_LEVEL, and ignores unrelated variables', () => {

@@ -162,7 +162,7 @@ class Generator {
   object(depth = 0): Record<string, unknown> {
     const target: Record<string, unknown> = {};
     for (let i = this.int(5); i > 0; i--) {
-      const key = this.chance(0.4) ? this.pick([...HOSTILE_KEYS, 'room', 'name', 'to', 'signal', 'kind', 'call', 'ticket', 'session']) : this.string(12);
+      const key = this.chance(0.4) ? this.pick([...HOSTILE_KEYS, 'room', 'name', 'to', 'signal', 'kind', 'call', 'ticket', 'rejoin']) : this.string(12);
       setOwn(target, key, this.chance(0.3) ? { polluted: 'yes' } : this.value(depth + 1));
     }
     return target;
@@ -211,7 +211,8 @@ class Generator {
         const own = this.tickets.filter((ticket) => ticketRoom(ticket) === room);
         if (this.chance(0.9)) request.ticket = this.chance(0.7) && own.length ? this.pick(own) : this.pick(this.tickets);
         if (this.chance(0.5)) request.name = this.string(20).replace(new RegExp(FORBIDDEN_NAME_CHARS.source, 'g'), '');
-        if (this.chance(0.3)) request.session = 'fuzz-session-' + this.int(100);
+        // A forged rejoin token: always rejoin-invalid.
+        if (this.chance(0.3)) request.rejoin = 'fuzz-rejoin-token-' + this.string(30).replace(/[^A-Za-z0-9_-]/g, 'x');
         if (this.chance(0.3)) request.polite = this.chance(0.5);
         return [request];
       }
@@ -254,7 +255,7 @@ class Generator {
           ['ticket', this.pick(this.tickets).split('.').slice(0, 2).join('.') + '.'], // signature dropped
           ['name', 'n'.repeat(65 + this.int(500))],
           ['room', 'r'.repeat(65)],
-          ['session', 's'.repeat(this.pick([7, 65]))],
+          ['rejoin', 't'.repeat(this.pick([15, 129]))],
           ['call', this.pick(['c'.repeat(7), 'c'.repeat(65), 'call id with spaces', 'call.with.dots'])],
         ] as const);
         target[field] = text;
@@ -361,7 +362,7 @@ describe('fuzzing every client event', () => {
     ctx = new TestContext();
     const plenty = { points: 1_000_000, duration: 60 };
     service = await ctx.server(
-      { rateLimiter: new SocketRateLimiter({ join: plenty, relay: plenty, ice: plenty, violations: plenty }) },
+      { rateLimiter: new SocketRateLimiter({ events: plenty, join: plenty, leave: plenty, relay: plenty, ice: plenty, watch: plenty, violations: plenty }) },
       testConfig({ ROOM_TICKET_SECRET: SECRET }),
     );
     strict = await ctx.server({}, testConfig({ ROOM_TICKET_SECRET: SECRET })); // DEFAULT_RATE_LIMITS

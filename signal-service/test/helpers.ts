@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { loadConfig, type Config } from '../src/config.js';
+import { PEER_ID_PATTERN, REJOIN_TOKEN_PATTERN } from '../src/protocol.js';
 import type {
   Ack,
   ClientToServerEvents,
@@ -17,6 +18,7 @@ import type {
   JoinResult,
   RelayRequest,
   ServerToClientEvents,
+  WatchBeat,
 } from '../src/protocol.js';
 import { startSignalService, type SignalService, type StartOptions } from '../src/server.js';
 
@@ -27,9 +29,13 @@ export const ANSWER_TIMEOUT_MS = 2000;
 /** How long a test listens to show that an event does NOT arrive. */
 export const QUIET_MS = 150;
 
-/** A configuration for tests: port 0 (any free port), silent logs, default ICE (static STUN). */
+/**
+ * A configuration for tests: port 0 (any free port), silent logs, default ICE (static STUN), and
+ * per-address connection limits lifted (every test client comes from 127.0.0.1); admission.test.ts
+ * sets its own.
+ */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
+  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', MAX_CONNECTIONS_PER_IP: '100000', NEW_CONNECTIONS_PER_IP: '100000', ...env });
 }
 
 /** Starts a real service in this process on a free port. */
@@ -124,6 +130,7 @@ interface Requests {
   'room:leave': { args: []; answer: Ack };
   'signal:relay': { args: [request: RelayRequest]; answer: Ack };
   'ice:servers': { args: []; answer: Ack<IceServersResult> };
+  'watch:beat': { args: [request: WatchBeat]; answer: Ack };
 }
 // Fails to compile if protocol.ts grows a client event the map above does not know.
 type UncoveredEvents = Exclude<keyof ClientToServerEvents, keyof Requests>;
@@ -235,7 +242,7 @@ export function assertOk<T extends object>(answer: Ack<T>): asserts answer is { 
 
 /**
  * Joins `room` and returns the success answer (fails the test on an error answer). `name` may be
- * a display name or the rest of the join request (`{ name, session, polite, ticket }`).
+ * a display name or the rest of the join request (`{ name, rejoin, polite, ticket }`).
  */
 export async function join(socket: ClientSocket, room: string, name?: string | Omit<JoinRequest, 'room'>) {
   const rest = typeof name === 'string' ? { name } : (name ?? {});
@@ -251,4 +258,28 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Stands for any well-formed `peerId` in the expectations of {@link opaque}. */
+export const PEER_ID = '<peerId>';
+/** Stands for any well-formed `rejoinToken` in the expectations of {@link opaque}. */
+export const TOKEN = '<rejoinToken>';
+
+/**
+ * A deep copy of `value` in which every `peerId` and `rejoinToken` is replaced by {@link PEER_ID}
+ * / {@link TOKEN} after checking its shape, so answers compare with `deepEqual` whatever the
+ * random ids issued.
+ */
+export function opaque<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (key, item: unknown) => {
+    if (key === 'peerId') {
+      assert.match(String(item), PEER_ID_PATTERN);
+      return PEER_ID;
+    }
+    if (key === 'rejoinToken') {
+      assert.match(String(item), REJOIN_TOKEN_PATTERN);
+      return TOKEN;
+    }
+    return item;
+  }) as T;
 }

@@ -22,7 +22,9 @@ beforeEach(async () => {
   service = await ctx.server({
     // Each socket stays far below the relay budget; the spies' refusals must not end them.
     rateLimiter: new SocketRateLimiter({
+      events: { points: 2000, duration: 10 },
       join: { points: 100, duration: 60 },
+      leave: { points: 100, duration: 60 },
       relay: { points: 1000, duration: 10 },
       ice: { points: 100, duration: 60 },
       violations: { points: 100, duration: 60 },

@@ -1,11 +1,13 @@
 /**
  * The entry point as an operator runs it (src/main.ts in a child process): the start-up warning
- * when ALLOWED_ORIGINS is unset, none when it is set, and exit status 1 naming a bad variable.
+ * when ALLOWED_ORIGINS is unset, none when it is set, exit status 1 naming a bad variable, and
+ * exit status 1 when a shutdown had to be forced.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { RawClient } from './raw-client.js';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -16,8 +18,11 @@ interface Run {
   code: number | null;
 }
 
-/** Runs main.ts with `env` until it logs that it listens (then SIGTERM), or until it exits. */
-function runMain(env: Record<string, string>): Promise<Run> {
+/**
+ * Runs main.ts with `env` until it logs that it listens, then runs `whenListening` (with the
+ * port) and sends SIGTERM; resolves when it exits.
+ */
+function runMain(env: Record<string, string>, whenListening: (port: number) => Promise<void> = async () => {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', mainFile], {
       env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
@@ -33,10 +38,12 @@ function runMain(env: Record<string, string>): Promise<Run> {
       buffered += chunk;
       let newline: number;
       while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffered.slice(0, newline)) as { level: number; msg: string };
+        const line = JSON.parse(buffered.slice(0, newline)) as { level: number; msg: string; port?: number };
         buffered = buffered.slice(newline + 1);
         run.lines.push(line);
-        if (/listening/.test(line.msg)) setTimeout(() => child.kill('SIGTERM'), 100);
+        if (/listening/.test(line.msg)) {
+          void whenListening(line.port ?? 0).then(() => setTimeout(() => child.kill('SIGTERM'), 100));
+        }
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (run.stderr += chunk));
@@ -72,5 +79,24 @@ describe('main.ts', () => {
     assert.match(run.stderr, /ALLOWED_ORIGINS: "https:\/\/shop\.example\.com\/path" is not an origin/);
     assert.match(run.stderr, /ROOM_TICKET_SECRET: must be at least 32 characters/);
     assert.doesNotMatch(run.stderr, /short/);
+  });
+
+  it('exits with status 1 when the shutdown has to be forced (a connection that does not close)', async () => {
+    let raw: RawClient | undefined;
+    const run = await runMain({ SHUTDOWN_GRACE_MS: '300' }, async (port) => {
+      raw = await RawClient.connect(port);
+      // It never reads again: the WebSocket close handshake of the shutdown cannot finish.
+      raw.pause();
+    });
+    raw?.destroy();
+    assert.equal(run.code, 1, JSON.stringify(run.lines));
+    assert.ok(run.lines.some((line) => line.level === 50 && /shutdown did not finish in time/.test(line.msg)));
+  });
+
+  it('logs its caps and budgets at start-up', async () => {
+    const run = await runMain({ MAX_CONNECTIONS_PER_IP: '7' });
+    const listening = run.lines.find((line) => /listening/.test(line.msg)) as unknown as { limits: Record<string, number> };
+    assert.equal(listening.limits.maxConnectionsPerIp, 7);
+    assert.ok(listening.limits.maxConnections! > 0);
   });
 });

@@ -39,7 +39,7 @@ beforeEach(async () => {
   store = new SlowRoomStore();
   service = await ctx.server({
     rooms: store,
-    rateLimiter: new SocketRateLimiter({ join: plenty, relay: plenty, ice: plenty, violations: plenty }),
+    rateLimiter: new SocketRateLimiter({ events: plenty, join: plenty, leave: plenty, relay: plenty, ice: plenty, watch: plenty, violations: plenty }),
   });
 });
 
@@ -54,7 +54,7 @@ function presence(socket: ClientSocket): string[] {
 }
 
 /** Sends a join whose answer nobody waits for (the service ignores joins without one). */
-function joinInBackground(socket: ClientSocket, room: string, extra: { session?: string } = {}): Promise<Ack<JoinResult>> {
+function joinInBackground(socket: ClientSocket, room: string, extra: { rejoin?: string } = {}): Promise<Ack<JoinResult>> {
   return new Promise((resolve) => socket.emit('room:join', { room, ...extra }, resolve));
 }
 
@@ -110,14 +110,14 @@ describe('overlapping room requests of one socket', () => {
 
   it('a rejoin that replaced a member and then disconnects before it was announced: the others learn the replaced member left', async () => {
     const [ann, oldBob, newBob] = (await ctx.clients(service.url, 3)) as [ClientSocket, ClientSocket, ClientSocket];
-    await join(ann, 'r1', { session: 'ann-session-1' });
-    await join(oldBob, 'r1', { session: 'bob-session-1' });
+    await join(ann, 'r1');
+    const bob = await join(oldBob, 'r1');
     const oldBobId = oldBob.id!;
     const newBobId = newBob.id!;
     const annSees = presence(ann);
     const oldGone = disconnected(oldBob);
     store.delays.join = 150;
-    void joinInBackground(newBob, 'r1', { session: 'bob-session-1' });
+    void joinInBackground(newBob, 'r1', { rejoin: bob.rejoinToken });
     await waitFor('the store to hold the new connection', async () => (await store.inner.roomOf(newBobId)) === 'r1');
     newBob.disconnect();
     await oldGone;

@@ -27,18 +27,26 @@ describe('protocol.ts', () => {
       'CALL_ID_PATTERN',
       'ERROR_CODES',
       'FORBIDDEN_NAME_CHARS',
+      'HANDSHAKE_REFUSAL_CODES',
       'MAX_CANDIDATE_LENGTH',
       'MAX_MESSAGE_BYTES',
       'MAX_NAME_LENGTH',
       'MAX_PEER_ID_LENGTH',
       'MAX_SDP_LENGTH',
       'MAX_TICKET_LENGTH',
+      'MAX_WATCH_MS',
+      'MIN_WATCH_MS',
+      'PEER_ID_PATTERN',
+      'REJOIN_TOKEN_PATTERN',
+      'REJOIN_TOKEN_TTL_SECONDS',
       'ROOM_CAPACITY',
       'ROOM_NAME_PATTERN',
-      'SESSION_PATTERN',
+      'STRIPPED_NAME_CHARS',
     ]);
     assert.equal(protocol.ROOM_NAME_PATTERN.source, '^[A-Za-z0-9_.-]{1,64}$');
-    assert.equal(protocol.SESSION_PATTERN.source, '^[A-Za-z0-9_-]{8,64}$');
+    assert.equal(protocol.REJOIN_TOKEN_PATTERN.source, '^[A-Za-z0-9_-]{16,128}$');
+    assert.equal(protocol.PEER_ID_PATTERN.source, '^[A-Za-z0-9_-]{22}$');
+    assert.deepEqual([protocol.MIN_WATCH_MS, protocol.MAX_WATCH_MS, protocol.REJOIN_TOKEN_TTL_SECONDS], [1000, 30_000, 86_400]);
     assert.equal(protocol.CALL_ID_PATTERN.source, '^[A-Za-z0-9_-]{8,64}$');
     assert.deepEqual(
       [protocol.MAX_NAME_LENGTH, protocol.MAX_TICKET_LENGTH, protocol.MAX_SDP_LENGTH, protocol.MAX_CANDIDATE_LENGTH],
@@ -70,7 +78,7 @@ describe('schemas.ts applies the protocol patterns', () => {
 
   for (const [label, pattern, accepts] of [
     ['room', protocol.ROOM_NAME_PATTERN, (v: string) => joinRequestSchema.safeParse({ room: v }).success],
-    ['session', protocol.SESSION_PATTERN, (v: string) => joinRequestSchema.safeParse({ room: 'r1', session: v }).success],
+    ['rejoin token', protocol.REJOIN_TOKEN_PATTERN, (v: string) => joinRequestSchema.safeParse({ room: 'r1', rejoin: v }).success],
     ['call', protocol.CALL_ID_PATTERN, (v: string) => relayRequestSchema.safeParse(relay(v)).success],
   ] as const) {
     it(`accepts a ${label} exactly when it matches the pattern`, () => {
@@ -82,7 +90,7 @@ describe('schemas.ts applies the protocol patterns', () => {
 describe('PROTOCOL.md', () => {
   it('states the same patterns and describes every error code', async () => {
     const doc = await read('../PROTOCOL.md');
-    for (const pattern of [protocol.ROOM_NAME_PATTERN, protocol.SESSION_PATTERN, protocol.CALL_ID_PATTERN]) {
+    for (const pattern of [protocol.ROOM_NAME_PATTERN, protocol.REJOIN_TOKEN_PATTERN, protocol.PEER_ID_PATTERN, protocol.CALL_ID_PATTERN]) {
       assert.ok(doc.includes(`\`${pattern.source}\``), `PROTOCOL.md lacks ${pattern.source}`);
     }
     for (const code of protocol.ERROR_CODES) assert.match(doc, new RegExp(`^\\| \`${code}\` +\\|`, 'm'), `error table lacks ${code}`);

@@ -27,6 +27,9 @@ import {
   testConfig,
   waitFor,
   type ClientSocket,
+  opaque,
+  PEER_ID,
+  TOKEN,
 } from './helpers.js';
 
 const CALL = '0b5c1a7e-3d2f-4e8a-9c61-5f7d2b4a8e10';
@@ -59,7 +62,7 @@ describe('room:join', () => {
   it('answers self (id = socket id, trimmed name), no peers and the impolite role to the first member', async () => {
     const a = await ctx.client(service.url);
     const answer = await request(a, 'room:join', { room: 'r1', name: '  Ann  ' });
-    assert.deepEqual(answer, { ok: true, self: { id: a.id, name: 'Ann', session: '' }, peers: [], polite: false });
+    assert.deepEqual(opaque(answer), { ok: true, self: { id: a.id, name: 'Ann', peerId: PEER_ID }, peers: [], polite: false, rejoinToken: TOKEN });
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
   });
 
@@ -68,10 +71,10 @@ describe('room:join', () => {
     const aJoin = await join(a, 'r1', 'Ann');
     const peerJoined = nextEvent(a, 'room:peer-joined');
     const bJoin = await join(b, 'r1', 'Bob');
-    assert.deepEqual(bJoin.self, { id: b.id, name: 'Bob', session: '' });
-    assert.deepEqual(bJoin.peers, [{ id: a.id, name: 'Ann', session: '' }]);
+    assert.deepEqual(opaque(bJoin.self), { id: b.id, name: 'Bob', peerId: PEER_ID });
+    assert.deepEqual(opaque(bJoin.peers), [{ id: a.id, name: 'Ann', peerId: PEER_ID }]);
     assert.equal(bJoin.polite, !aJoin.polite);
-    assert.deepEqual(await peerJoined, { id: b.id, name: 'Bob', session: '' });
+    assert.deepEqual(opaque(await peerJoined), { id: b.id, name: 'Bob', peerId: PEER_ID });
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
   });
 
@@ -88,7 +91,7 @@ describe('room:join', () => {
     const aJoin = await join(a, 'r1');
     assert.equal(aJoin.self.name, '');
     const bJoin = await join(b, 'r1');
-    assert.deepEqual(bJoin.peers, [{ id: a.id, name: '', session: '' }]);
+    assert.deepEqual(opaque(bJoin.peers), [{ id: a.id, name: '', peerId: PEER_ID }]);
   });
 
   it('accepts room names of 64 characters with letters, digits, "_", "." and "-"', async () => {
@@ -117,7 +120,7 @@ describe('room:join', () => {
     // Once a place is free, C gets it, with the role opposite to the member who stayed.
     assertOk(await request(b, 'room:leave'));
     const cJoin = await join(c, 'r1', 'Cid');
-    assert.deepEqual(cJoin.peers, [{ id: a.id, name: 'Ann', session: '' }]);
+    assert.deepEqual(opaque(cJoin.peers), [{ id: a.id, name: 'Ann', peerId: PEER_ID }]);
     assert.equal(cJoin.polite, !aJoin.polite);
   });
 
@@ -162,7 +165,7 @@ describe('room:leave and disconnect', () => {
     const { a, b } = await pair();
     const left = nextEvent(b, 'room:peer-left');
     assert.deepEqual(await request(a, 'room:leave'), { ok: true });
-    assert.deepEqual(await left, { id: a.id, name: 'Ann', session: '', reason: 'left' });
+    assert.deepEqual(opaque(await left), { id: a.id, name: 'Ann', peerId: PEER_ID, reason: 'left' });
     assertError(await request(a, 'ice:servers'), 'not-in-room');
     assertError(await request(a, 'signal:relay', { to: b.id!, signal: OFFER }), 'not-in-room');
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
@@ -172,7 +175,7 @@ describe('room:leave and disconnect', () => {
     const { a, b } = await pair();
     const left = nextEvent(b, 'room:peer-left');
     rawEmit(a, 'room:leave');
-    assert.deepEqual(await left, { id: a.id, name: 'Ann', session: '', reason: 'left' });
+    assert.deepEqual(opaque(await left), { id: a.id, name: 'Ann', peerId: PEER_ID, reason: 'left' });
   });
 
   it('the leaver gets no room:peer-left about itself', async () => {
@@ -197,10 +200,10 @@ describe('room:leave and disconnect', () => {
     assertOk(await request(a, 'room:leave'));
     const rejoined = nextEvent(b, 'room:peer-joined');
     const again = await join(a, 'r1', 'Ann again');
-    assert.deepEqual(again.self, { id: a.id, name: 'Ann again', session: '' });
-    assert.deepEqual(again.peers, [{ id: b.id, name: 'Bob', session: '' }]);
+    assert.deepEqual(opaque(again.self), { id: a.id, name: 'Ann again', peerId: PEER_ID });
+    assert.deepEqual(opaque(again.peers), [{ id: b.id, name: 'Bob', peerId: PEER_ID }]);
     assert.equal(again.polite, !bJoin.polite);
-    assert.deepEqual(await rejoined, { id: a.id, name: 'Ann again', session: '' });
+    assert.deepEqual(opaque(await rejoined), { id: a.id, name: 'Ann again', peerId: PEER_ID });
     // Relay works again after the rejoin.
     const delivered = nextEvent(b, 'signal:relay');
     assertOk(await request(a, 'signal:relay', { to: b.id!, signal: HANG_UP }));
@@ -228,7 +231,7 @@ describe('room:leave and disconnect', () => {
       assertOk(await rejoin);
       await settle(a);
       await settle(b);
-      assert.deepEqual(bLeft.received, [{ id: a.id, name: 'Ann', session: '', reason: 'left' }]);
+      assert.deepEqual(opaque(bLeft.received), [{ id: a.id, name: 'Ann', peerId: PEER_ID, reason: 'left' }]);
       assert.deepEqual(selfLeft.received, []);
     },
   );
@@ -238,7 +241,7 @@ describe('room:leave and disconnect', () => {
     const left = nextEvent(a, 'room:peer-left');
     const bId = b.id; // socket.io-client forgets the id on disconnect
     b.disconnect();
-    assert.deepEqual(await left, { id: bId, name: 'Bob', session: '', reason: 'left' });
+    assert.deepEqual(opaque(await left), { id: bId, name: 'Bob', peerId: PEER_ID, reason: 'left' });
     const c = await ctx.client(service.url);
     const cJoin = await join(c, 'r1');
     assert.deepEqual(cJoin.peers.map((peer) => peer.name), ['Ann']);
@@ -487,7 +490,7 @@ describe('message size limit', () => {
     await gone;
     // The service's transport refuses the message (a transport error on its side); the client sees
     // a lost connection and, by default, reconnects: for the peer it is a lost connection.
-    assert.deepEqual(await left, { id: aId, name: 'Ann', session: '', reason: 'disconnected' });
+    assert.deepEqual(opaque(await left), { id: aId, name: 'Ann', peerId: PEER_ID, reason: 'disconnected' });
     await waitFor('room count 1', async () => (await health(service)).rooms === 1);
   });
 });

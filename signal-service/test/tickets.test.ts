@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { SignJWT, type JWTPayload } from 'jose';
 import type { SignalService } from '../src/server.js';
 import { MAX_NAME_LENGTH, MAX_TICKET_LENGTH } from '../src/protocol.js';
-import { TICKET_CLOCK_TOLERANCE_SECONDS, createTicketVerifier } from '../src/tickets.js';
+import { MAX_TICKET_LIFETIME_SECONDS, TICKET_CLOCK_TOLERANCE_SECONDS, createTicketVerifier } from '../src/tickets.js';
 import {
   TestContext,
   assertError,
@@ -25,6 +25,8 @@ import {
   settle,
   testConfig,
   type ClientSocket,
+  opaque,
+  PEER_ID,
 } from './helpers.js';
 
 const SECRET = 'north-wind-room-ticket-secret-0123456789';
@@ -77,6 +79,8 @@ describe('createTicketVerifier', () => {
     ['with a name holding a control character', () => at({ room: 'r1', name: 'Ada\u0007' }), 'ticket-invalid'],
     ['with a name that is not a string', () => at({ room: 'r1', name: 7 as unknown as string }), 'ticket-invalid'],
     ['not valid yet (nbf in a minute)', () => at({ room: 'r1', nbf: NOW_S + 60 }), 'ticket-invalid'],
+    ['lasting longer than 24 h from now', () => at({ room: 'r1', exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS + 60 }), 'ticket-invalid'],
+    ['lasting longer than 24 h from its iat', () => at({ room: 'r1', iat: NOW_S - 3600, exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS - 60 }), 'ticket-invalid'],
     ['not a JWT at all', async () => 'hello', 'ticket-invalid'],
     ['three dots of garbage', async () => 'a.b.c', 'ticket-invalid'],
     [
@@ -97,6 +101,10 @@ describe('createTicketVerifier', () => {
       assert.match(outcome.message, /^[A-Z][^{}<>/\\]*\.$/, 'one plain sentence, nothing from the token');
     });
   }
+
+  it('accepts a ticket of just under 24 h', async () => {
+    assert.deepEqual(await verifier.check(await at({ room: 'r1', iat: NOW_S, exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS }), 'r1'), { ok: true });
+  });
 
   it(`accepts a ticket that expired less than ${TICKET_CLOCK_TOLERANCE_SECONDS} s ago (clock skew)`, async () => {
     assert.deepEqual(await verifier.check(await at({ room: 'r1', exp: NOW_S - 2 }), 'r1'), { ok: true });
@@ -140,7 +148,7 @@ describe('room:join with ROOM_TICKET_SECRET set', () => {
   it('admits a join with a valid ticket', async () => {
     const a = await ctx.client(service.url);
     const answer = await join(a, 'r1', { name: 'Ann', ticket: await mint({ room: 'r1' }) });
-    assert.deepEqual(answer.self, { id: a.id, name: 'Ann', session: '' });
+    assert.deepEqual(opaque(answer.self), { id: a.id, name: 'Ann', peerId: PEER_ID });
   });
 
   it('shows the ticket\'s name, not the client\'s, in self, peers and room:peer-joined', async () => {
@@ -151,7 +159,7 @@ describe('room:join with ROOM_TICKET_SECRET set', () => {
     const bJoin = await join(b, 'r1', { name: 'Bob', ticket: await mint({ room: 'r1', name: 'Robert' }) });
     assert.equal(bJoin.self.name, 'Robert');
     assert.deepEqual(bJoin.peers.map((peer) => peer.name), ['Ann (verified)']);
-    assert.deepEqual(await peerJoined, { id: b.id, name: 'Robert', session: '' });
+    assert.deepEqual(opaque(await peerJoined), { id: b.id, name: 'Robert', peerId: PEER_ID });
     const left = nextEvent(a, 'room:peer-left');
     b.disconnect();
     assert.equal((await left).name, 'Robert');

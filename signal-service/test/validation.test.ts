@@ -32,7 +32,7 @@ beforeEach(async () => {
   // limiter (tested in rate-limits.test.ts), is what answers.
   const plenty = { points: 100_000, duration: 60 };
   service = await ctx.server({
-    rateLimiter: new SocketRateLimiter({ join: plenty, relay: plenty, ice: plenty, violations: plenty }),
+    rateLimiter: new SocketRateLimiter({ events: plenty, join: plenty, leave: plenty, relay: plenty, ice: plenty, watch: plenty, violations: plenty }),
   });
 });
 
@@ -83,15 +83,14 @@ const BAD_JOINS: [string, unknown[]][] = [
   ['name too long', [{ room: 'r1', name: 'n'.repeat(MAX_NAME_LENGTH + 1) }]],
   ['name with a control character', [{ room: 'r1', name: 'Bob\u0007' }]],
   ['name with a newline', [{ room: 'r1', name: 'Bob\nAdmin' }]],
-  ['name with a bidi override', [{ room: 'r1', name: 'Bob\u202e' }]],
-  ['session a number', [{ room: 'r1', session: 12345678 }]],
-  ['session null', [{ room: 'r1', session: null }]],
-  ['session too short', [{ room: 'r1', session: 'short' }]],
-  ['session of 7 characters', [{ room: 'r1', session: 's'.repeat(7) }]],
-  ['session of 65 characters', [{ room: 'r1', session: 's'.repeat(65) }]],
-  ['session with a space', [{ room: 'r1', session: 'has space in it' }]],
-  ['session with a dot', [{ room: 'r1', session: 'session.12345' }]],
-  ['session with non-ASCII letters', [{ room: 'r1', session: 'séssion-12345' }]],
+  ['name with C1 control', [{ room: 'r1', name: 'Bob\u0085' }]],
+  ['the former session field', [{ room: 'r1', session: 'f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d' }]],
+  ['rejoin a number', [{ room: 'r1', rejoin: 12345678 }]],
+  ['rejoin null', [{ room: 'r1', rejoin: null }]],
+  ['rejoin too short', [{ room: 'r1', rejoin: 't'.repeat(15) }]],
+  ['rejoin too long', [{ room: 'r1', rejoin: 't'.repeat(129) }]],
+  ['rejoin with a space', [{ room: 'r1', rejoin: 'has space in it, and more' }]],
+  ['rejoin with non-ASCII letters', [{ room: 'r1', rejoin: 'jéton-1234567890abc' }]],
   ['polite a string', [{ room: 'r1', polite: 'yes' }]],
   ['polite a number', [{ room: 'r1', polite: 1 }]],
   ['polite null', [{ room: 'r1', polite: null }]],
@@ -117,21 +116,34 @@ describe('room:join with a malformed payload', () => {
     assert.match(answer.error.message, /^room: /);
     const extra = (await rawRequest(b, 'room:join', [{ room: 'r1', role: 'polite' }])) as { error: { message: string } };
     assert.match(extra.error.message, /role/);
-    const session = (await rawRequest(b, 'room:join', [{ room: 'r1', session: 'short' }])) as { error: { message: string } };
-    assert.match(session.error.message, /^session: /);
+    const rejoin = (await rawRequest(b, 'room:join', [{ room: 'r1', rejoin: 'short' }])) as { error: { message: string } };
+    assert.match(rejoin.error.message, /^rejoin: /);
     const polite = (await rawRequest(b, 'room:join', [{ room: 'r1', polite: 'yes' }])) as { error: { message: string } };
     assert.match(polite.error.message, /^polite: /);
   });
 
-  it('accepts session ids of 8 and 64 characters and a boolean polite', async () => {
+  it('strips bidi and zero-width controls and lone surrogates from names, keeping emoji sequences whole', async () => {
     const { b } = await setup();
-    const shortest = 'Ab3_-xyz';
-    assert.equal((await request(b, 'room:join', { room: 'r2', session: shortest, polite: true })).ok, true);
-    assertOk(await request(b, 'room:leave'));
-    const longest = 's'.repeat(64);
-    const answer = await request(b, 'room:join', { room: 'r2', session: longest, polite: false });
-    assertOk(answer);
-    assert.equal(answer.self.session, longest);
+    const cases: [string, string][] = [
+      ['Bob\u202e', 'Bob'],
+      ['\u2066evil\u2069 Ann', 'evil Ann'],
+      ['A\u200bd\u200ca\u2060\ufeff\u200e\u200f\u061c', 'Ada'],
+      ['x\ud800y\udc00z', 'xyz'],
+      ['a\u200db', 'ab'],
+      ['\u{1F469}\u200d\u{1F4BB} Eve', '\u{1F469}\u200d\u{1F4BB} Eve'],
+      [' \u200b ', ''],
+    ];
+    for (const [sent, shown] of cases) {
+      const answer = await request(b, 'room:join', { room: 'r2', name: sent });
+      assertOk(answer);
+      assert.equal(answer.self.name, shown, JSON.stringify(sent));
+      assertOk(await request(b, 'room:leave'));
+    }
+  });
+
+  it('accepts a boolean polite', async () => {
+    const { b } = await setup();
+    assert.equal((await request(b, 'room:join', { room: 'r2', polite: true })).ok, true);
   });
 
   it('accepts a name of exactly the maximum length', async () => {

@@ -1,0 +1,98 @@
+/**
+ * Per-connection protections at the engine.io level, and the one way the service closes a
+ * connection it gives up on.
+ *
+ * - **Bounded buffering.** Before each packet is queued for a connection, the bytes the service
+ *   already holds for it (engine.io's write buffer plus the WebSocket's `bufferedAmount`) plus the
+ *   new packet are checked against `MAX_BUFFERED_BYTES`. Over it, the connection is a slow
+ *   consumer (it does not read what it is sent): it is closed at once. So the service never holds
+ *   more than the cap, plus the packet being queued, for one connection.
+ * - **Pongs only answer pings.** engine.io counts any pong as a sign of life, asked for or not, so
+ *   a client that never reads could stay alive by sending pongs blindly. A connection whose pongs
+ *   outnumber the pings the service has sent it is closed (`unsolicited-pong`).
+ *
+ * Closing (`closeConnection`) drops the TCP connection without a goodbye (a WebSocket is
+ * terminated; long-polling is closed and discarded): the client library sees a lost connection and
+ * reconnects, and the other member of its room is told the normal way (`room:peer-left`,
+ * `disconnected`). The reason is logged once, by `logClose`, with every other close the service
+ * causes (ping timeout, oversize, parse error).
+ */
+import type { Socket as EngineSocket } from 'engine.io';
+import type { ThrottledLog } from './log-throttle.js';
+
+/** Why the service closed a connection itself (log `reason` values). */
+export type CloseReason = 'slow-consumer' | 'unsolicited-pong' | 'watch-timeout' | 'rate-limit';
+
+/** Reasons given by {@link closeConnection}, for the close log. */
+const closedBecause = new WeakMap<EngineSocket, { reason: CloseReason; details?: Record<string, unknown> }>();
+
+/** Closes `conn` now, without a goodbye; the reason is logged when the close completes. */
+export function closeConnection(conn: EngineSocket, reason: CloseReason, details?: Record<string, unknown>): void {
+  if (conn.readyState === 'closed' || closedBecause.has(conn)) return;
+  closedBecause.set(conn, { reason, ...(details && { details }) });
+  // From now on engine.io queues nothing more for it (sendPacket skips a closing socket), and what
+  // it held is dropped at once rather than when the close event comes.
+  conn.readyState = 'closing';
+  (conn as unknown as { writeBuffer: unknown[] }).writeBuffer = [];
+  const transport = conn.transport as unknown as { name: string; socket?: { terminate?: () => void } };
+  if (transport.name === 'websocket' && typeof transport.socket?.terminate === 'function') transport.socket.terminate();
+  else conn.close(true);
+}
+
+/** Bytes of one engine.io packet's data (socket.io packets are pre-encoded strings). */
+function sizeOf(data: unknown): number {
+  if (typeof data === 'string') return data.length + 1;
+  if (data && typeof (data as { byteLength?: unknown }).byteLength === 'number') return (data as { byteLength: number }).byteLength + 1;
+  return 1;
+}
+
+/** Bytes a WebSocket transport holds unsent (0 for long-polling, whose data waits in the write buffer). */
+function transportBuffered(conn: EngineSocket): number {
+  const socket = (conn.transport as unknown as { socket?: { bufferedAmount?: number } }).socket;
+  return typeof socket?.bufferedAmount === 'number' ? socket.bufferedAmount : 0;
+}
+
+/** Installs both protections on a new engine.io connection. */
+export function guardConnection(conn: EngineSocket, maxBufferedBytes: number): void {
+  let queued = 0;
+  let pingsUnanswered = 0;
+  conn.on('packetCreate', (packet: { type: string; data?: unknown }) => {
+    if (packet.type === 'ping') pingsUnanswered++;
+    const size = sizeOf(packet.data);
+    const held = queued + transportBuffered(conn);
+    queued += size;
+    if (held + size > maxBufferedBytes) closeConnection(conn, 'slow-consumer', { heldBytes: held, packetBytes: size, maxBufferedBytes });
+  });
+  // The write buffer went to the transport: from now on it counts in bufferedAmount.
+  conn.on('flush', () => (queued = 0));
+  conn.on('packet', (packet: { type: string }) => {
+    if (packet.type !== 'pong') return;
+    if (pingsUnanswered === 0) closeConnection(conn, 'unsolicited-pong');
+    else pingsUnanswered--;
+  });
+}
+
+/**
+ * Logs the close of `conn` when the service caused it (at info, or warn for abuse), and others at
+ * debug. engine.io reasons: `ping timeout`, `transport error` (a message over the size limit, or
+ * a broken frame), `parse error`, `forced close`, `transport close` (the client went away).
+ */
+export function logClose(conn: EngineSocket, log: ThrottledLog, debug: (fields: object, message: string) => void): void {
+  conn.once('close', (engineReason: string, description?: unknown) => {
+    const own = closedBecause.get(conn);
+    const fields = { address: conn.remoteAddress, conn: (conn as unknown as { id: string }).id };
+    if (own) {
+      const level = own.reason === 'slow-consumer' || own.reason === 'unsolicited-pong' || own.reason === 'rate-limit' ? 'warn' : 'info';
+      return log(level, own.reason, { ...fields, reason: own.reason, ...own.details }, 'closed a connection');
+    }
+    const error = description instanceof Error ? description : undefined;
+    if (engineReason === 'ping timeout') return log('info', 'ping-timeout', { ...fields, reason: 'ping-timeout' }, 'closed a connection');
+    if (engineReason === 'parse error') return log('warn', 'parse-error', { ...fields, reason: 'parse-error' }, 'closed a connection');
+    if (engineReason === 'transport error') {
+      const oversize = /max payload|too large/i.test(error?.message ?? String(description ?? ''));
+      const reason = oversize ? 'oversize' : 'transport-error';
+      return log('warn', reason, { ...fields, reason, error: error?.message ?? null }, 'closed a connection');
+    }
+    debug({ ...fields, reason: engineReason }, 'connection closed');
+  });
+}

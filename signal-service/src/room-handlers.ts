@@ -1,0 +1,137 @@
+/**
+ * `room:join` and `room:leave`, and the leave a disconnection implies (see signaling.ts's file
+ * comment for the ordering rules they keep).
+ *
+ * Join: rate limit, payload, ticket, rejoin token (`rejoin-invalid`), load shedding (`overloaded`:
+ * new joins only; a rejoin with a valid token goes through), then the room store. A first join
+ * gets a fresh random `peerId`; a rejoin gets its token's `peerId` back and, when its old
+ * connection is still a member, takes its place and role (the old connection is closed). Every
+ * successful join answers a fresh `rejoinToken`, to the joiner only.
+ */
+import type { Logger } from 'pino';
+import type { LoadMonitor } from './load-monitor.js';
+import type { JoinResult, PeerInfo, PeerLeft } from './protocol.js';
+import type { RejoinTokens } from './rejoin-tokens.js';
+import type { KeyedQueue } from './keyed-queue.js';
+import type { RoomMember, RoomStore } from './rooms.js';
+import { joinRequestSchema, parsePayload } from './schemas.js';
+import { fail, on, type SocketBudget } from './socket-requests.js';
+import type { SignalServer, SignalSocket } from './signaling.js';
+import type { TicketVerifier } from './tickets.js';
+
+/** What the room handlers of one socket need. */
+export interface RoomContext {
+  io: SignalServer;
+  socket: SignalSocket;
+  rooms: RoomStore;
+  logger: Logger;
+  budget: SocketBudget;
+  tickets: TicketVerifier;
+  rejoinTokens: RejoinTokens;
+  load: LoadMonitor;
+  /** Room requests run one at a time per socket and, inside, per room. */
+  queues: { sockets: KeyedQueue; rooms: KeyedQueue };
+}
+
+/**
+ * The socket.io room of a call room. socket.io also keeps every socket in a room named after its
+ * own id, and ids match the room-name pattern: the prefix (":" never occurs in a room name)
+ * keeps a call room from ever being the private room of a socket.
+ */
+export const ioRoom = (room: string) => `room:${room}`;
+
+const peerInfo = ({ id, name, peerId }: RoomMember): PeerInfo => ({ id, name, peerId });
+
+/** Registers `room:join` and `room:leave`; returns the leave to run when the socket disconnects. */
+export function registerRoomHandlers(ctx: RoomContext): (reason: PeerLeft['reason']) => Promise<boolean> {
+  const { io, socket, rooms, logger, budget } = ctx;
+  /** Runs a room request of this socket after its earlier ones. */
+  const inTurn = <T>(task: () => Promise<T>) => ctx.queues.sockets.run(socket.id, task);
+  /** Runs `task` while no other join or leave of `room` runs. */
+  const holding = <T>(room: string, task: () => Promise<T>) => ctx.queues.rooms.run(room, task);
+
+  /** Tells the members of `room` that `member` (whom they were told about) has left. */
+  const tellLeft = (room: string, member: RoomMember, reason: PeerLeft['reason']) =>
+    io.to(ioRoom(room)).emit('room:peer-left', { ...peerInfo(member), reason });
+
+  /** Removes the socket from its room and tells the member left behind. Call it in the socket's turn. */
+  const leaveRoom = async (reason: PeerLeft['reason']): Promise<boolean> => {
+    const room = await rooms.roomOf(socket.id);
+    if (room === undefined) return false;
+    return holding(room, async () => {
+      // Undefined when a rejoin with this member's token replaced it meanwhile: nothing to tell.
+      const left = await rooms.leave(socket.id);
+      if (!left) return false;
+      await socket.leave(ioRoom(left.room));
+      tellLeft(left.room, left.member, reason);
+      logger.debug({ room: left.room, socket: socket.id }, 'left room');
+      return true;
+    });
+  };
+
+  on(socket, 'room:join', logger, async (payload, reply, hasAck) => {
+    // A join nobody can answer would take a place whose role the client never learns.
+    if (!hasAck) return;
+    await inTurn(async () => {
+      if (!(await budget.take('join', reply))) return;
+      const parsed = parsePayload(joinRequestSchema, payload);
+      if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
+      const { room, rejoin, polite, ticket } = parsed.value;
+      // Without ROOM_TICKET_SECRET this admits every join and ignores `ticket`.
+      const admitted = await ctx.tickets.check(ticket, room);
+      if (!admitted.ok) return reply(fail(admitted.code, admitted.message));
+      const rejoinedAs = rejoin === undefined ? undefined : ctx.rejoinTokens.verify(rejoin, room);
+      if (rejoin !== undefined && rejoinedAs === undefined) {
+        return reply(fail('rejoin-invalid', 'The rejoin token is not valid for this room; join without it.'));
+      }
+      if (rejoinedAs === undefined && ctx.load.overloaded) {
+        return reply(fail('overloaded', 'The service is overloaded; try again in a few seconds.'));
+      }
+      // A ticket's name is the host site's word: it wins over the one the client chose.
+      const name = admitted.name ?? parsed.value.name ?? '';
+      const peerId = rejoinedAs ?? ctx.rejoinTokens.newPeerId();
+
+      await holding(room, async () => {
+        const outcome = await rooms.join(room, { id: socket.id, name, peerId, polite });
+        if (!outcome.ok) {
+          return reply(
+            outcome.reason === 'room-full'
+              ? fail('room-full', 'This room already has two people in it.')
+              : fail('already-in-room', 'This connection is already in a room; leave it first.'),
+          );
+        }
+        const { member, peers, replaced } = outcome;
+        if (replaced) {
+          // The same client on a new connection: its old one is dead but not yet timed out. Close it
+          // with a goodbye, so that a client library still behind it does not reconnect (it is no
+          // longer a member, so its disconnection tells nobody anything).
+          io.in(replaced.id).disconnectSockets(true);
+          logger.info({ room, socket: socket.id, replaced: replaced.id, reason: 'replaced-by-rejoin' }, 'closed a connection');
+        }
+        if (socket.disconnected) {
+          // Gone while the store was answering, before anyone was told about it: undo silently.
+          // The member it replaced was announced, so the room learns that one is gone.
+          await rooms.leave(socket.id);
+          if (replaced) tellLeft(room, replaced, 'disconnected');
+          return;
+        }
+        await socket.join(ioRoom(room));
+        const self = peerInfo(member);
+        socket.to(ioRoom(room)).emit('room:peer-joined', self);
+        logger.debug({ room, socket: socket.id, polite: member.polite, rejoin: rejoinedAs !== undefined }, 'joined room');
+        const answer: JoinResult = { self, peers: peers.map(peerInfo), polite: member.polite, rejoinToken: ctx.rejoinTokens.issue(room, peerId) };
+        reply({ ok: true, ...answer });
+      });
+    });
+  });
+
+  on(socket, 'room:leave', logger, (_payload, reply) =>
+    inTurn(async () => {
+      if (!(await budget.take('leave', reply))) return;
+      if (!(await leaveRoom('left'))) return reply(fail('not-in-room', 'This connection is not in a room.'));
+      reply({ ok: true });
+    }),
+  );
+
+  return (reason) => inTurn(() => leaveRoom(reason));
+}
