@@ -26,6 +26,25 @@ export interface PeerDetail {
   name: string;
 }
 
+/**
+ * `detail` of `vc-peer-change`: the other person as `peer` shows them, or null when nobody is
+ * there. The media fields come from their widget, over the call's data channel.
+ */
+export interface PeerChangeDetail {
+  peer: { id: string; name: string; microphoneEnabled: boolean; cameraEnabled: boolean; screenSharing: boolean } | null;
+}
+
+/**
+ * `detail` of `vc-message`: a chat message sent or received. `id` is the sender's, `sentAt` the
+ * sender's clock (ms since the epoch); `from.name` and `text` are peer-supplied: render as text.
+ */
+export interface MessageDetail {
+  id: string;
+  from: { id: string; name: string };
+  text: string;
+  sentAt: number;
+}
+
 /** `detail` of `vc-call-ended`: why the call ended (see `CallEndReason`). */
 export interface CallEndedDetail {
   reason: CallEndReason;
@@ -68,6 +87,20 @@ export class VideoCallEndedEvent extends CustomEvent<CallEndedDetail> {
   }
 }
 
+/** Fired when anything of `peer` changes: who it is, their microphone, camera or screen share. */
+export class VideoCallPeerChangeEvent extends CustomEvent<PeerChangeDetail> {
+  constructor(detail: PeerChangeDetail) {
+    super('vc-peer-change', { ...init, detail });
+  }
+}
+
+/** Fired for every chat message, received or sent (`from` tells which). */
+export class VideoCallMessageEvent extends CustomEvent<MessageDetail> {
+  constructor(detail: MessageDetail) {
+    super('vc-message', { ...init, detail });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'vc-state-change': VideoCallStateChangeEvent;
@@ -76,5 +109,7 @@ declare global {
     'vc-peer-left': VideoCallPeerEvent;
     'vc-incoming-call': VideoCallIncomingEvent;
     'vc-call-ended': VideoCallEndedEvent;
+    'vc-peer-change': VideoCallPeerChangeEvent;
+    'vc-message': VideoCallMessageEvent;
   }
 }

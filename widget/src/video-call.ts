@@ -14,7 +14,7 @@ import { callState, canCall, canStart, initialContext, type CallContext } from '
 import type { CallState } from './call/call-state.js';
 import type { CallController } from './controllers/call-controller.js';
 import { styles } from './video-call.styles.js';
-import { renderCall, showsRemoteVideo } from './video-call.view.js';
+import { renderCall, showsRemoteVideo, type CallAction } from './video-call.view.js';
 
 /** Before `start()`: nothing under way. */
 const IDLE = initialContext();
@@ -28,6 +28,12 @@ export interface PeerIdentity {
   id: string;
   /** Display name they chose (or their ticket gave): peer-supplied, render it as text. */
   name: string;
+  /** Their microphone is on (as their widget says over the call's data channel; true outside a call). */
+  microphoneEnabled: boolean;
+  /** Their camera is on (ditto). */
+  cameraEnabled: boolean;
+  /** They share their screen. */
+  screenSharing: boolean;
 }
 
 /**
@@ -126,10 +132,23 @@ export class VideoCall extends LitElement {
     return callState(this.#context);
   }
 
-  /** The other person in the room, or null. `name` is peer-supplied: render it as text. */
+  /**
+   * The other person in the room, or null: `{ id, name, microphoneEnabled, cameraEnabled,
+   * screenSharing }`; `vc-peer-change` fires when any of it changes. `name` is peer-supplied:
+   * render it as text.
+   */
   get peer(): PeerIdentity | null {
-    const peer = this.#context.peer ?? this.#context.away;
-    return peer ? { id: peer.id, name: peer.name } : null;
+    return this.#call?.peerDetail ?? null;
+  }
+
+  /** Our microphone is on (read-only; `setMicrophoneEnabled()` changes it). */
+  get microphoneEnabled(): boolean {
+    return !this.#call?.media.audioMuted;
+  }
+
+  /** Our camera is on (read-only; `setCameraEnabled()` changes it). */
+  get cameraEnabled(): boolean {
+    return !this.#call?.media.videoMuted;
   }
 
   get #context(): CallContext {
@@ -196,6 +215,29 @@ export class VideoCall extends LitElement {
     this.#call?.dispatch({ type: 'leave' });
   }
 
+  /**
+   * Turns our microphone on or off (off sends silence; the track keeps running, so on is
+   * instant). The other person's widget shows it. Kept across device switches.
+   */
+  setMicrophoneEnabled(enabled: boolean): void {
+    this.#call?.setEnabled('audio', enabled);
+  }
+
+  /** Turns our camera picture on or off (off sends black frames); the other person sees an avatar instead. */
+  setCameraEnabled(enabled: boolean): void {
+    this.#call?.setEnabled('video', enabled);
+  }
+
+  /**
+   * Sends a chat message (1–2000 characters) to the other person over the call's data channel:
+   * end to end, the signal service never sees it. `vc-message` fires for it too.
+   * @throws DOMException `InvalidStateError` without a connected call, `SyntaxError` for an empty or too long text.
+   */
+  sendMessage(text: string): void {
+    if (!this.#call) throw new DOMException('Messages can be sent during a connected call.', 'InvalidStateError');
+    this.#call.sendChat(text, crypto.randomUUID?.() ?? randomHex());
+  }
+
   /** Restarts ICE in the current call (fresh candidates, same call), e.g. after the page learns the network changed. */
   restartIce(): void {
     this.#call?.peer.restartIce();
@@ -245,11 +287,28 @@ export class VideoCall extends LitElement {
     });
   }
 
+  /** What the built-in buttons do. */
+  #act = (action: CallAction): unknown => {
+    if (action === 'toggleMicrophone') return this.setMicrophoneEnabled(!this.microphoneEnabled);
+    if (action === 'toggleCamera') return this.setCameraEnabled(!this.cameraEnabled);
+    if (action === 'toggleChat') return this.#call?.chat.setOpen(!this.#call.chat.open);
+    return this[action]();
+  };
+
+  #sendFromPanel = (text: string): boolean => {
+    try {
+      this.sendMessage(text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   /** Leaving the page (tab closed, navigation): leave on purpose, so the peer learns at once. */
   #onPageHide = () => this.leave();
 
   override render() {
-    return renderCall(this.#context, this.#call, (action) => this[action]());
+    return renderCall(this.#context, this.#call, this.#act, this.#sendFromPanel);
   }
 
   protected override updated(): void {

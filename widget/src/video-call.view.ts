@@ -8,9 +8,10 @@ import { callState, canCall, type CallContext } from './call/call-context.js';
 import { STARTABLE_STATES } from './call/call-state.js';
 import { placeholderText, statusText } from './call/status-text.js';
 import type { CallController } from './controllers/call-controller.js';
+import { renderChatPanel } from './chat-panel.js';
 
-/** The element's public methods the buttons use. */
-export type CallAction = 'start' | 'call' | 'accept' | 'decline' | 'hangUp' | 'leave';
+/** The element's public methods the buttons use (`toggle…`: flip that setting). */
+export type CallAction = 'start' | 'call' | 'accept' | 'decline' | 'hangUp' | 'leave' | 'toggleMicrophone' | 'toggleCamera' | 'toggleChat';
 
 /** True when the other person's video is shown: a call both accepted whose media path came up. */
 export const showsRemoteVideo = (ctx: CallContext, call: CallController | null) =>
@@ -20,7 +21,12 @@ export const showsRemoteVideo = (ctx: CallContext, call: CallController | null) 
  * Renders the element for `ctx`; `call` is null until the call engine is loaded (`start()`).
  * Buttons call `act`.
  */
-export function renderCall(ctx: CallContext, call: CallController | null, act: (action: CallAction) => unknown) {
+export function renderCall(
+  ctx: CallContext,
+  call: CallController | null,
+  act: (action: CallAction) => unknown,
+  sendMessage: (text: string) => boolean,
+) {
   const state = callState(ctx);
   const media = call?.media;
   const live = showsRemoteVideo(ctx, call);
@@ -34,13 +40,39 @@ export function renderCall(ctx: CallContext, call: CallController | null, act: (
       ${label}
     </button>`;
   const inRoom = state === 'waiting' || state === 'ready' || state === 'ended';
+  const partner = ctx.peer ?? ctx.away;
+  const peerName = partner?.name ?? '';
+  const { microphoneEnabled, cameraEnabled } = ctx.peerMedia;
+  const chat = call?.chat;
+  const inCall = ctx.call?.accepted === true;
   const incoming = state === 'incoming';
   const calling = state === 'calling';
   return html`
     <div part="stage" class="stage" data-state=${state}>
-      <video part="remote-video" class="remote" autoplay playsinline ?hidden=${!live}></video>
+      <video
+        part="remote-video"
+        class="remote"
+        autoplay
+        playsinline
+        aria-label=${`${peerName || 'The other person'}’s video`}
+        ?hidden=${!live}
+      ></video>
       <div part="placeholder" class="placeholder" ?hidden=${live}>${placeholderText(ctx)}</div>
-      <video part="local-video" class="local" autoplay playsinline muted .muted=${true} ?hidden=${!media?.stream}></video>
+      ${live && !cameraEnabled
+        ? html`<div part="remote-placeholder" class="avatar-box">
+            <span class="avatar" aria-hidden="true">${initial(peerName)}</span>
+            <span>${peerName || 'They'} turned the camera off</span>
+          </div>`
+        : nothing}
+      ${live
+        ? html`<div part="remote-name" class="remote-name">
+            ${peerName || 'The other person'}${microphoneEnabled
+              ? nothing
+              : html` <span part="remote-muted" class="muted-mark" title="Microphone off">(muted)</span>`}
+          </div>`
+        : nothing}
+      <video part="local-video" class="local" autoplay playsinline muted .muted=${true} aria-label="Your camera" ?hidden=${!media?.stream}></video>
+      ${media?.stream && media.videoMuted ? html`<div part="local-off" class="local local-off">Your camera is off</div>` : nothing}
     </div>
     <p part="status" class="status" role="status" aria-live="polite" data-state=${state}>${statusText(ctx)}</p>
     <div part="controls" class="controls">
@@ -52,15 +84,26 @@ export function renderCall(ctx: CallContext, call: CallController | null, act: (
       ${ctx.call?.accepted ? button('hangUp', 'hang-up-button', 'Hang up', 'danger') : nothing}
       ${media?.stream
         ? html`
-            <button part="button mic-button" aria-pressed=${media.audioMuted ? 'true' : 'false'} @click=${() => media.setAudioMuted(!media.audioMuted)}>
-              ${media.audioMuted ? 'Unmute' : 'Mute'}
+            <button part="button mic-button" aria-pressed=${media.audioMuted ? 'true' : 'false'} @click=${() => act('toggleMicrophone')}>
+              Mute
             </button>
-            <button part="button camera-button" aria-pressed=${media.videoMuted ? 'true' : 'false'} @click=${() => media.setVideoMuted(!media.videoMuted)}>
-              ${media.videoMuted ? 'Camera on' : 'Camera off'}
+            <button part="button camera-button" aria-pressed=${media.videoMuted ? 'true' : 'false'} @click=${() => act('toggleCamera')}>
+              Camera off
             </button>
           `
         : nothing}
+      ${chat && (inCall || chat.messages.length > 0)
+        ? html`<button part="button chat-button" aria-expanded=${chat.open ? 'true' : 'false'} @click=${() => act('toggleChat')}>
+            Chat${chat.unread > 0 ? html` <span part="chat-unread" class="badge" aria-label=${`${chat.unread} unread`}>${chat.unread}</span>` : nothing}
+          </button>`
+        : nothing}
       ${inRoom ? button('leave', 'leave-button', 'Leave') : nothing}
     </div>
+    ${chat ? renderChatPanel(chat, peerName, inCall && ctx.call?.connected === true, sendMessage) : nothing}
   `;
+}
+
+/** The first letter of a name, for the avatar (a person icon's stand-in when unnamed). */
+function initial(name: string): string {
+  return [...name.trim()][0]?.toUpperCase() ?? '?';
 }

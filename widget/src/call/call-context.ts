@@ -5,6 +5,7 @@
 import type { Signal } from '../../../signal-service/src/protocol.js';
 import type { VideoCallErrorCode } from '../errors.js';
 import type { CallEndReason, CallState } from './call-state.js';
+import { DEFAULT_MEDIA, type ChatMessage, type MediaState, type PeerMessage } from './peer-messages.js';
 
 /** A member of the room. `peerId` (issued by the service) stays the same when the member rejoins; `id` (its connection) does not. */
 export interface Peer {
@@ -47,6 +48,8 @@ export interface CallContext {
   peer: Peer | null;
   /** The call partner whose connection to the service dropped while its media may still flow. */
   away: Peer | null;
+  /** The other person's microphone, camera and screen share, as their widget said (data channel). */
+  peerMedia: MediaState;
   /** Our own connection to the service is down (socket.io is reconnecting). */
   signalingDown: boolean;
   /** Camera and microphone: off, being captured, or on. */
@@ -96,6 +99,8 @@ export type CallEvent =
   | { type: 'peer-joined'; peer: Peer }
   | { type: 'peer-left'; peer: Peer; reason: 'left' | 'disconnected' }
   | { type: 'signal'; from: string; signal: Signal }
+  // the other widget, directly (the call's data channel)
+  | { type: 'peer-message'; message: PeerMessage }
   // the peer connection and the watches
   | { type: 'pc-state'; state: RTCPeerConnectionState }
   | { type: 'no-local-candidates' }
@@ -108,6 +113,7 @@ export type Notice =
   | { type: 'call-ended'; reason: CallEndReason }
   | { type: 'peer-joined'; peer: Peer }
   | { type: 'peer-left'; peer: Peer }
+  | { type: 'message'; from: Peer; message: ChatMessage }
   | { type: 'error'; error: CodedError };
 
 /** What the element must do. Carried out in order. */
@@ -170,6 +176,7 @@ export function initialContext(settings: Partial<CallContext> = {}): CallContext
     polite: false,
     peer: null,
     away: null,
+    peerMedia: DEFAULT_MEDIA,
     signalingDown: false,
     media: 'off',
     call: null,

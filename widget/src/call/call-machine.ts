@@ -104,6 +104,17 @@ function apply(t: Step, event: CallEvent): void {
     case 'signal':
       if (inRoom && event.from === ctx.peer?.id) t.signal(event.signal);
       return;
+    case 'peer-message': {
+      const partner = ctx.peer ?? ctx.away;
+      if (!ctx.call || !partner) return; // the channel lives with a call
+      const { message } = event;
+      if (message.t === 'media') {
+        const { microphoneEnabled, cameraEnabled, screenSharing } = message;
+        return t.set({ peerMedia: { microphoneEnabled, cameraEnabled, screenSharing } });
+      }
+      const { id, text, sentAt } = message;
+      return t.notify({ type: 'message', from: partner, message: { id, text, sentAt } });
+    }
     case 'pc-state':
       return t.pcState(event.state);
     case 'no-local-candidates':

@@ -5,6 +5,7 @@
 import type { Signal } from '../../../signal-service/src/protocol.js';
 import { CONNECT_TIMEOUT_MS, initialContext, type CallContext, type CallEffect, type CodedError, type Notice, type Peer } from './call-context.js';
 import type { CallEndReason } from './call-state.js';
+import { DEFAULT_MEDIA } from './peer-messages.js';
 import { ICE_RESTART_TIMEOUT_MS, iceRestartDelayMs, MAX_ICE_RESTARTS } from './ice-recovery.js';
 
 /** One transition being built: the context so far and the effects collected. */
@@ -199,7 +200,7 @@ export class Step {
     const call = this.ctx.call;
     if (!call) return;
     const peerName = (this.ctx.peer ?? this.ctx.away)?.name ?? '';
-    this.set({ call: null, ended: { reason, direction: call.direction, peerName } });
+    this.set({ call: null, ended: { reason, direction: call.direction, peerName }, peerMedia: DEFAULT_MEDIA });
     this.do(
       { type: 'close-peer' },
       { type: 'cancel-timer', timer: 'ring' },

@@ -10,7 +10,18 @@ import { reduce } from '../call/call-machine.js';
 import type { CallState } from '../call/call-state.js';
 import { Timers } from '../call/timers.js';
 import { errorMessage, VideoCallError } from '../errors.js';
-import { VideoCallEndedEvent, VideoCallErrorEvent, VideoCallIncomingEvent, VideoCallPeerEvent, VideoCallStateChangeEvent } from '../events.js';
+import { decodePeerMessage, encodePeerMessage, isSendableChat } from '../call/peer-messages.js';
+import {
+  VideoCallEndedEvent,
+  VideoCallErrorEvent,
+  VideoCallIncomingEvent,
+  VideoCallMessageEvent,
+  VideoCallPeerChangeEvent,
+  VideoCallPeerEvent,
+  VideoCallStateChangeEvent,
+  type PeerChangeDetail,
+} from '../events.js';
+import { ChatController } from './chat-controller.js';
 import { IceServersController } from './ice-servers-controller.js';
 import { MediaController } from './media-controller.js';
 import { PeerController } from './peer-controller.js';
@@ -35,6 +46,10 @@ export class CallController implements ReactiveController {
   /** Events that arrive while an event is being handled wait here (run to completion). */
   readonly #queue: CallEvent[] = [];
   #announced: CallState = 'idle';
+  /** `peer` as last announced by `vc-peer-change` (JSON), to fire only on a change. */
+  #announcedPeer = 'null';
+  /** The call the chat belongs to. */
+  #chatCall = '';
   /** Bumped whenever capture or the service connection is stopped: late results are dropped. */
   #mediaRun = 0;
   #signalingRun = 0;
@@ -45,6 +60,7 @@ export class CallController implements ReactiveController {
   #rejoinToken = '';
 
   readonly media: MediaController;
+  readonly chat: ChatController;
   readonly signaling: SignalingController;
   readonly peer: PeerController;
   readonly #ice: IceServersController;
@@ -71,7 +87,14 @@ export class CallController implements ReactiveController {
       },
       onConnectionStateChange: (state) => this.dispatch({ type: 'pc-state', state }),
       onNoLocalCandidates: () => this.dispatch({ type: 'no-local-candidates' }),
+      // Every new connection: tell the other side our media state (so after any reconnection).
+      onChannelOpen: () => this.#sendMediaState(),
+      onChannelMessage: (data) => {
+        const message = decodePeerMessage(data);
+        if (message) this.dispatch({ type: 'peer-message', message });
+      },
     });
+    this.chat = new ChatController(host);
     this.#ice = new IceServersController(host, {
       request: () => this.signaling.iceServers(),
       onRefresh: (servers) => this.peer.setIceServers(servers),
@@ -86,6 +109,45 @@ export class CallController implements ReactiveController {
   hostDisconnected(): void {
     this.dispatch({ type: 'leave' });
     this.#timers.cancelAll();
+  }
+
+  /** The other person as the element's `peer` shows them, or null. */
+  get peerDetail(): PeerChangeDetail['peer'] {
+    const { peer, away, peerMedia } = this.context;
+    const who = peer ?? away;
+    return who ? { id: who.id, name: who.name, ...peerMedia } : null;
+  }
+
+  /** Turns our microphone (`audio`) or camera (`video`) on or off, and tells the other side. */
+  setEnabled(kind: 'audio' | 'video', enabled: boolean): void {
+    if (kind === 'audio') this.media.setAudioMuted(!enabled);
+    else this.media.setVideoMuted(!enabled);
+    this.#sendMediaState();
+  }
+
+  /**
+   * Sends a chat message to the other person over the call's data channel (end to end).
+   * @throws DOMException `InvalidStateError` without a connected call, `SyntaxError` for an empty
+   *   or too long text (1–2000 characters).
+   */
+  sendChat(text: string, id: string): void {
+    if (!isSendableChat(text)) throw new DOMException('A message has 1–2000 characters.', 'SyntaxError');
+    const message = { id, text, sentAt: Date.now() };
+    if (!this.peer.sendOnChannel(encodePeerMessage({ t: 'chat', ...message }))) {
+      throw new DOMException('Messages can be sent during a connected call.', 'InvalidStateError');
+    }
+    this.#chatNotice({ id: 'self', name: '' }, message, true);
+  }
+
+  #sendMediaState(): void {
+    this.peer.sendOnChannel(
+      encodePeerMessage({ t: 'media', microphoneEnabled: !this.media.audioMuted, cameraEnabled: !this.media.videoMuted, screenSharing: false }),
+    );
+  }
+
+  #chatNotice(from: { id: string; name: string }, message: { id: string; text: string; sentAt: number }, mine: boolean): void {
+    this.chat.add({ ...message, from, mine });
+    this.#host.dispatchEvent(new VideoCallMessageEvent({ ...message, from }));
   }
 
   /** The state the person is in. */
@@ -109,6 +171,18 @@ export class CallController implements ReactiveController {
         const previous = this.#announced;
         this.#announced = state;
         this.#host.dispatchEvent(new VideoCallStateChangeEvent({ state, previous }));
+      }
+      // An accepted new call starts with an empty chat (the last one's stays readable until then).
+      const callId = this.context.call?.accepted ? this.context.call.id : this.#chatCall;
+      if (callId !== this.#chatCall) {
+        this.#chatCall = callId;
+        this.chat.clear();
+      }
+      const peer = this.peerDetail;
+      const peerJson = JSON.stringify(peer);
+      if (peerJson !== this.#announcedPeer) {
+        this.#announcedPeer = peerJson;
+        this.#host.dispatchEvent(new VideoCallPeerChangeEvent({ peer }));
       }
     }
     this.#host.requestUpdate();
@@ -215,6 +289,8 @@ export class CallController implements ReactiveController {
       case 'peer-joined':
       case 'peer-left':
         return void host.dispatchEvent(new VideoCallPeerEvent(`vc-${notice.type}`, { id: notice.peer.id, name: notice.peer.name }));
+      case 'message':
+        return this.#chatNotice({ id: notice.from.id, name: notice.from.name }, notice.message, false);
       case 'error':
         return void host.dispatchEvent(new VideoCallErrorEvent({ code: notice.error.code, message: errorMessage(notice.error) }));
     }

@@ -36,6 +36,10 @@ export interface PeerControllerOptions {
    * no TURN server could be reached or it refused the credentials; the call cannot connect.
    */
   onNoLocalCandidates?(): void;
+  /** The call's data channel opened (on every new connection): say what has to be said. */
+  onChannelOpen?(): void;
+  /** A message from the other peer over the data channel (peer-supplied: validate it). */
+  onChannelMessage?(data: unknown): void;
 }
 
 /** Settings of one call's connection. */
@@ -70,6 +74,8 @@ export class PeerController implements ReactiveController {
   #settingRemoteAnswerPending = false;
   /** The other peer's candidates for the current connection. */
   #candidates: RemoteCandidates | null = null;
+  /** The call's data channel (peer to peer; the signal service never sees it). */
+  #channel: RTCDataChannel | null = null;
   /** Local media to send once consent is given (`attach`), or null. */
   #localStream: MediaStream | null = null;
   /** Consent given: `attach()` was called for this connection. */
@@ -169,12 +175,21 @@ export class PeerController implements ReactiveController {
     this.#pc?.setConfiguration({ ...this.#pc.getConfiguration(), iceServers });
   }
 
+  /** Sends `data` to the other peer over the data channel; false when it is not open. */
+  sendOnChannel(data: string): boolean {
+    if (this.#channel?.readyState !== 'open') return false;
+    this.#channel.send(data);
+    return true;
+  }
+
   /** Closes the connection and forgets the call, buffered candidates and local media. Idempotent. */
   close(): void {
     this.#generation++;
     const pc = this.#pc;
     this.#pc = null;
     this.#candidates = null;
+    if (this.#channel) this.#channel.onopen = this.#channel.onmessage = null;
+    this.#channel = null;
     this.#localStream = null;
     this.#consented = false;
     this.#resolveClosed();
@@ -223,6 +238,7 @@ export class PeerController implements ReactiveController {
     };
     this.#setConnectionState(pc.connectionState);
     if (!setup.offer) return;
+    this.#createChannel(pc);
     const stream = this.#localStream;
     for (const kind of ['audio', 'video'] as const) {
       pc.addTransceiver(stream?.getTracks().find((track) => track.kind === kind) ?? kind, { direction: 'sendrecv' });
@@ -230,6 +246,14 @@ export class PeerController implements ReactiveController {
     this.#setRemoteStream(pc);
     // Offer now rather than on `negotiationneeded`, which fires a task later.
     void this.#offer(pc);
+  }
+
+  /** The call's data channel: negotiated with a fixed id on both sides, part of the first offer. */
+  #createChannel(pc: RTCPeerConnection): void {
+    const channel = pc.createDataChannel('video-call', { negotiated: true, id: 0 });
+    this.#channel = channel;
+    channel.onopen = () => this.#options.onChannelOpen?.();
+    channel.onmessage = ({ data }) => this.#options.onChannelMessage?.(data);
   }
 
   async #offer(pc: RTCPeerConnection): Promise<void> {
@@ -269,6 +293,9 @@ export class PeerController implements ReactiveController {
     }
     if (pc !== this.#pc) return;
     this.#setRemoteStream(pc);
+    // The answerer's side of the data channel, once the offer is applied (created earlier, in a
+    // stable state, it would make the answerer offer too).
+    if (!this.#channel) this.#createChannel(pc);
     if (this.#candidates) await this.#untilClosed(this.#candidates.flush());
     if (description.type !== 'offer') return;
     // The answerer may send too: both directions, tracks only once consent is given.

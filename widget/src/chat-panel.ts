@@ -1,0 +1,44 @@
+/**
+ * The chat panel of `<video-call>` (`part="chat"`): the messages of the call, oldest first, and
+ * a form to send one. Messages and names are peer-supplied: Lit text bindings only.
+ */
+import { html, nothing } from 'lit';
+import { MAX_CHAT_LENGTH } from './call/peer-messages.js';
+import type { ChatController } from './controllers/chat-controller.js';
+
+/** The panel for `chat`; `send(text)` returns false when the text could not be sent. */
+export function renderChatPanel(chat: ChatController, peerName: string, canSend: boolean, send: (text: string) => boolean) {
+  if (!chat.open) return nothing;
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const input = form.elements.namedItem('text') as HTMLInputElement;
+    if (send(input.value)) input.value = '';
+  };
+  const time = (sentAt: number) => new Date(sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return html`
+    <section part="chat" class="chat" aria-label="Chat">
+      <ol class="messages" aria-live="polite">
+        ${chat.messages.map(
+          (m) => html`<li class=${m.mine ? 'mine' : 'theirs'} part="chat-message">
+            <span class="who">${m.mine ? 'You' : m.from.name || peerName || 'Them'}</span>
+            <span class="when">${time(m.sentAt)}</span>
+            <span class="text">${m.text}</span>
+          </li>`,
+        )}
+      </ol>
+      <form class="compose" @submit=${onSubmit}>
+        <input
+          name="text"
+          part="chat-input"
+          aria-label="Message"
+          autocomplete="off"
+          maxlength=${MAX_CHAT_LENGTH}
+          placeholder=${canSend ? 'Write a message' : 'Messages can be sent during a call'}
+          ?disabled=${!canSend}
+        />
+        <button part="button chat-send-button" ?disabled=${!canSend}>Send</button>
+      </form>
+    </section>
+  `;
+}
