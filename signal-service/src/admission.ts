@@ -64,14 +64,15 @@ export function installAdmission(http: HttpServer, engine: EngineServer, options
   const perAddress = new Map<string, number>();
   const budget = new RateLimiterMemory({ keyPrefix: 'connect', points: limits.newConnectionsPerIp, duration: 10 });
 
+  // One listener for every connection (engine.io calls it with the connection as `this`).
+  function countOut(this: EngineSocket): void {
+    const left = (perAddress.get(this.remoteAddress) ?? 1) - 1;
+    if (left > 0) perAddress.set(this.remoteAddress, left);
+    else perAddress.delete(this.remoteAddress);
+  }
   engine.on('connection', (conn: EngineSocket) => {
-    const address = conn.remoteAddress;
-    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-    conn.once('close', () => {
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left > 0) perAddress.set(address, left);
-      else perAddress.delete(address);
-    });
+    perAddress.set(conn.remoteAddress, (perAddress.get(conn.remoteAddress) ?? 0) + 1);
+    conn.on('close', countOut);
   });
 
   /** The refusal for a handshake from `address` now, or undefined; the budget is taken last. */

@@ -52,24 +52,45 @@ function transportBuffered(conn: EngineSocket): number {
   return typeof socket?.bufferedAmount === 'number' ? socket.bufferedAmount : 0;
 }
 
-/** Installs both protections on a new engine.io connection. */
-export function guardConnection(conn: EngineSocket, maxBufferedBytes: number): void {
-  let queued = 0;
-  let pingsUnanswered = 0;
-  conn.on('packetCreate', (packet: { type: string; data?: unknown }) => {
-    if (packet.type === 'ping') pingsUnanswered++;
+/** What the guard keeps on each engine.io connection (three numbers; the listeners are shared). */
+interface Guarded {
+  vcQueued: number;
+  vcPings: number;
+}
+
+/**
+ * The protections of one server, and the logging of its connections' closes: `install(conn)` on
+ * each new engine.io connection. The listeners are created once and shared by every connection
+ * (engine.io calls them with the connection as `this`).
+ */
+export function connectionGuard(maxBufferedBytes: number, log: ThrottledLog, debug: (fields: object, message: string) => void) {
+  function onPacketCreate(this: EngineSocket & Guarded, packet: { type: string; data?: unknown }): void {
+    if (packet.type === 'ping') this.vcPings++;
     const size = sizeOf(packet.data);
-    const held = queued + transportBuffered(conn);
-    queued += size;
-    if (held + size > maxBufferedBytes) closeConnection(conn, 'slow-consumer', { heldBytes: held, packetBytes: size, maxBufferedBytes });
-  });
-  // The write buffer went to the transport: from now on it counts in bufferedAmount.
-  conn.on('flush', () => (queued = 0));
-  conn.on('packet', (packet: { type: string }) => {
+    const held = this.vcQueued + transportBuffered(this);
+    this.vcQueued += size;
+    if (held + size > maxBufferedBytes) closeConnection(this, 'slow-consumer', { heldBytes: held, packetBytes: size, maxBufferedBytes });
+  }
+  function onPacket(this: EngineSocket & Guarded, packet: { type: string }): void {
     if (packet.type !== 'pong') return;
-    if (pingsUnanswered === 0) closeConnection(conn, 'unsolicited-pong');
-    else pingsUnanswered--;
-  });
+    if (this.vcPings === 0) closeConnection(this, 'unsolicited-pong');
+    else this.vcPings--;
+  }
+  function onClose(this: EngineSocket, engineReason: string, description?: unknown): void {
+    logClose(this, engineReason, description, log, debug);
+  }
+  return {
+    install(conn: EngineSocket): void {
+      Object.assign(conn, { vcQueued: 0, vcPings: 0 } satisfies Guarded);
+      conn.on('packetCreate', onPacketCreate);
+      conn.on('packet', onPacket);
+      conn.on('close', onClose);
+    },
+    /** The server's `flush` event: `conn`'s write buffer went to the transport, where bufferedAmount counts it. */
+    flushed(conn: EngineSocket): void {
+      (conn as EngineSocket & Guarded).vcQueued = 0;
+    },
+  };
 }
 
 /**
@@ -77,22 +98,41 @@ export function guardConnection(conn: EngineSocket, maxBufferedBytes: number): v
  * debug. engine.io reasons: `ping timeout`, `transport error` (a message over the size limit, or
  * a broken frame), `parse error`, `forced close`, `transport close` (the client went away).
  */
-export function logClose(conn: EngineSocket, log: ThrottledLog, debug: (fields: object, message: string) => void): void {
-  conn.once('close', (engineReason: string, description?: unknown) => {
-    const own = closedBecause.get(conn);
-    const fields = { address: conn.remoteAddress, conn: (conn as unknown as { id: string }).id };
-    if (own) {
-      const level = own.reason === 'slow-consumer' || own.reason === 'unsolicited-pong' || own.reason === 'rate-limit' ? 'warn' : 'info';
-      return log(level, own.reason, { ...fields, reason: own.reason, ...own.details }, 'closed a connection');
-    }
-    const error = description instanceof Error ? description : undefined;
-    if (engineReason === 'ping timeout') return log('info', 'ping-timeout', { ...fields, reason: 'ping-timeout' }, 'closed a connection');
-    if (engineReason === 'parse error') return log('warn', 'parse-error', { ...fields, reason: 'parse-error' }, 'closed a connection');
-    if (engineReason === 'transport error') {
-      const oversize = /max payload|too large/i.test(error?.message ?? String(description ?? ''));
-      const reason = oversize ? 'oversize' : 'transport-error';
-      return log('warn', reason, { ...fields, reason, error: error?.message ?? null }, 'closed a connection');
-    }
-    debug({ ...fields, reason: engineReason }, 'connection closed');
-  });
+function logClose(conn: EngineSocket, engineReason: string, description: unknown, log: ThrottledLog, debug: (fields: object, message: string) => void): void {
+  const own = closedBecause.get(conn);
+  const fields = { address: conn.remoteAddress, conn: (conn as unknown as { id: string }).id };
+  if (own) {
+    const level = own.reason === 'slow-consumer' || own.reason === 'unsolicited-pong' || own.reason === 'rate-limit' ? 'warn' : 'info';
+    return log(level, own.reason, { ...fields, reason: own.reason, ...own.details }, 'closed a connection');
+  }
+  const error = description instanceof Error ? description : undefined;
+  if (engineReason === 'ping timeout') return log('info', 'ping-timeout', { ...fields, reason: 'ping-timeout' }, 'closed a connection');
+  if (engineReason === 'parse error') return log('warn', 'parse-error', { ...fields, reason: 'parse-error' }, 'closed a connection');
+  if (engineReason === 'transport error') {
+    const oversize = /max payload|too large/i.test(error?.message ?? String(description ?? ''));
+    const reason = oversize ? 'oversize' : 'transport-error';
+    return log('warn', reason, { ...fields, reason, error: error?.message ?? null }, 'closed a connection');
+  }
+  debug({ ...fields, reason: engineReason }, 'connection closed');
 }
+
+/**
+ * Drops what a connection keeps of its handshake once socket.io has built `socket.handshake`: the
+ * HTTP request's headers and query (engine.io's `conn.request`, which closures of its handshake
+ * keep alive, and the closure of its upgrade error listener) and the handshake's references to
+ * them. Nothing of the service reads them later; about 3 KiB per connection.
+ */
+export function dropHandshake(conn: EngineSocket, handshake: { headers: unknown; query: unknown }): void {
+  // engine.io's handshake closures keep the request itself alive: empty what it holds.
+  const request = (conn as unknown as { request?: { rawHeaders: unknown; headers: unknown; _query?: unknown } }).request;
+  if (request) Object.assign(request, { rawHeaders: NONE, headers: EMPTY, _query: EMPTY });
+  (conn as unknown as { request?: unknown }).request = undefined;
+  handshake.headers = EMPTY;
+  handshake.query = EMPTY;
+  const ws = (conn.transport as unknown as { socket?: { listeners?(event: string): ((...args: unknown[]) => void)[]; off?(event: string, fn: (...args: unknown[]) => void): void } }).socket;
+  for (const listener of ws?.listeners?.('error') ?? []) {
+    if (listener.name === 'onUpgradeError') ws?.off?.('error', listener);
+  }
+}
+const EMPTY = Object.freeze({});
+const NONE = Object.freeze([]);

@@ -15,17 +15,16 @@ import type { RejoinTokens } from './rejoin-tokens.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { RoomMember, RoomStore } from './rooms.js';
 import { joinRequestSchema, parsePayload } from './schemas.js';
-import { fail, on, type SocketBudget } from './socket-requests.js';
+import { fail, type Budgets, type Handler } from './socket-requests.js';
 import type { SignalServer, SignalSocket } from './signaling.js';
 import type { TicketVerifier } from './tickets.js';
 
-/** What the room handlers of one socket need. */
+/** What the room handlers need (one set per server, shared by every socket). */
 export interface RoomContext {
   io: SignalServer;
-  socket: SignalSocket;
   rooms: RoomStore;
   logger: Logger;
-  budget: SocketBudget;
+  budgets: Budgets;
   tickets: TicketVerifier;
   rejoinTokens: RejoinTokens;
   load: LoadMonitor;
@@ -42,11 +41,19 @@ export const ioRoom = (room: string) => `room:${room}`;
 
 const peerInfo = ({ id, name, peerId }: RoomMember): PeerInfo => ({ id, name, peerId });
 
-/** Registers `room:join` and `room:leave`; returns the leave to run when the socket disconnects. */
-export function registerRoomHandlers(ctx: RoomContext): (reason: PeerLeft['reason']) => Promise<boolean> {
-  const { io, socket, rooms, logger, budget } = ctx;
-  /** Runs a room request of this socket after its earlier ones. */
-  const inTurn = <T>(task: () => Promise<T>) => ctx.queues.sockets.run(socket.id, task);
+/** The room handlers, and the leave to run when a socket disconnects. */
+export interface RoomHandlers {
+  join: Handler<SignalSocket>;
+  leave: Handler<SignalSocket>;
+  /** The leave a disconnection implies, in the socket's turn. */
+  leaveOnDisconnect(socket: SignalSocket, reason: PeerLeft['reason']): Promise<boolean>;
+}
+
+/** `room:join` and `room:leave` for every socket of one server. */
+export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
+  const { io, rooms, logger, budgets } = ctx;
+  /** Runs a room request of `socket` after its earlier ones. */
+  const inTurn = <T>(socket: SignalSocket, task: () => Promise<T>) => ctx.queues.sockets.run(socket.id, task);
   /** Runs `task` while no other join or leave of `room` runs. */
   const holding = <T>(room: string, task: () => Promise<T>) => ctx.queues.rooms.run(room, task);
 
@@ -54,8 +61,8 @@ export function registerRoomHandlers(ctx: RoomContext): (reason: PeerLeft['reaso
   const tellLeft = (room: string, member: RoomMember, reason: PeerLeft['reason']) =>
     io.to(ioRoom(room)).emit('room:peer-left', { ...peerInfo(member), reason });
 
-  /** Removes the socket from its room and tells the member left behind. Call it in the socket's turn. */
-  const leaveRoom = async (reason: PeerLeft['reason']): Promise<boolean> => {
+  /** Removes `socket` from its room and tells the member left behind. Call it in the socket's turn. */
+  const leaveRoom = async (socket: SignalSocket, reason: PeerLeft['reason']): Promise<boolean> => {
     const room = await rooms.roomOf(socket.id);
     if (room === undefined) return false;
     return holding(room, async () => {
@@ -69,11 +76,11 @@ export function registerRoomHandlers(ctx: RoomContext): (reason: PeerLeft['reaso
     });
   };
 
-  on(socket, 'room:join', logger, async (payload, reply, hasAck) => {
+  const join: Handler<SignalSocket> = async (socket, payload, reply, hasAck) => {
     // A join nobody can answer would take a place whose role the client never learns.
     if (!hasAck) return;
-    await inTurn(async () => {
-      if (!(await budget.take('join', reply))) return;
+    await inTurn(socket, async () => {
+      if (!(await budgets.take(socket, 'join', reply))) return;
       const parsed = parsePayload(joinRequestSchema, payload);
       if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
       const { room, rejoin, polite, ticket } = parsed.value;
@@ -123,15 +130,14 @@ export function registerRoomHandlers(ctx: RoomContext): (reason: PeerLeft['reaso
         reply({ ok: true, ...answer });
       });
     });
-  });
+  };
 
-  on(socket, 'room:leave', logger, (_payload, reply) =>
-    inTurn(async () => {
-      if (!(await budget.take('leave', reply))) return;
-      if (!(await leaveRoom('left'))) return reply(fail('not-in-room', 'This connection is not in a room.'));
+  const leave: Handler<SignalSocket> = (socket, _payload, reply) =>
+    inTurn(socket, async () => {
+      if (!(await budgets.take(socket, 'leave', reply))) return;
+      if (!(await leaveRoom(socket, 'left'))) return reply(fail('not-in-room', 'This connection is not in a room.'));
       reply({ ok: true });
-    }),
-  );
+    });
 
-  return (reason) => inTurn(() => leaveRoom(reason));
+  return { join, leave, leaveOnDisconnect: (socket, reason) => inTurn(socket, () => leaveRoom(socket, reason)) };
 }

@@ -35,7 +35,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import { closeConnection, guardConnection, logClose } from './connection-guard.js';
+import { closeConnection, connectionGuard, dropHandshake } from './connection-guard.js';
 import { iceServersFor, type IceProvider } from './ice/index.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { LoadMonitor } from './load-monitor.js';
@@ -44,10 +44,10 @@ import { ORIGIN_NOT_ALLOWED, createOriginPolicy, originHeader, type OriginPolicy
 import { MAX_MESSAGE_BYTES, type ClientToServerEvents, type ServerToClientEvents } from './protocol.js';
 import { SocketRateLimiter } from './rate-limits.js';
 import { createRejoinTokens, type RejoinTokens } from './rejoin-tokens.js';
-import { registerRoomHandlers } from './room-handlers.js';
+import { createRoomHandlers } from './room-handlers.js';
 import type { RoomStore } from './rooms.js';
 import { parsePayload, relayRequestSchema, watchBeatSchema } from './schemas.js';
-import { SocketBudget, fail, limitEvents, on } from './socket-requests.js';
+import { Budgets, fail, routeEvents, type Handler } from './socket-requests.js';
 import { createTicketVerifier, type TicketVerifier } from './tickets.js';
 
 /** What the socket.io handlers need: the room store, ICE provider, logger, and policies. */
@@ -78,8 +78,13 @@ export interface SignalingDeps {
  * like {@link SocketData}: not in protocol.ts, so clients' types never show them.
  */
 export type InterServerEvents = Record<never, never>;
-/** What the service keeps on `socket.data`: nothing (membership lives in the RoomStore only). */
-export type SocketData = Record<never, never>;
+/**
+ * What the service keeps on `socket.data`: only the timer of a `watch:beat` watch (membership
+ * lives in the RoomStore only).
+ */
+export interface SocketData {
+  watch?: NodeJS.Timeout;
+}
 
 /** The socket.io server, typed with the protocol's event maps (protocol.ts). */
 export type SignalServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -112,10 +117,9 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
       },
     }),
   });
-  io.engine.on('connection', (conn) => {
-    guardConnection(conn, maxBufferedBytes);
-    logClose(conn, log, (fields, message) => deps.logger.debug(fields, message));
-  });
+  const guard = connectionGuard(maxBufferedBytes, log, (fields, message) => deps.logger.debug(fields, message));
+  io.engine.on('connection', (conn) => guard.install(conn));
+  io.engine.on('flush', (conn) => guard.flushed(conn));
   // engine.io's own answers (long-polling, the WebSocket upgrade) get the basic security headers too.
   io.engine.on('headers', (headers: Record<string, string>) => {
     headers['X-Content-Type-Options'] = 'nosniff';
@@ -126,73 +130,84 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
     if (error.message === ORIGIN_NOT_ALLOWED.message) return;
     log('info', 'refused-bad-request', { address: error.req?.socket?.remoteAddress, code: error.code, error: error.message }, 'refused a connection');
   });
-  const shared = {
-    limiter: deps.rateLimiter ?? new SocketRateLimiter(),
-    tickets: deps.tickets ?? createTicketVerifier(undefined),
-    rejoinTokens: deps.rejoinTokens ?? createRejoinTokens(undefined),
-    queues: { sockets: new KeyedQueue(), rooms: new KeyedQueue() },
-  };
-  io.on('connection', (socket) => registerHandlers(io, socket, deps, shared));
-  return io;
-}
-
-function registerHandlers(
-  io: SignalServer,
-  socket: SignalSocket,
-  deps: SignalingDeps,
-  shared: { limiter: SocketRateLimiter; tickets: TicketVerifier; rejoinTokens: RejoinTokens; queues: { sockets: KeyedQueue; rooms: KeyedQueue } },
-): void {
-  const { rooms, logger } = deps;
-  const budget = new SocketBudget(socket, shared.limiter, logger);
-  limitEvents(socket, budget);
-  // socket.io reports undecodable packets here (and would print them to stderr without a listener).
-  socket.on('error', (error) => logger.warn({ socket: socket.id, reason: 'parse-error', error: error.message }, 'bad packet'));
-  const leave = registerRoomHandlers({ io, socket, rooms, logger, budget, load: deps.load, ...shared });
-
-  on(socket, 'signal:relay', logger, async (payload, reply) => {
-    if (!(await budget.take('relay', reply))) return;
-    const parsed = parsePayload(relayRequestSchema, payload);
-    if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
-    const { to, signal } = parsed.value;
-    const [room, peerRoom] = await Promise.all([rooms.roomOf(socket.id), rooms.roomOf(to)]);
-    if (room === undefined) return reply(fail('not-in-room', 'Join a room before sending signals.'));
-    if (to === socket.id || peerRoom !== room) return reply(fail('peer-not-found', 'No such peer in this room.'));
-    // `to(id)` addresses exactly one socket; `from` is stamped here, never taken from the client.
-    io.to(to).emit('signal:relay', { from: socket.id, signal });
-    reply({ ok: true });
-  });
-
-  on(socket, 'ice:servers', logger, async (_payload, reply) => {
-    if ((await rooms.roomOf(socket.id)) === undefined) {
-      return reply(fail('not-in-room', 'Join a room before asking for ICE servers.'));
-    }
-    if (!(await budget.take('ice', reply))) return;
-    reply({ ok: true, ...(await iceServersFor(deps.ice, socket.id, logger, deps.fallbackStunUrls)) });
-  });
-
-  /** The watch a client in a call asked for: the connection counts as lost when a beat is late. */
-  let watch: NodeJS.Timeout | undefined;
-  on(socket, 'watch:beat', logger, async (payload, reply) => {
-    if (!(await budget.take('watch', reply))) return;
-    const parsed = parsePayload(watchBeatSchema, payload);
-    if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
-    clearTimeout(watch);
-    watch = undefined;
-    const { next } = parsed.value;
-    if (next > 0 && socket.connected) {
-      watch = setTimeout(() => closeConnection(socket.conn, 'watch-timeout', { socket: socket.id, next }), next);
-    }
-    reply({ ok: true });
-  });
-
-  socket.on('disconnect', (why) => {
-    clearTimeout(watch);
-    void shared.limiter.forget(socket.id);
+  const budgets = new Budgets(deps.rateLimiter ?? new SocketRateLimiter(), deps.logger);
+  const handlers = createHandlers(io, deps, budgets);
+  const { logger } = deps;
+  // Shared by every socket (socket.io calls them with the socket as `this`).
+  function onError(this: SignalSocket, error: Error): void {
+    logger.warn({ socket: this.id, reason: 'parse-error', error: error.message }, 'bad packet');
+  }
+  function onDisconnect(this: SignalSocket, why: string): void {
+    clearTimeout(this.data.watch);
+    void budgets.forget(this);
     // The client closed on purpose, or was cut off by the service: it is not coming back.
     const onPurpose = why === 'client namespace disconnect' || why === 'server namespace disconnect';
     // In turn: a join still being handled finishes (or undoes itself) first.
-    leave(onPurpose ? 'left' : 'disconnected').catch((error: unknown) =>
-      logger.error({ err: error, socket: socket.id }, 'leave on disconnect failed'),
+    handlers.leaveOnDisconnect(this, onPurpose ? 'left' : 'disconnected').catch((error: unknown) =>
+      logger.error({ err: error, socket: this.id }, 'leave on disconnect failed'),
     );
+  }
+  io.on('connection', (socket) => {
+    dropHandshake(socket.conn, socket.handshake);
+    routeEvents(socket, handlers.byEvent, budgets, logger);
+    // socket.io reports undecodable packets here.
+    socket.on('error', onError);
+    socket.on('disconnect', onDisconnect);
   });
+  return io;
+}
+
+/** The handlers of every client event, shared by every socket of `io`. */
+function createHandlers(io: SignalServer, deps: SignalingDeps, budgets: Budgets) {
+  const { rooms, logger } = deps;
+  const room = createRoomHandlers({
+    io,
+    rooms,
+    logger,
+    budgets,
+    load: deps.load,
+    tickets: deps.tickets ?? createTicketVerifier(undefined),
+    rejoinTokens: deps.rejoinTokens ?? createRejoinTokens(undefined),
+    queues: { sockets: new KeyedQueue(), rooms: new KeyedQueue() },
+  });
+
+  const relay: Handler<SignalSocket> = async (socket, payload, reply) => {
+    if (!(await budgets.take(socket, 'relay', reply))) return;
+    const parsed = parsePayload(relayRequestSchema, payload);
+    if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
+    const { to, signal } = parsed.value;
+    const [joined, peerRoom] = await Promise.all([rooms.roomOf(socket.id), rooms.roomOf(to)]);
+    if (joined === undefined) return reply(fail('not-in-room', 'Join a room before sending signals.'));
+    if (to === socket.id || peerRoom !== joined) return reply(fail('peer-not-found', 'No such peer in this room.'));
+    // `to(id)` addresses exactly one socket; `from` is stamped here, never taken from the client.
+    io.to(to).emit('signal:relay', { from: socket.id, signal });
+    reply({ ok: true });
+  };
+
+  const ice: Handler<SignalSocket> = async (socket, _payload, reply) => {
+    if ((await rooms.roomOf(socket.id)) === undefined) {
+      return reply(fail('not-in-room', 'Join a room before asking for ICE servers.'));
+    }
+    if (!(await budgets.take(socket, 'ice', reply))) return;
+    reply({ ok: true, ...(await iceServersFor(deps.ice, socket.id, logger, deps.fallbackStunUrls)) });
+  };
+
+  /** The watch a client in a call asked for: the connection counts as lost when a beat is late. */
+  const watch: Handler<SignalSocket> = async (socket, payload, reply) => {
+    if (!(await budgets.take(socket, 'watch', reply))) return;
+    const parsed = parsePayload(watchBeatSchema, payload);
+    if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
+    clearTimeout(socket.data.watch);
+    socket.data.watch = undefined;
+    const { next } = parsed.value;
+    if (next > 0 && socket.connected) {
+      socket.data.watch = setTimeout(() => closeConnection(socket.conn, 'watch-timeout', { socket: socket.id, next }), next);
+    }
+    reply({ ok: true });
+  };
+
+  return {
+    byEvent: { 'room:join': room.join, 'room:leave': room.leave, 'signal:relay': relay, 'ice:servers': ice, 'watch:beat': watch },
+    leaveOnDisconnect: room.leaveOnDisconnect,
+  };
 }
