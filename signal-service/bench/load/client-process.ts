@@ -156,7 +156,7 @@ async function probe(port: number, rate: number, seconds: number): Promise<Probe
     const start = performance.now();
     let client: RawClient | undefined;
     try {
-      client = await RawClient.connect(port, { localAddress: LOCAL, timeoutMs: 5000 });
+      client = await RawClient.connect(port, { localAddress: LOCAL, timeoutMs: 10_000 });
       const answer = (await Promise.race([
         client.request('room:join', { room: `probe-${process.pid}-${n}` }),
         sleep(5000).then(() => ({ ok: false, error: { code: 'timeout' } })),
@@ -168,7 +168,8 @@ async function probe(port: number, rate: number, seconds: number): Promise<Probe
         count(`join refused: ${answer.error?.code}`);
       }
     } catch (error) {
-      count(error instanceof HandshakeRefused ? `handshake refused: HTTP ${error.status}` : 'no handshake in 5 s');
+      const within = performance.now() - start < 1000 ? 'within 1 s' : 'after 1 s';
+      count(error instanceof HandshakeRefused ? `refused ${error.status} ${(JSON.parse(error.body || '{}') as { error?: { code?: string } }).error?.code ?? ''} ${within}` : 'no answer in 10 s');
     } finally {
       client?.destroy();
     }

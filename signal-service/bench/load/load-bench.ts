@@ -121,7 +121,11 @@ async function main(): Promise<void> {
     await sleep(2000);
     const joined = await stats(true);
 
-    // 2. Idle sockets: memory and heartbeat CPU at each of IDLE_TOTALS.
+    // 2. Idle sockets: memory and heartbeat CPU at each of IDLE_TOTALS (first: the members alone).
+    const baseWindowS = 10;
+    const baseCpu0 = await stats();
+    await sleep(baseWindowS * 1000);
+    const baseCpu = ((((await stats()).cpuUs - baseCpu0.cpuUs) / (baseWindowS * 1e6)) * 100);
     const idleRows: string[][] = [];
     let previous = joined;
     let pingInterval = 0;
@@ -130,8 +134,10 @@ async function main(): Promise<void> {
       const opened = await all<IdleResult>({ op: 'idle', port, count: Math.round(stepCount / CLIENT_PROCESSES), concurrency: 50 });
       pingInterval = opened[0]?.pingInterval ?? 0;
       const refused = opened.flatMap((result) => Object.entries(result.refused).map(([why, n]) => `${why} x${n}`));
-      await sleep(3000);
+      // Let the connection storm's garbage and timers settle before measuring.
+      await sleep(10_000);
       const after = await stats(true);
+      await sleep(2000);
       const windowS = Math.max(10, Math.ceil(pingInterval / 1000) + 5);
       const cpu0 = await stats();
       await sleep(windowS * 1000);
@@ -154,7 +160,7 @@ async function main(): Promise<void> {
     console.log(`\nidle sockets (heartbeat: engine.io pingInterval ${fmt(pingInterval)} ms); the counts include the ${members} joined members, per-socket figures are of the sockets added:`);
     console.log('sockets (all)  service RSS MiB  RSS KiB/socket  heap KiB/socket  sockets per 100 MiB RSS  heartbeat CPU (of one core)  refused at connect');
     for (const row of idleRows) console.log(row.join('  |  '));
-    console.log(`idle sockets dropped by the service or a ping timeout meanwhile: ${dropped}`);
+    console.log(`idle sockets dropped by the service or a ping timeout meanwhile: ${dropped}; CPU with the ${members} members alone: ${fmt(baseCpu, 1)} % over ${baseWindowS} s`);
     console.log(
       `joined members (${members}, two a room): ${fmt((joined.rss - base.rss) / members / 1024, 1)} KiB RSS and ${fmt((joined.heapUsed - base.heapUsed) / members / 1024, 1)} KiB heap each, socket included`,
     );
