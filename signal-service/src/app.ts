@@ -4,7 +4,8 @@
  *
  * Routes:
  * - `GET /healthz` → 200 `{ "status": "ok", "rooms": <number of non-empty rooms> }`
- * - `GET /video-call.js` → the built widget (ES module). Module scripts load with CORS, so the
+ * - `GET /video-call.js` → the built widget (ES module), and `GET /video-call-<chunk>.js` the
+ *   chunks beside it that it imports (the call engine). Module scripts load with CORS, so the
  *   `Access-Control-Allow-Origin` header decides which sites can run it: `*` when any origin is
  *   allowed; with `ALLOWED_ORIGINS`, the request's own `Origin` when it is allowed (plus
  *   `Vary: Origin`), and no such header otherwise (the browser then refuses to run the script).
@@ -31,6 +32,9 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { ORIGIN_NOT_ALLOWED, createOriginPolicy, type OriginPolicy } from './origins.js';
 import type { RoomStore } from './rooms.js';
+
+/** `/video-call.js` and the chunks beside it, `/video-call-<name>-<hash>.js`. */
+const WIDGET_PATH = '/:file{video-call(-[A-Za-z0-9_-]+)?\\.js}';
 
 /** What the HTTP routes need. */
 export interface AppDeps {
@@ -102,7 +106,7 @@ export function createApp(deps: AppDeps) {
       c.header('Cache-Control', 'no-store');
       return c.json({ status: 'ok' as const, rooms: await deps.rooms.roomCount() });
     })
-    .use('/video-call.js', async (c, next) => {
+    .use(WIDGET_PATH, async (c, next) => {
       await next();
       if (!origins.restricted) {
         c.header('Access-Control-Allow-Origin', '*');
@@ -115,8 +119,9 @@ export function createApp(deps: AppDeps) {
       c.header('Cache-Control', 'no-cache');
       c.header('Cross-Origin-Resource-Policy', 'cross-origin');
     })
-    .get('/video-call.js', serveStatic({ path: deps.widgetFile }));
-  if (deps.serveSourceMaps ?? true) app.get('/video-call.js.map', serveStatic({ path: `${deps.widgetFile}.map` }));
+    // The widget and the chunks beside it (the call engine that start() loads).
+    .get(WIDGET_PATH, serveStatic({ root: path.dirname(deps.widgetFile) }));
+  if (deps.serveSourceMaps ?? true) app.get(`${WIDGET_PATH.slice(0, -1)}\\.map}`, serveStatic({ root: path.dirname(deps.widgetFile) }));
   app.get('*', serveStatic({ root: deps.demoDir }));
   app.notFound((c) => c.json({ error: { code: 'not-found', message: 'Not found.' } }, 404));
   app.onError((_error, c) => c.json({ error: { code: 'internal-error', message: 'Internal error.' } }, 500));

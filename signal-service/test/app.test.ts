@@ -10,6 +10,7 @@ import { createOriginPolicy } from '../src/origins.js';
 import { MemoryRoomStore } from '../src/rooms.js';
 
 const WIDGET_SOURCE = 'export const marker = "widget bundle for app.test";\n';
+const CHUNK_SOURCE = 'export const marker = "engine chunk for app.test";\n';
 const INLINE_SCRIPT = '\n  console.log("demo");\n';
 const DEMO_HTML = `<!doctype html><title>demo for app.test</title>\n<script type="module" src="/video-call.js"></script>\n<script type="module">${INLINE_SCRIPT}</script>\n`;
 
@@ -30,11 +31,23 @@ describe('createApp', () => {
     await writeFile(join(dir, 'secret.txt'), 'outside the demo folder');
     await writeFile(widgetFile, WIDGET_SOURCE);
     await writeFile(`${widgetFile}.map`, '{"version":3}');
+    await writeFile(join(dir, 'dist', 'video-call-call-controller-Ab12_-.js'), CHUNK_SOURCE);
     app = createApp({ rooms, demoDir, widgetFile });
   });
 
   after(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves the chunks beside the widget (what start() imports) with the same CORS, and nothing else of dist/', async () => {
+    const chunk = await app.request('/video-call-call-controller-Ab12_-.js', { headers: { Origin: 'https://host.example' } });
+    assert.equal(chunk.status, 200);
+    assert.match(chunk.headers.get('content-type') ?? '', /javascript/);
+    assert.equal(chunk.headers.get('access-control-allow-origin'), '*');
+    assert.equal(await chunk.text(), CHUNK_SOURCE);
+    for (const path of ['/video-call-missing.js', '/video-call.jsx', '/video-call-../secret.txt', '/video-call-x/y.js']) {
+      assert.equal((await app.request(path)).status, 404, path);
+    }
   });
 
   it('puts security headers on every answer: nosniff, a CSP for the demo, Referrer-Policy, Permissions-Policy', async () => {
