@@ -1,5 +1,8 @@
 /**
- * Signal service benchmark: prints figures, asserts nothing (it is not a test). `npm run bench`.
+ * Signal service benchmark: prints figures, asserts nothing (it is not a test). `npm run bench`:
+ * this file's latency figures first, then the load benchmark (load/load-bench.ts: memory and
+ * heartbeat CPU of idle sockets, relay latency at fixed rates, saturation), whose service and
+ * clients run in processes of their own.
  *
  * The real service runs in this process's main thread, listening on 127.0.0.1 only, with pino
  * silent and rate-limit budgets too large to interfere (same windows as the defaults, so the
@@ -12,7 +15,9 @@
  * Bounded: fixed counts below, a timeout on every step and a deadline on the whole run; every
  * socket, the worker and the service are closed at the end, and the process exits by itself.
  */
+import { spawn } from 'node:child_process';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import pino from 'pino';
@@ -571,7 +576,9 @@ async function main(): Promise<void> {
     (config, key) => ({ ...config, [key]: { points: GENEROUS_POINTS, duration: DEFAULT_RATE_LIMITS[key].duration } }),
     {} as RateLimitConfig,
   );
-  const service: SignalService = await startSignalService(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), {
+  // Every client comes from 127.0.0.1: the per-address caps are lifted for the run.
+  const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MAX_CONNECTIONS_PER_IP: '100000', NEW_CONNECTIONS_PER_IP: '100000' };
+  const service: SignalService = await startSignalService(loadConfig(env), {
     logger: pino({ level: 'silent' }),
     rateLimiter: new SocketRateLimiter(generous),
   });
@@ -665,11 +672,22 @@ async function main(): Promise<void> {
   }
 }
 
+/** Runs the load benchmark in a process of its own (it starts the service and clients in others). */
+function runLoadBench(): Promise<number> {
+  console.log('\nload benchmark (service and clients in separate processes; takes about 4 minutes)');
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./load/load-bench.ts', import.meta.url))], { stdio: 'inherit' });
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
 if (isMainThread) {
-  main().catch((error: unknown) => {
-    console.error('signal-bench failed:', error);
-    process.exitCode = 1;
-  });
+  main()
+    .then(async () => {
+      if (process.env.BENCH_SKIP_LOAD !== '1') process.exitCode = await runLoadBench();
+    })
+    .catch((error: unknown) => {
+      console.error('signal-bench failed:', error);
+      process.exitCode = 1;
+    });
 } else {
   void runClients();
 }
