@@ -231,4 +231,28 @@ export const styles = css`
     background: rgb(0 0 0 / 0.25);
     color: inherit;
   }
+
+  .screen {
+    width: 100%;
+    height: 100%;
+    object-fit: contain;
+    display: block;
+    background: #000;
+  }
+  /* While the other person shares a screen, it fills the stage and their camera sits small. */
+  .sharing .remote {
+    position: absolute;
+    left: 10px;
+    top: 10px;
+    width: var(--video-call-local-width, 28%);
+    height: auto;
+    aspect-ratio: 4 / 3;
+    object-fit: cover;
+    border-radius: 8px;
+  }
+  .sharing .remote-name {
+    top: 10px;
+    bottom: auto;
+    left: calc(var(--video-call-local-width, 28%) + 20px);
+  }
 `;

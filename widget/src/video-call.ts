@@ -238,6 +238,28 @@ export class VideoCall extends LitElement {
     this.#call.sendChat(text, crypto.randomUUID?.() ?? randomHex());
   }
 
+  /** We share our screen (read-only; `shareScreen()` / `stopScreenShare()` change it). */
+  get screenSharing(): boolean {
+    return this.#call?.screen.stream != null;
+  }
+
+  /**
+   * Shares a screen, window or tab (with its audio where the browser offers it) in the current
+   * call: the other side shows it large, with the camera small. Stopping from the browser's own
+   * "Stop sharing" bar is handled. No renegotiation.
+   * @throws DOMException `InvalidStateError` (as a rejection) without an accepted call;
+   *   `NotAllowedError` when the person cancels; `NotSupportedError` where sharing is impossible.
+   */
+  async shareScreen(): Promise<void> {
+    if (!this.#call) throw new DOMException('A screen can be shared during a call.', 'InvalidStateError');
+    await this.#call.shareScreen();
+  }
+
+  /** Stops sharing the screen. Does nothing when not sharing. */
+  stopScreenShare(): void {
+    this.#call?.stopScreenShare();
+  }
+
   /** Restarts ICE in the current call (fresh candidates, same call), e.g. after the page learns the network changed. */
   restartIce(): void {
     this.#call?.peer.restartIce();
@@ -292,6 +314,7 @@ export class VideoCall extends LitElement {
     if (action === 'toggleMicrophone') return this.setMicrophoneEnabled(!this.microphoneEnabled);
     if (action === 'toggleCamera') return this.setCameraEnabled(!this.cameraEnabled);
     if (action === 'toggleChat') return this.#call?.chat.setOpen(!this.#call.chat.open);
+    if (action === 'toggleScreen') return this.screenSharing ? this.stopScreenShare() : this.shareScreen();
     return this[action]();
   };
 
@@ -320,7 +343,9 @@ export class VideoCall extends LitElement {
       const video = this.renderRoot.querySelector<HTMLVideoElement>(`[part~="${part}"]`);
       if (video && video.srcObject !== stream) video.srcObject = stream;
     };
-    show('remote-video', showsRemoteVideo(this.#context, this.#call) ? this.#call!.peer.remoteStream : null);
+    const live = showsRemoteVideo(this.#context, this.#call);
+    show('remote-video', live ? this.#call!.peer.remoteStream : null);
+    show('remote-screen', live && this.#context.peerMedia.screenSharing ? this.#call!.peer.remoteScreen : null);
     show('local-video', this.#call?.media.stream ?? null);
   }
 }

@@ -11,7 +11,17 @@ import type { CallController } from './controllers/call-controller.js';
 import { renderChatPanel } from './chat-panel.js';
 
 /** The element's public methods the buttons use (`toggle…`: flip that setting). */
-export type CallAction = 'start' | 'call' | 'accept' | 'decline' | 'hangUp' | 'leave' | 'toggleMicrophone' | 'toggleCamera' | 'toggleChat';
+export type CallAction =
+  | 'start'
+  | 'call'
+  | 'accept'
+  | 'decline'
+  | 'hangUp'
+  | 'leave'
+  | 'toggleMicrophone'
+  | 'toggleCamera'
+  | 'toggleChat'
+  | 'toggleScreen';
 
 /** True when the other person's video is shown: a call both accepted whose media path came up. */
 export const showsRemoteVideo = (ctx: CallContext, call: CallController | null) =>
@@ -42,13 +52,15 @@ export function renderCall(
   const inRoom = state === 'waiting' || state === 'ready' || state === 'ended';
   const partner = ctx.peer ?? ctx.away;
   const peerName = partner?.name ?? '';
-  const { microphoneEnabled, cameraEnabled } = ctx.peerMedia;
+  const { microphoneEnabled, cameraEnabled, screenSharing } = ctx.peerMedia;
+  const sharing = live && screenSharing;
   const chat = call?.chat;
   const inCall = ctx.call?.accepted === true;
   const incoming = state === 'incoming';
   const calling = state === 'calling';
   return html`
-    <div part="stage" class="stage" data-state=${state}>
+    <div part="stage" class=${sharing ? 'stage sharing' : 'stage'} data-state=${state}>
+      <video part="remote-screen" class="screen" autoplay playsinline aria-label=${`${peerName || 'The other person'}’s screen`} ?hidden=${!sharing}></video>
       <video
         part="remote-video"
         class="remote"
@@ -58,7 +70,7 @@ export function renderCall(
         ?hidden=${!live}
       ></video>
       <div part="placeholder" class="placeholder" ?hidden=${live}>${placeholderText(ctx)}</div>
-      ${live && !cameraEnabled
+      ${live && !cameraEnabled && !sharing
         ? html`<div part="remote-placeholder" class="avatar-box">
             <span class="avatar" aria-hidden="true">${initial(peerName)}</span>
             <span>${peerName || 'They'} turned the camera off</span>
@@ -91,6 +103,11 @@ export function renderCall(
               Camera off
             </button>
           `
+        : nothing}
+      ${inCall && call?.screen.supported
+        ? html`<button part="button share-button" aria-pressed=${call.screen.stream ? 'true' : 'false'} @click=${() => act('toggleScreen')}>
+            Share screen
+          </button>`
         : nothing}
       ${chat && (inCall || chat.messages.length > 0)
         ? html`<button part="button chat-button" aria-expanded=${chat.open ? 'true' : 'false'} @click=${() => act('toggleChat')}>

@@ -22,6 +22,7 @@ import {
   type PeerChangeDetail,
 } from '../events.js';
 import { ChatController } from './chat-controller.js';
+import { ScreenShareController } from './screen-share-controller.js';
 import { IceServersController } from './ice-servers-controller.js';
 import { MediaController } from './media-controller.js';
 import { PeerController } from './peer-controller.js';
@@ -61,6 +62,7 @@ export class CallController implements ReactiveController {
 
   readonly media: MediaController;
   readonly chat: ChatController;
+  readonly screen: ScreenShareController;
   readonly signaling: SignalingController;
   readonly peer: PeerController;
   readonly #ice: IceServersController;
@@ -95,6 +97,7 @@ export class CallController implements ReactiveController {
       },
     });
     this.chat = new ChatController(host);
+    this.screen = new ScreenShareController(host);
     this.#ice = new IceServersController(host, {
       request: () => this.signaling.iceServers(),
       onRefresh: (servers) => this.peer.setIceServers(servers),
@@ -139,9 +142,36 @@ export class CallController implements ReactiveController {
     this.#chatNotice({ id: 'self', name: '' }, message, true);
   }
 
+  /**
+   * Shares a screen in the current call: the other side shows it large. No renegotiation (the
+   * screen's transceivers exist from the start).
+   * @throws DOMException `InvalidStateError` without an accepted call; `NotAllowedError` when the
+   *   person cancels; `NotSupportedError` where the browser cannot share.
+   */
+  async shareScreen(): Promise<void> {
+    if (!this.context.call?.accepted) throw new DOMException('A screen can be shared during a call.', 'InvalidStateError');
+    const stream = await this.screen.start(() => this.stopScreenShare());
+    if (!this.context.call?.accepted) return this.stopScreenShare(); // the call ended meanwhile
+    this.peer.shareScreen(stream);
+    this.#sendMediaState();
+  }
+
+  /** Stops sharing the screen (also when the call ends, or from the browser's own bar). */
+  stopScreenShare(): void {
+    if (!this.screen.stream) return;
+    this.screen.stop();
+    this.peer.shareScreen(null);
+    this.#sendMediaState();
+  }
+
   #sendMediaState(): void {
     this.peer.sendOnChannel(
-      encodePeerMessage({ t: 'media', microphoneEnabled: !this.media.audioMuted, cameraEnabled: !this.media.videoMuted, screenSharing: false }),
+      encodePeerMessage({
+        t: 'media',
+        microphoneEnabled: !this.media.audioMuted,
+        cameraEnabled: !this.media.videoMuted,
+        screenSharing: this.screen.stream !== null,
+      }),
     );
   }
 
@@ -166,6 +196,7 @@ export class CallController implements ReactiveController {
       this.#queue.shift();
       // During a call the connection to the service is watched closely (signaling-controller.ts).
       this.signaling.watch(this.context.call !== null);
+      if (!this.context.call?.accepted) this.stopScreenShare();
       const state = this.state;
       if (state !== this.#announced) {
         const previous = this.#announced;

@@ -18,7 +18,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { IceCandidate, IceServer, SessionDescription } from '../../../signal-service/src/protocol.js';
 import { RemoteCandidates } from './remote-candidates.js';
-import { sendTracks } from './sender-tracks.js';
+import { remoteStreamOf, sendTracks, TRANSCEIVER_KINDS } from './sender-tracks.js';
 
 /** Signals this controller sends and handles (the caller adds the call id). */
 export type PeerSignal =
@@ -60,8 +60,10 @@ export interface PeerSetup {
  * consent, `close()` it. Operations run one at a time, in the order they were asked for.
  */
 export class PeerController implements ReactiveController {
-  /** The remote audio and video of the current call (one stream, made once), or null. */
+  /** The remote camera and microphone of the current call (one stream, made once), or null. */
   remoteStream: MediaStream | null = null;
+  /** The remote shared screen (video, and audio where shared), or null. */
+  remoteScreen: MediaStream | null = null;
   /** `RTCPeerConnection.connectionState` of the current call; `closed` when there is none. */
   connectionState: RTCPeerConnectionState = 'closed';
 
@@ -80,6 +82,8 @@ export class PeerController implements ReactiveController {
   #localStream: MediaStream | null = null;
   /** Consent given: `attach()` was called for this connection. */
   #consented = false;
+  /** The screen we share, or null. */
+  #screen: MediaStream | null = null;
   /** Operations of the current connection, chained so they run in order. */
   #ops: Promise<void> = Promise.resolve();
   /** Bumped by `close()`: queued operations of an older connection are skipped. */
@@ -152,6 +156,12 @@ export class PeerController implements ReactiveController {
     this.#enqueue(async () => this.#applyLocalTracks());
   }
 
+  /** Shares `stream` (a screen capture) on the screen transceivers, or stops sharing (null). No renegotiation. */
+  shareScreen(stream: MediaStream | null): void {
+    this.#screen = stream;
+    this.#enqueue(async () => this.#applyLocalTracks());
+  }
+
   /** Handles a description or candidate from the other peer, after the operations before it. */
   handleSignal(signal: PeerSignal): void {
     this.#enqueue(() =>
@@ -191,6 +201,7 @@ export class PeerController implements ReactiveController {
     if (this.#channel) this.#channel.onopen = this.#channel.onmessage = null;
     this.#channel = null;
     this.#localStream = null;
+    this.#screen = null;
     this.#consented = false;
     this.#resolveClosed();
     if (pc) {
@@ -198,7 +209,7 @@ export class PeerController implements ReactiveController {
       pc.close();
     }
     if (this.remoteStream) {
-      this.remoteStream = null;
+      this.remoteStream = this.remoteScreen = null;
       this.#host.requestUpdate();
     }
     this.#setConnectionState('closed');
@@ -239,10 +250,7 @@ export class PeerController implements ReactiveController {
     this.#setConnectionState(pc.connectionState);
     if (!setup.offer) return;
     this.#createChannel(pc);
-    const stream = this.#localStream;
-    for (const kind of ['audio', 'video'] as const) {
-      pc.addTransceiver(stream?.getTracks().find((track) => track.kind === kind) ?? kind, { direction: 'sendrecv' });
-    }
+    for (const kind of TRANSCEIVER_KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
     this.#setRemoteStream(pc);
     // Offer now rather than on `negotiationneeded`, which fires a task later.
     void this.#offer(pc);
@@ -269,12 +277,14 @@ export class PeerController implements ReactiveController {
   /** One stream holding every remote track, made once per connection (no player reloads). */
   #setRemoteStream(pc: RTCPeerConnection): void {
     if (this.remoteStream) return;
-    this.remoteStream = new MediaStream(pc.getReceivers().map((receiver) => receiver.track));
+    this.remoteStream = remoteStreamOf(pc, 'camera');
+    this.remoteScreen = remoteStreamOf(pc, 'screen');
     this.#host.requestUpdate();
   }
 
   async #applyLocalTracks(): Promise<void> {
-    if (this.#pc && this.#consented) await sendTracks(this.#pc, this.#localStream);
+    if (!this.#pc || !this.#consented) return;
+    await Promise.all([sendTracks(this.#pc, this.#localStream, 'camera'), sendTracks(this.#pc, this.#screen, 'screen')]);
   }
 
   async #handleDescription(description: RTCSessionDescriptionInit): Promise<void> {

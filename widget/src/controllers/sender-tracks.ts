@@ -1,18 +1,35 @@
 /**
- * What the call's senders carry: nothing before consent (no camera or microphone RTP at all),
- * the local camera and microphone after it.
+ * The transceivers of a call and what their senders carry. Every call has the same four, in this
+ * order on both sides (the m-line order of the caller's first offer): the camera's audio and
+ * video, then a shared screen's video and audio. All are `sendrecv` from the start, so nothing
+ * is ever renegotiated: a sender gets a track with `replaceTrack`, or loses it. Before consent
+ * no sender carries anything (no RTP at all).
  */
 
+/** Kinds of the call's transceivers, in order. */
+export const TRANSCEIVER_KINDS = ['audio', 'video', 'video', 'audio'] as const;
+/** Which transceivers carry what. */
+const SLOTS = { camera: [0, 1], screen: [2, 3] } as const;
+export type Slot = keyof typeof SLOTS;
+
+const transceiversOf = (pc: RTCPeerConnection, slot: Slot) =>
+  SLOTS[slot].map((index) => pc.getTransceivers()[index]).filter((t): t is RTCRtpTransceiver => t !== undefined);
+
 /**
- * Puts `stream`'s tracks on the connection's senders, one per kind (`replaceTrack`: no
+ * Puts `stream`'s tracks on the senders of `slot`, one per kind (`replaceTrack`: no
  * renegotiation); null takes them off.
  */
-export async function sendTracks(pc: RTCPeerConnection, stream: MediaStream | null): Promise<void> {
+export async function sendTracks(pc: RTCPeerConnection, stream: MediaStream | null, slot: Slot = 'camera'): Promise<void> {
   const tracks = stream?.getTracks() ?? [];
   await Promise.all(
-    pc.getTransceivers().map(({ sender, receiver }) => {
+    transceiversOf(pc, slot).map(({ sender, receiver }) => {
       const track = tracks.find((candidate) => candidate.kind === receiver.track.kind) ?? null;
       return sender.track === track ? undefined : sender.replaceTrack(track);
     }),
   );
+}
+
+/** A stream of the remote tracks of `slot` (audio and video of the camera, or of the screen). */
+export function remoteStreamOf(pc: RTCPeerConnection, slot: Slot): MediaStream {
+  return new MediaStream(transceiversOf(pc, slot).map(({ receiver }) => receiver.track));
 }

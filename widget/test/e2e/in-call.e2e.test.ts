@@ -132,4 +132,78 @@ describe('in the call', () => {
     await alice.context().close();
     await bob.context().close();
   });
+
+  test('screen share: the other side shows the screen large at its full size; stopping (or the browser bar) flips back', async () => {
+    const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=in-call-screen`);
+    const waitForSharing = (value: boolean) =>
+      bob.waitForFunction((v) => document.querySelector('video-call')!.peer?.screenSharing === v, value, { timeout: 5000, polling: 20 });
+    await bob.evaluate(() => {
+      const el = document.querySelector('video-call')!;
+      (window as unknown as { __shareSeen: Promise<number> }).__shareSeen = new Promise((resolve) => {
+        // The first frame of the screen video, as soon as the element shows it.
+        const timer = setInterval(() => {
+          const video = el.shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-screen"]');
+          if (!video?.srcObject) return;
+          clearInterval(timer);
+          video.requestVideoFrameCallback(() => resolve(performance.timeOrigin + performance.now()));
+        }, 5);
+      });
+    });
+    const startedAt = await alice.evaluate(async () => {
+      const t0 = performance.timeOrigin + performance.now();
+      await document.querySelector('video-call')!.shareScreen();
+      return t0;
+    });
+    await waitForSharing(true);
+    const firstFrameAt = await bob.evaluate(() => (window as unknown as { __shareSeen: Promise<number> }).__shareSeen);
+    console.log(`# shareScreen() → first frame of the screen on the other side: ${(firstFrameAt - startedAt).toFixed(0)} ms (no renegotiation)`);
+    assert.equal(await alice.evaluate(() => document.querySelector('video-call')!.screenSharing), true);
+    // The capture's full size arrives (headless Chromium captures its window), kept under a
+    // tight bitrate by contentHint 'detail'.
+    const captured = await alice.evaluate(async () => {
+      const stats = await document.querySelector('video-call')!.getStats();
+      const screenOut = [...(stats?.values() ?? [])].find((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.mid === '2');
+      return { width: screenOut?.frameWidth as number, height: screenOut?.frameHeight as number };
+    });
+    assert.ok(captured.width >= 640, JSON.stringify(captured));
+    await bob.waitForFunction(
+      (w) => document.querySelector('video-call')!.shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-screen"]')!.videoWidth === w,
+      captured.width,
+      { timeout: 10_000 },
+    );
+    const screen = await bob.evaluate(() => {
+      const video = document.querySelector('video-call')!.shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-screen"]')!;
+      return { width: video.videoWidth, height: video.videoHeight, fit: getComputedStyle(video).objectFit, hidden: video.hidden };
+    });
+    console.log(`# screen share received at ${screen.width}×${screen.height}`);
+    assert.deepEqual(screen, { ...captured, fit: 'contain', hidden: false });
+    // The camera still plays, small, beside it.
+    const cameraBox = await bob.evaluate(() => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="remote-video"]')!.getBoundingClientRect().width);
+    const stageBox = await bob.evaluate(() => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="stage"]')!.getBoundingClientRect().width);
+    assert.ok(cameraBox < stageBox / 2, `camera ${cameraBox}px in a ${stageBox}px stage`);
+
+    await alice.evaluate(() => document.querySelector('video-call')!.stopScreenShare());
+    await waitForSharing(false);
+    // Sharing again, then stopped from the browser's own bar: the capture's video track ends.
+    await alice.evaluate(() => {
+      const devices = navigator.mediaDevices;
+      const capture = devices.getDisplayMedia.bind(devices);
+      devices.getDisplayMedia = async (options) => {
+        const stream = await capture(options);
+        (window as unknown as { __screen: MediaStream }).__screen = stream;
+        return stream;
+      };
+    });
+    await alice.evaluate(() => document.querySelector('video-call')!.shareScreen());
+    await waitForSharing(true);
+    await alice.evaluate(() => {
+      const track = (window as unknown as { __screen: MediaStream }).__screen.getVideoTracks()[0]!;
+      track.stop(); // what the browser's "Stop sharing" does; stop() itself fires no 'ended'
+      track.dispatchEvent(new Event('ended'));
+    });
+    await waitForSharing(false);
+    assert.equal(await alice.evaluate(() => document.querySelector('video-call')!.screenSharing), false);
+    await alice.context().close();
+    await bob.context().close();
+  });
 });
