@@ -3,6 +3,7 @@
  * a typed `detail`. Names follow one convention: `vc-<what>`.
  */
 import type { CallEndReason, CallState } from './call/call-state.js';
+import type { Quality } from './call/quality.js';
 import type { VideoCallErrorCode } from './errors.js';
 
 /** `detail` of `vc-state-change`. */
@@ -87,6 +88,19 @@ export class VideoCallEndedEvent extends CustomEvent<CallEndedDetail> {
   }
 }
 
+/**
+ * `detail` of `vc-quality-change`: the level and the figures it was judged on, over the last
+ * 2 s (call/quality.ts gives the thresholds and their sources).
+ */
+export type QualityChangeDetail = Quality;
+
+/** Fired when the call's connection quality, or one of its figures, changes. */
+export class VideoCallQualityChangeEvent extends CustomEvent<QualityChangeDetail> {
+  constructor(detail: QualityChangeDetail) {
+    super('vc-quality-change', { ...init, detail });
+  }
+}
+
 /** Fired when anything of `peer` changes: who it is, their microphone, camera or screen share. */
 export class VideoCallPeerChangeEvent extends CustomEvent<PeerChangeDetail> {
   constructor(detail: PeerChangeDetail) {
@@ -111,5 +125,6 @@ declare global {
     'vc-call-ended': VideoCallEndedEvent;
     'vc-peer-change': VideoCallPeerChangeEvent;
     'vc-message': VideoCallMessageEvent;
+    'vc-quality-change': VideoCallQualityChangeEvent;
   }
 }

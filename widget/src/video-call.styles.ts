@@ -255,4 +255,26 @@ export const styles = css`
     bottom: auto;
     left: calc(var(--video-call-local-width, 28%) + 20px);
   }
+
+  .quality {
+    position: absolute;
+    right: 10px;
+    top: 10px;
+    padding: 3px 10px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.6);
+    color: #fff;
+    font-size: 0.8rem;
+  }
+  .quality[data-level='poor'],
+  .quality[data-level='lost'] {
+    background: var(--video-call-danger, #dc2626);
+  }
+  .quality .figures {
+    display: none;
+  }
+  .quality:hover .figures,
+  .quality:focus .figures {
+    display: block;
+  }
 `;

@@ -12,6 +12,7 @@
 import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { callState, canCall, canStart, initialContext, type CallContext } from './call/call-context.js';
 import type { CallState } from './call/call-state.js';
+import type { QualityLevel } from './call/quality.js';
 import type { CallController } from './controllers/call-controller.js';
 import { styles } from './video-call.styles.js';
 import { renderCall, showsRemoteVideo, type CallAction } from './video-call.view.js';
@@ -236,6 +237,15 @@ export class VideoCall extends LitElement {
   sendMessage(text: string): void {
     if (!this.#call) throw new DOMException('Messages can be sent during a connected call.', 'InvalidStateError');
     this.#call.sendChat(text, crypto.randomUUID?.() ?? randomHex());
+  }
+
+  /**
+   * The call's connection quality, judged every 2 s from `getStats()`: `good`, `fair`, `poor` or
+   * `lost` (nothing arrives), or null outside a connected call. `vc-quality-change` gives the
+   * figures; the thresholds and their sources are in the README.
+   */
+  get quality(): QualityLevel | null {
+    return this.#call?.quality.value?.level ?? null;
   }
 
   /** We share our screen (read-only; `shareScreen()` / `stopScreenShare()` change it). */

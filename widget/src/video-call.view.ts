@@ -9,6 +9,7 @@ import { STARTABLE_STATES } from './call/call-state.js';
 import { placeholderText, statusText } from './call/status-text.js';
 import type { CallController } from './controllers/call-controller.js';
 import { renderChatPanel } from './chat-panel.js';
+import type { Quality } from './call/quality.js';
 
 /** The element's public methods the buttons use (`toggle…`: flip that setting). */
 export type CallAction =
@@ -76,6 +77,7 @@ export function renderCall(
             <span>${peerName || 'They'} turned the camera off</span>
           </div>`
         : nothing}
+      ${live && call?.quality.value ? renderQuality(call.quality.value) : nothing}
       ${live
         ? html`<div part="remote-name" class="remote-name">
             ${peerName || 'The other person'}${microphoneEnabled
@@ -123,4 +125,20 @@ export function renderCall(
 /** The first letter of a name, for the avatar (a person icon's stand-in when unnamed). */
 function initial(name: string): string {
   return [...name.trim()][0]?.toUpperCase() ?? '?';
+}
+
+/** The connection-quality indicator: the level in words, the figures on hover and focus. */
+function renderQuality(q: Quality) {
+  const figures = [
+    q.roundTripTimeMs === null ? null : `round trip ${q.roundTripTimeMs} ms`,
+    `loss ${q.packetLossPercent} %`,
+    q.availableOutgoingKbps === null ? null : `upload ${q.availableOutgoingKbps} kbps`,
+    `${q.framesPerSecond} frames/s`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const words = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', lost: 'Connection lost' }[q.level];
+  return html`<span part="quality" class="quality" data-level=${q.level} tabindex="0" title=${figures} aria-label=${`${words}: ${figures}`}
+    >${words}<span class="figures" aria-hidden="true">${figures}</span></span
+  >`;
 }

@@ -18,10 +18,12 @@ import {
   VideoCallMessageEvent,
   VideoCallPeerChangeEvent,
   VideoCallPeerEvent,
+  VideoCallQualityChangeEvent,
   VideoCallStateChangeEvent,
   type PeerChangeDetail,
 } from '../events.js';
 import { ChatController } from './chat-controller.js';
+import { QualityController } from './quality-controller.js';
 import { ScreenShareController } from './screen-share-controller.js';
 import { IceServersController } from './ice-servers-controller.js';
 import { MediaController } from './media-controller.js';
@@ -63,6 +65,7 @@ export class CallController implements ReactiveController {
   readonly media: MediaController;
   readonly chat: ChatController;
   readonly screen: ScreenShareController;
+  readonly quality: QualityController;
   readonly signaling: SignalingController;
   readonly peer: PeerController;
   readonly #ice: IceServersController;
@@ -98,6 +101,10 @@ export class CallController implements ReactiveController {
     });
     this.chat = new ChatController(host);
     this.screen = new ScreenShareController(host);
+    this.quality = new QualityController(host, {
+      getStats: () => this.peer.getStats(),
+      onChange: (quality) => this.#host.dispatchEvent(new VideoCallQualityChangeEvent(quality)),
+    });
     this.#ice = new IceServersController(host, {
       request: () => this.signaling.iceServers(),
       onRefresh: (servers) => this.peer.setIceServers(servers),
@@ -197,6 +204,8 @@ export class CallController implements ReactiveController {
       // During a call the connection to the service is watched closely (signaling-controller.ts).
       this.signaling.watch(this.context.call !== null);
       if (!this.context.call?.accepted) this.stopScreenShare();
+      // Quality is judged once media flows (an accepted call whose path came up).
+      this.quality.watch(!!this.context.call?.accepted && this.context.call.everConnected);
       const state = this.state;
       if (state !== this.#announced) {
         const previous = this.#announced;

@@ -206,4 +206,37 @@ describe('in the call', () => {
     await alice.context().close();
     await bob.context().close();
   });
+
+  test('connection quality: good, then poor under a simulated loss, and good again; the indicator shows the figures', async () => {
+    const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=in-call-quality`);
+    const waitForQuality = (level: string) =>
+      bob.waitForFunction((l) => document.querySelector('video-call')!.quality === l, level, { timeout: 15_000, polling: 100 });
+    await waitForQuality('good');
+    assert.match((await partText(bob, 'quality'))!, /^Good connection/);
+    // Simulated loss: Bob's stats report a quarter of what he receives as lost.
+    await bob.evaluate(() => {
+      const native = RTCPeerConnection.prototype.getStats;
+      (window as unknown as { __nativeGetStats: typeof native }).__nativeGetStats = native;
+      RTCPeerConnection.prototype.getStats = async function (this: RTCPeerConnection, ...args: [MediaStreamTrack?]) {
+        const report = await native.apply(this, args);
+        const copy = new Map<string, Record<string, unknown>>();
+        report.forEach((stat: Record<string, unknown>) => {
+          if (stat.type === 'inbound-rtp' && typeof stat.packetsReceived === 'number') {
+            const received = stat.packetsReceived;
+            copy.set(stat.id as string, { ...stat, packetsReceived: Math.round(received * 0.75), packetsLost: Math.round(received * 0.25) });
+          } else copy.set(stat.id as string, stat);
+        });
+        return copy as unknown as RTCStatsReport;
+      };
+    });
+    await waitForQuality('poor');
+    const details = await bob.evaluate(() => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="quality"]')!.getAttribute('aria-label'));
+    assert.match(details!, /^Poor connection: .*loss \d+(\.\d)? %/);
+    await bob.evaluate(() => {
+      RTCPeerConnection.prototype.getStats = (window as unknown as { __nativeGetStats: typeof RTCPeerConnection.prototype.getStats }).__nativeGetStats;
+    });
+    await waitForQuality('good');
+    await alice.context().close();
+    await bob.context().close();
+  });
 });
