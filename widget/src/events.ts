@@ -32,7 +32,7 @@ export interface PeerDetail {
  * there. The media fields come from their widget, over the call's data channel.
  */
 export interface PeerChangeDetail {
-  peer: { id: string; name: string; microphoneEnabled: boolean; cameraEnabled: boolean; screenSharing: boolean } | null;
+  peer: PeerIdentity | null;
 }
 
 /**
@@ -44,6 +44,20 @@ export interface MessageDetail {
   from: { id: string; name: string };
   text: string;
   sentAt: number;
+}
+
+/** The other person in the room, as `peer` shows them. */
+export interface PeerIdentity {
+  /** Their connection id in the room (changes when they reconnect). */
+  id: string;
+  /** Display name they chose (or their ticket gave): peer-supplied, render it as text. */
+  name: string;
+  /** Their microphone is on (as their widget says over the call's data channel; true outside a call). */
+  microphoneEnabled: boolean;
+  /** Their camera is on (ditto). */
+  cameraEnabled: boolean;
+  /** They share their screen. */
+  screenSharing: boolean;
 }
 
 /** `detail` of `vc-call-ended`: why the call ended (see `CallEndReason`). */

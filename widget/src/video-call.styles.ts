@@ -277,4 +277,23 @@ export const styles = css`
   .quality:focus .figures {
     display: block;
   }
+
+  .timer {
+    position: absolute;
+    left: 10px;
+    top: 10px;
+    padding: 3px 10px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.6);
+    color: #fff;
+    font-size: 0.8rem;
+    font-variant-numeric: tabular-nums;
+  }
+  .sharing .timer {
+    top: auto;
+    bottom: 10px;
+  }
+  .stage:fullscreen {
+    border-radius: 0;
+  }
 `;

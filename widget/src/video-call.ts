@@ -9,33 +9,20 @@
  * `start()` loads: a page that shows the widget but never starts a call downloads only the
  * element. The chunk comes from beside this module, while the camera prompt is up.
  */
-import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import type { PropertyValues } from 'lit';
 import { callState, canCall, canStart, initialContext, type CallContext } from './call/call-context.js';
 import type { CallState } from './call/call-state.js';
 import type { QualityLevel } from './call/quality.js';
 import type { CallController } from './controllers/call-controller.js';
-import { styles } from './video-call.styles.js';
-import { renderCall, showsRemoteVideo, type CallAction } from './video-call.view.js';
+import type { PeerIdentity } from './events.js';
+import { VideoCallAttributes } from './video-call.attributes.js';
+import { renderCall, showsRemoteVideo } from './video-call.view.js';
 
 /** Before `start()`: nothing under way. */
 const IDLE = initialContext();
 
 /** The origin that served this module: the default signal service. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
-
-/** The other person in the room, as `peer` shows them. */
-export interface PeerIdentity {
-  /** Their connection id in the room (changes when they reconnect). */
-  id: string;
-  /** Display name they chose (or their ticket gave): peer-supplied, render it as text. */
-  name: string;
-  /** Their microphone is on (as their widget says over the call's data channel; true outside a call). */
-  microphoneEnabled: boolean;
-  /** Their camera is on (ditto). */
-  cameraEnabled: boolean;
-  /** They share their screen. */
-  screenSharing: boolean;
-}
 
 /**
  * A peer-to-peer video call in one element.
@@ -56,6 +43,9 @@ export interface PeerIdentity {
  * @fires {VideoCallErrorEvent} vc-error - `detail: { code, message }` when something fails (codes in errors.ts and the README).
  * @fires {VideoCallPeerEvent} vc-peer-joined - `detail: { id, name }` when the other person enters the room.
  * @fires {VideoCallPeerEvent} vc-peer-left - `detail: { id, name }` when the other person leaves the room or is gone.
+ * @fires {VideoCallPeerChangeEvent} vc-peer-change - `detail: { peer }` when anything of `peer` changes (who, microphone, camera, screen).
+ * @fires {VideoCallMessageEvent} vc-message - `detail: { id, from: { id, name }, text, sentAt }` for each chat message sent or received.
+ * @fires {VideoCallQualityChangeEvent} vc-quality-change - `detail: { level, roundTripTimeMs, packetLossPercent, availableOutgoingKbps, framesPerSecond }`.
  *
  * @csspart stage - The box holding both videos.
  * @csspart remote-video - The other person's `<video>`.
@@ -73,6 +63,16 @@ export interface PeerIdentity {
  * @csspart mic-button - Microphone on/off.
  * @csspart camera-button - Camera on/off.
  * @csspart leave-button - Leave the room.
+ * @csspart share-button - Share the screen (pressed while sharing).
+ * @csspart chat-button - Open the chat; `chat-unread` - its count of unread messages.
+ * @csspart pip-button - Picture in picture; `fullscreen-button` - full screen.
+ * @csspart remote-screen - The other person's shared screen, large.
+ * @csspart remote-name - Their name on their video; `remote-muted` - the mark when their microphone is off.
+ * @csspart remote-placeholder - Their initial instead of black when their camera is off.
+ * @csspart local-off - Says that your own camera is off.
+ * @csspart quality - Connection quality, with the figures on hover and focus.
+ * @csspart timer - How long the call has lasted.
+ * @csspart chat - The chat panel; `chat-message`, `chat-input`, `chat-send-button` inside it.
  *
  * @cssprop [--video-call-background=#0f172a] - Stage and panel background.
  * @cssprop [--video-call-color=#f8fafc] - Text color.
@@ -83,50 +83,12 @@ export interface PeerIdentity {
  * @cssprop [--video-call-aspect-ratio=16 / 9] - Aspect ratio of the stage.
  * @cssprop [--video-call-local-width=28%] - Width of the local preview relative to the stage.
  */
-export class VideoCall extends LitElement {
-  static override styles = styles;
-
-  static override properties: PropertyDeclarations = {
-    room: { type: String, reflect: true },
-    signalingUrl: { type: String, attribute: 'signaling-url' },
-    name: { type: String },
-    iceTransportPolicy: { type: String, attribute: 'ice-transport-policy' },
-    ticket: { type: String },
-    autoAnswer: { type: Boolean, attribute: 'auto-answer' },
-    ringTimeout: { type: Number, attribute: 'ring-timeout' },
-  };
-
-  /** Room to join (attribute `room`). */
-  declare room: string;
-  /** Origin of the signal service (attribute `signaling-url`); empty: the script's origin. */
-  declare signalingUrl: string;
-  /** Display name shown to the peer (attribute `name`). */
-  declare name: string;
-  /** `all` (default) or `relay` (attribute `ice-transport-policy`). */
-  declare iceTransportPolicy: RTCIceTransportPolicy;
-  /** Room ticket (JWT) from the host site's backend, when the service requires one (attribute `ticket`). */
-  declare ticket: string;
-  /** Accept incoming calls at once (attribute `auto-answer`). Default false: calls ring. */
-  declare autoAnswer: boolean;
-  /** Seconds an unanswered call rings before it ends as `no-answer` (attribute `ring-timeout`). Default 30. */
-  declare ringTimeout: number;
-
+export class VideoCall extends VideoCallAttributes {
   /** The call engine, once `start()` has loaded it. */
   #call: CallController | null = null;
   #loading: Promise<CallController> | null = null;
   /** Bumped by `start()` and `leave()`: a start still loading the engine gives way to a later call. */
   #startRun = 0;
-
-  constructor() {
-    super();
-    this.room = '';
-    this.signalingUrl = '';
-    this.name = '';
-    this.iceTransportPolicy = 'all';
-    this.ticket = '';
-    this.autoAnswer = false;
-    this.ringTimeout = 30;
-  }
 
   /** The call state (read-only); see call/call-state.ts and the README for each. */
   get state(): CallState {
@@ -221,12 +183,12 @@ export class VideoCall extends LitElement {
    * instant). The other person's widget shows it. Kept across device switches.
    */
   setMicrophoneEnabled(enabled: boolean): void {
-    this.#call?.setEnabled('audio', enabled);
+    this.#call?.inCall.setEnabled('audio', enabled);
   }
 
   /** Turns our camera picture on or off (off sends black frames); the other person sees an avatar instead. */
   setCameraEnabled(enabled: boolean): void {
-    this.#call?.setEnabled('video', enabled);
+    this.#call?.inCall.setEnabled('video', enabled);
   }
 
   /**
@@ -236,7 +198,7 @@ export class VideoCall extends LitElement {
    */
   sendMessage(text: string): void {
     if (!this.#call) throw new DOMException('Messages can be sent during a connected call.', 'InvalidStateError');
-    this.#call.sendChat(text, crypto.randomUUID?.() ?? randomHex());
+    this.#call.inCall.sendChat(text, crypto.randomUUID?.() ?? randomHex());
   }
 
   /**
@@ -250,7 +212,7 @@ export class VideoCall extends LitElement {
 
   /** We share our screen (read-only; `shareScreen()` / `stopScreenShare()` change it). */
   get screenSharing(): boolean {
-    return this.#call?.screen.stream != null;
+    return this.#call?.inCall.screen.stream != null;
   }
 
   /**
@@ -262,12 +224,12 @@ export class VideoCall extends LitElement {
    */
   async shareScreen(): Promise<void> {
     if (!this.#call) throw new DOMException('A screen can be shared during a call.', 'InvalidStateError');
-    await this.#call.shareScreen();
+    await this.#call.inCall.shareScreen();
   }
 
   /** Stops sharing the screen. Does nothing when not sharing. */
   stopScreenShare(): void {
-    this.#call?.stopScreenShare();
+    this.#call?.inCall.stopScreenShare();
   }
 
   /** Restarts ICE in the current call (fresh candidates, same call), e.g. after the page learns the network changed. */
@@ -319,29 +281,11 @@ export class VideoCall extends LitElement {
     });
   }
 
-  /** What the built-in buttons do. */
-  #act = (action: CallAction): unknown => {
-    if (action === 'toggleMicrophone') return this.setMicrophoneEnabled(!this.microphoneEnabled);
-    if (action === 'toggleCamera') return this.setCameraEnabled(!this.cameraEnabled);
-    if (action === 'toggleChat') return this.#call?.chat.setOpen(!this.#call.chat.open);
-    if (action === 'toggleScreen') return this.screenSharing ? this.stopScreenShare() : this.shareScreen();
-    return this[action]();
-  };
-
-  #sendFromPanel = (text: string): boolean => {
-    try {
-      this.sendMessage(text);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
   /** Leaving the page (tab closed, navigation): leave on purpose, so the peer learns at once. */
   #onPageHide = () => this.leave();
 
   override render() {
-    return renderCall(this.#context, this.#call, this.#act, this.#sendFromPanel);
+    return renderCall(this.#context, this.#call, this);
   }
 
   protected override updated(): void {

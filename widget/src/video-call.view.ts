@@ -8,36 +8,21 @@ import { callState, canCall, type CallContext } from './call/call-context.js';
 import { STARTABLE_STATES } from './call/call-state.js';
 import { placeholderText, statusText } from './call/status-text.js';
 import type { CallController } from './controllers/call-controller.js';
+import type { VideoCall } from './video-call.js';
+import { act as actOn, sendFromPanel, type CallAction } from './video-call.actions.js';
 import { renderChatPanel } from './chat-panel.js';
 import type { Quality } from './call/quality.js';
-
-/** The element's public methods the buttons use (`toggle…`: flip that setting). */
-export type CallAction =
-  | 'start'
-  | 'call'
-  | 'accept'
-  | 'decline'
-  | 'hangUp'
-  | 'leave'
-  | 'toggleMicrophone'
-  | 'toggleCamera'
-  | 'toggleChat'
-  | 'toggleScreen';
 
 /** True when the other person's video is shown: a call both accepted whose media path came up. */
 export const showsRemoteVideo = (ctx: CallContext, call: CallController | null) =>
   ctx.call?.accepted === true && ctx.call.everConnected && !!call?.peer.remoteStream;
 
 /**
- * Renders the element for `ctx`; `call` is null until the call engine is loaded (`start()`).
- * Buttons call `act`.
+ * Renders the element `el` for `ctx`; `call` is null until the call engine is loaded (`start()`).
+ * Buttons call the element's public API (video-call.actions.ts).
  */
-export function renderCall(
-  ctx: CallContext,
-  call: CallController | null,
-  act: (action: CallAction) => unknown,
-  sendMessage: (text: string) => boolean,
-) {
+export function renderCall(ctx: CallContext, call: CallController | null, el: VideoCall) {
+  const act = (action: CallAction) => actOn(el, call, action);
   const state = callState(ctx);
   const media = call?.media;
   const live = showsRemoteVideo(ctx, call);
@@ -46,7 +31,7 @@ export function renderCall(
       part="button ${part}"
       class=${kind}
       ?disabled=${disabled}
-      @click=${() => void Promise.resolve(act(action)).catch(() => {})}
+      @click=${() => act(action)}
     >
       ${label}
     </button>`;
@@ -55,7 +40,7 @@ export function renderCall(
   const peerName = partner?.name ?? '';
   const { microphoneEnabled, cameraEnabled, screenSharing } = ctx.peerMedia;
   const sharing = live && screenSharing;
-  const chat = call?.chat;
+  const chat = call?.inCall.chat;
   const inCall = ctx.call?.accepted === true;
   const incoming = state === 'incoming';
   const calling = state === 'calling';
@@ -78,6 +63,7 @@ export function renderCall(
           </div>`
         : nothing}
       ${live && call?.quality.value ? renderQuality(call.quality.value) : nothing}
+      ${call?.timer.startedAt ? html`<span part="timer" class="timer" role="timer" aria-label="Call duration">${call.timer.text}</span>` : nothing}
       ${live
         ? html`<div part="remote-name" class="remote-name">
             ${peerName || 'The other person'}${microphoneEnabled
@@ -106,10 +92,16 @@ export function renderCall(
             </button>
           `
         : nothing}
-      ${inCall && call?.screen.supported
-        ? html`<button part="button share-button" aria-pressed=${call.screen.stream ? 'true' : 'false'} @click=${() => act('toggleScreen')}>
+      ${inCall && call?.inCall.screen.supported
+        ? html`<button part="button share-button" aria-pressed=${call.inCall.screen.stream ? 'true' : 'false'} @click=${() => act('toggleScreen')}>
             Share screen
           </button>`
+        : nothing}
+      ${live && document.pictureInPictureEnabled
+        ? html`<button part="button pip-button" @click=${() => act('pictureInPicture')}>Picture in picture</button>`
+        : nothing}
+      ${live && document.fullscreenEnabled
+        ? html`<button part="button fullscreen-button" @click=${() => act('fullscreen')}>Full screen</button>`
         : nothing}
       ${chat && (inCall || chat.messages.length > 0)
         ? html`<button part="button chat-button" aria-expanded=${chat.open ? 'true' : 'false'} @click=${() => act('toggleChat')}>
@@ -118,7 +110,7 @@ export function renderCall(
         : nothing}
       ${inRoom ? button('leave', 'leave-button', 'Leave') : nothing}
     </div>
-    ${chat ? renderChatPanel(chat, peerName, inCall && ctx.call?.connected === true, sendMessage) : nothing}
+    ${chat ? renderChatPanel(chat, peerName, inCall && ctx.call?.connected === true, (text) => sendFromPanel(el, text)) : nothing}
   `;
 }
 

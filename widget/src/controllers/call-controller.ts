@@ -10,21 +10,20 @@ import { reduce } from '../call/call-machine.js';
 import type { CallState } from '../call/call-state.js';
 import { Timers } from '../call/timers.js';
 import { errorMessage, VideoCallError } from '../errors.js';
-import { decodePeerMessage, encodePeerMessage, isSendableChat } from '../call/peer-messages.js';
+import { decodePeerMessage } from '../call/peer-messages.js';
 import {
   VideoCallEndedEvent,
   VideoCallErrorEvent,
   VideoCallIncomingEvent,
-  VideoCallMessageEvent,
   VideoCallPeerChangeEvent,
   VideoCallPeerEvent,
   VideoCallQualityChangeEvent,
   VideoCallStateChangeEvent,
   type PeerChangeDetail,
 } from '../events.js';
-import { ChatController } from './chat-controller.js';
+import { CallTimerController } from './call-timer-controller.js';
 import { QualityController } from './quality-controller.js';
-import { ScreenShareController } from './screen-share-controller.js';
+import { InCallController } from './in-call-controller.js';
 import { IceServersController } from './ice-servers-controller.js';
 import { MediaController } from './media-controller.js';
 import { PeerController } from './peer-controller.js';
@@ -51,8 +50,6 @@ export class CallController implements ReactiveController {
   #announced: CallState = 'idle';
   /** `peer` as last announced by `vc-peer-change` (JSON), to fire only on a change. */
   #announcedPeer = 'null';
-  /** The call the chat belongs to. */
-  #chatCall = '';
   /** Bumped whenever capture or the service connection is stopped: late results are dropped. */
   #mediaRun = 0;
   #signalingRun = 0;
@@ -63,9 +60,10 @@ export class CallController implements ReactiveController {
   #rejoinToken = '';
 
   readonly media: MediaController;
-  readonly chat: ChatController;
-  readonly screen: ScreenShareController;
+  /** Microphone/camera state, chat and screen share of the call in progress. */
+  readonly inCall: InCallController;
   readonly quality: QualityController;
+  readonly timer: CallTimerController;
   readonly signaling: SignalingController;
   readonly peer: PeerController;
   readonly #ice: IceServersController;
@@ -93,14 +91,18 @@ export class CallController implements ReactiveController {
       onConnectionStateChange: (state) => this.dispatch({ type: 'pc-state', state }),
       onNoLocalCandidates: () => this.dispatch({ type: 'no-local-candidates' }),
       // Every new connection: tell the other side our media state (so after any reconnection).
-      onChannelOpen: () => this.#sendMediaState(),
+      onChannelOpen: () => this.inCall.sendMediaState(),
       onChannelMessage: (data) => {
         const message = decodePeerMessage(data);
         if (message) this.dispatch({ type: 'peer-message', message });
       },
     });
-    this.chat = new ChatController(host);
-    this.screen = new ScreenShareController(host);
+    this.inCall = new InCallController(host, {
+      media: this.media,
+      peer: this.peer,
+      accepted: () => this.context.call?.accepted === true,
+    });
+    this.timer = new CallTimerController(host);
     this.quality = new QualityController(host, {
       getStats: () => this.peer.getStats(),
       onChange: (quality) => this.#host.dispatchEvent(new VideoCallQualityChangeEvent(quality)),
@@ -128,65 +130,6 @@ export class CallController implements ReactiveController {
     return who ? { id: who.id, name: who.name, ...peerMedia } : null;
   }
 
-  /** Turns our microphone (`audio`) or camera (`video`) on or off, and tells the other side. */
-  setEnabled(kind: 'audio' | 'video', enabled: boolean): void {
-    if (kind === 'audio') this.media.setAudioMuted(!enabled);
-    else this.media.setVideoMuted(!enabled);
-    this.#sendMediaState();
-  }
-
-  /**
-   * Sends a chat message to the other person over the call's data channel (end to end).
-   * @throws DOMException `InvalidStateError` without a connected call, `SyntaxError` for an empty
-   *   or too long text (1–2000 characters).
-   */
-  sendChat(text: string, id: string): void {
-    if (!isSendableChat(text)) throw new DOMException('A message has 1–2000 characters.', 'SyntaxError');
-    const message = { id, text, sentAt: Date.now() };
-    if (!this.peer.sendOnChannel(encodePeerMessage({ t: 'chat', ...message }))) {
-      throw new DOMException('Messages can be sent during a connected call.', 'InvalidStateError');
-    }
-    this.#chatNotice({ id: 'self', name: '' }, message, true);
-  }
-
-  /**
-   * Shares a screen in the current call: the other side shows it large. No renegotiation (the
-   * screen's transceivers exist from the start).
-   * @throws DOMException `InvalidStateError` without an accepted call; `NotAllowedError` when the
-   *   person cancels; `NotSupportedError` where the browser cannot share.
-   */
-  async shareScreen(): Promise<void> {
-    if (!this.context.call?.accepted) throw new DOMException('A screen can be shared during a call.', 'InvalidStateError');
-    const stream = await this.screen.start(() => this.stopScreenShare());
-    if (!this.context.call?.accepted) return this.stopScreenShare(); // the call ended meanwhile
-    this.peer.shareScreen(stream);
-    this.#sendMediaState();
-  }
-
-  /** Stops sharing the screen (also when the call ends, or from the browser's own bar). */
-  stopScreenShare(): void {
-    if (!this.screen.stream) return;
-    this.screen.stop();
-    this.peer.shareScreen(null);
-    this.#sendMediaState();
-  }
-
-  #sendMediaState(): void {
-    this.peer.sendOnChannel(
-      encodePeerMessage({
-        t: 'media',
-        microphoneEnabled: !this.media.audioMuted,
-        cameraEnabled: !this.media.videoMuted,
-        screenSharing: this.screen.stream !== null,
-      }),
-    );
-  }
-
-  #chatNotice(from: { id: string; name: string }, message: { id: string; text: string; sentAt: number }, mine: boolean): void {
-    this.chat.add({ ...message, from, mine });
-    this.#host.dispatchEvent(new VideoCallMessageEvent({ ...message, from }));
-  }
-
   /** The state the person is in. */
   get state(): CallState {
     return callState(this.context);
@@ -203,21 +146,17 @@ export class CallController implements ReactiveController {
       this.#queue.shift();
       // During a call the connection to the service is watched closely (signaling-controller.ts).
       this.signaling.watch(this.context.call !== null);
-      if (!this.context.call?.accepted) this.stopScreenShare();
       // Quality is judged once media flows (an accepted call whose path came up).
-      this.quality.watch(!!this.context.call?.accepted && this.context.call.everConnected);
+      const flowing = !!this.context.call?.accepted && this.context.call.everConnected;
+      this.quality.watch(flowing);
+      this.timer.run(flowing);
       const state = this.state;
       if (state !== this.#announced) {
         const previous = this.#announced;
         this.#announced = state;
         this.#host.dispatchEvent(new VideoCallStateChangeEvent({ state, previous }));
       }
-      // An accepted new call starts with an empty chat (the last one's stays readable until then).
-      const callId = this.context.call?.accepted ? this.context.call.id : this.#chatCall;
-      if (callId !== this.#chatCall) {
-        this.#chatCall = callId;
-        this.chat.clear();
-      }
+      this.inCall.follow(this.context.call?.accepted ? this.context.call.id : null);
       const peer = this.peerDetail;
       const peerJson = JSON.stringify(peer);
       if (peerJson !== this.#announcedPeer) {
@@ -330,7 +269,7 @@ export class CallController implements ReactiveController {
       case 'peer-left':
         return void host.dispatchEvent(new VideoCallPeerEvent(`vc-${notice.type}`, { id: notice.peer.id, name: notice.peer.name }));
       case 'message':
-        return this.#chatNotice({ id: notice.from.id, name: notice.from.name }, notice.message, false);
+        return this.inCall.received({ id: notice.from.id, name: notice.from.name }, notice.message);
       case 'error':
         return void host.dispatchEvent(new VideoCallErrorEvent({ code: notice.error.code, message: errorMessage(notice.error) }));
     }

@@ -1,0 +1,60 @@
+/**
+ * What the built-in buttons of `<video-call>` do: each is one call of the element's public API
+ * (or of the browser's picture-in-picture and fullscreen), so the buttons and the host page
+ * always act the same way.
+ */
+import type { CallController } from './controllers/call-controller.js';
+import type { VideoCall } from './video-call.js';
+
+/** A button's action. */
+export type CallAction =
+  | 'start'
+  | 'call'
+  | 'accept'
+  | 'decline'
+  | 'hangUp'
+  | 'leave'
+  | 'toggleMicrophone'
+  | 'toggleCamera'
+  | 'toggleChat'
+  | 'toggleScreen'
+  | 'pictureInPicture'
+  | 'fullscreen';
+
+/** Carries out `action` on `el`; rejections (a refused start, a cancelled share) are dropped. */
+export function act(el: VideoCall, call: CallController | null, action: CallAction): void {
+  const run = (): unknown => {
+    switch (action) {
+      case 'toggleMicrophone':
+        return el.setMicrophoneEnabled(!el.microphoneEnabled);
+      case 'toggleCamera':
+        return el.setCameraEnabled(!el.cameraEnabled);
+      case 'toggleChat':
+        return call?.inCall.chat.setOpen(!call.inCall.chat.open);
+      case 'toggleScreen':
+        return el.screenSharing ? el.stopScreenShare() : el.shareScreen();
+      case 'pictureInPicture': {
+        // The video shown large: the shared screen while the other person shares, else their camera.
+        const part = el.peer?.screenSharing ? 'remote-screen' : 'remote-video';
+        return el.renderRoot.querySelector<HTMLVideoElement>(`[part~="${part}"]`)?.requestPictureInPicture();
+      }
+      case 'fullscreen':
+        return document.fullscreenElement ? document.exitFullscreen() : el.renderRoot.querySelector('[part~="stage"]')?.requestFullscreen();
+      default:
+        return el[action]();
+    }
+  };
+  void Promise.resolve()
+    .then(run)
+    .catch(() => {});
+}
+
+/** Sends the chat panel's text; false (the text stays) when it could not be sent. */
+export function sendFromPanel(el: VideoCall, text: string): boolean {
+  try {
+    el.sendMessage(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The attributes of `<video-call>` (its settings), in a base class of their own so that
+ * video-call.ts holds the behaviour. Documented on the element (video-call.ts) for the manifest.
+ */
+import { LitElement, type PropertyDeclarations } from 'lit';
+import { styles } from './video-call.styles.js';
+
+/** `<video-call>`'s settings: each a property reflecting an attribute (see VideoCall). */
+export class VideoCallAttributes extends LitElement {
+  static override styles = styles;
+
+  static override properties: PropertyDeclarations = {
+    room: { type: String, reflect: true },
+    signalingUrl: { type: String, attribute: 'signaling-url' },
+    name: { type: String },
+    iceTransportPolicy: { type: String, attribute: 'ice-transport-policy' },
+    ticket: { type: String },
+    autoAnswer: { type: Boolean, attribute: 'auto-answer' },
+    ringTimeout: { type: Number, attribute: 'ring-timeout' },
+  };
+
+  /** Room to join (attribute `room`). */
+  declare room: string;
+  /** Origin of the signal service (attribute `signaling-url`); empty: the script's origin. */
+  declare signalingUrl: string;
+  /** Display name shown to the peer (attribute `name`). */
+  declare name: string;
+  /** `all` (default) or `relay` (attribute `ice-transport-policy`). */
+  declare iceTransportPolicy: RTCIceTransportPolicy;
+  /** Room ticket (JWT) from the host site's backend, when the service requires one (attribute `ticket`). */
+  declare ticket: string;
+  /** Accept incoming calls at once (attribute `auto-answer`). Default false: calls ring. */
+  declare autoAnswer: boolean;
+  /** Seconds an unanswered call rings before it ends as `no-answer` (attribute `ring-timeout`). Default 30. */
+  declare ringTimeout: number;
+
+  constructor() {
+    super();
+    this.room = '';
+    this.signalingUrl = '';
+    this.name = '';
+    this.iceTransportPolicy = 'all';
+    this.ticket = '';
+    this.autoAnswer = false;
+    this.ringTimeout = 30;
+  }
+}
