@@ -122,13 +122,12 @@ function logClose(conn: EngineSocket, engineReason: string, description: unknown
  * keep alive, and the closure of its upgrade error listener) and the handshake's references to
  * them. Nothing of the service reads them later; about 3 KiB per connection.
  */
-export function dropHandshake(conn: EngineSocket, handshake: { headers: unknown; query: unknown }): void {
+export function dropHandshake(conn: EngineSocket, handshake: { headers: unknown; query: unknown; time: string; url: string }): void {
   // engine.io's handshake closures keep the request itself alive: empty what it holds.
   const request = (conn as unknown as { request?: { rawHeaders: unknown; headers: unknown; _query?: unknown } }).request;
   if (request) Object.assign(request, { rawHeaders: NONE, headers: EMPTY, _query: EMPTY });
   (conn as unknown as { request?: unknown }).request = undefined;
-  handshake.headers = EMPTY;
-  handshake.query = EMPTY;
+  Object.assign(handshake, { headers: EMPTY, query: EMPTY, time: '', url: '' });
   const ws = (conn.transport as unknown as { socket?: { listeners?(event: string): ((...args: unknown[]) => void)[]; off?(event: string, fn: (...args: unknown[]) => void): void } }).socket;
   for (const listener of ws?.listeners?.('error') ?? []) {
     if (listener.name === 'onUpgradeError') ws?.off?.('error', listener);

@@ -5,7 +5,9 @@
  * connection; a call in another room keeps relaying throughout.
  */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import pino from 'pino';
 import type { Socket as EngineSocket } from 'engine.io';
 import { MAX_SDP_LENGTH, type Signal } from '../src/protocol.js';
 import { SocketRateLimiter } from '../src/rate-limits.js';
@@ -21,11 +23,20 @@ const BIG_SDP: Signal = { kind: 'description', call: 'big-call-1', description: 
 let ctx: TestContext;
 let service: SignalService;
 const raws: RawClient[] = [];
+/** What the service logged (pino JSON lines). */
+let logged: Record<string, unknown>[];
 
 beforeEach(async () => {
   ctx = new TestContext();
+  logged = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logged.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
   service = await ctx.server(
-    { rateLimiter: new SocketRateLimiter({ events: plenty, relay: plenty, leave: plenty, violations: plenty }) },
+    { logger: pino({ level: 'info' }, sink), rateLimiter: new SocketRateLimiter({ events: plenty, relay: plenty, leave: plenty, violations: plenty }) },
     testConfig({ MAX_BUFFERED_BYTES: String(CAP), PING_INTERVAL_MS: '1000', PING_TIMEOUT_MS: '5000' }),
   );
 });
@@ -100,6 +111,11 @@ describe('a client that stops reading', () => {
     assert.ok(held.max <= CAP + 40 * 1024, `held ${held.max} bytes for it (cap ${CAP} + one message)`);
     assert.ok(held.max > 0);
     await calm.check();
+    await waitFor('the close to be logged', () => logged.some((line) => line.reason === 'slow-consumer'));
+    const line = logged.find((entry) => entry.reason === 'slow-consumer')!;
+    assert.equal(line.msg, 'closed a connection');
+    assert.equal(line.level, 40);
+    assert.match(String(line.address), /127\.0\.0\.1$/);
   });
 
   it('and sends pongs nobody asked for is closed at the first one, however it floods', async () => {
@@ -116,6 +132,23 @@ describe('a client that stops reading', () => {
     await raw.closed;
     assert.ok(held.max <= CAP, `held ${held.max} bytes`);
     await calm.check();
+    await waitFor('the close to be logged', () => logged.some((line) => line.reason === 'unsolicited-pong'));
+  });
+});
+
+describe('closes the service causes', () => {
+  it('are logged with their reason: ping timeout, oversize, parse error; never with a token', async () => {
+    const silent = await RawClient.connect(service.port, { autoPong: false });
+    const big = await RawClient.connect(service.port);
+    const garbled = await RawClient.connect(service.port);
+    raws.push(silent, big, garbled);
+    const joined = (await big.request('room:join', { room: 'logs' })) as { rejoinToken: string };
+    big.emit('signal:relay', { to: 'x', signal: { kind: 'ring', call: 'x'.repeat(70 * 1024) } });
+    garbled.sendPacket('x-not-an-engine-io-packet');
+    await Promise.all([big.closed, garbled.closed]);
+    await silent.closed; // no pong: closed after PING_INTERVAL_MS + PING_TIMEOUT_MS (1 s + 5 s)
+    await waitFor('three close lines', () => ['ping-timeout', 'oversize', 'parse-error'].every((reason) => logged.some((line) => line.reason === reason)), 3000);
+    assert.ok(!JSON.stringify(logged).includes(joined.rejoinToken), 'no token in the logs');
   });
 });
 
