@@ -22,12 +22,16 @@ export interface ServiceStats {
   /** CPU time since start, µs (user + system). */
   cpuUs: number;
   connections: number;
+  /** Load shedding's signal, when this version of the service has one. */
+  lagMs?: number;
+  overloaded?: boolean;
 }
 
 function stats(): ServiceStats {
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage();
-  return { rss: memory.rss, heapUsed: memory.heapUsed, cpuUs: cpu.user + cpu.system, connections: service.io.engine.clientsCount };
+  const load = (service as { load?: { lagMs: number; overloaded: boolean } }).load;
+  return { rss: memory.rss, heapUsed: memory.heapUsed, cpuUs: cpu.user + cpu.system, connections: service.io.engine.clientsCount, lagMs: load?.lagMs, overloaded: load?.overloaded };
 }
 
 process.on('message', async (message: { id: number; op: 'stats' | 'gc' }) => {
