@@ -20,6 +20,7 @@
  * | `ice-degraded` | no TURN relay available (provider failed): calls behind strict NATs may fail |
  * | `relay-unavailable` | with `ice-transport-policy="relay"`: no TURN relay could be reached, or it refused the credentials |
  * | `call-failed` | the peer connection failed or did not connect in time |
+ * | `device-lost` | a camera, microphone or speaker in use was unplugged; the default one took over (the message names them) |
  */
 export type VideoCallErrorCode =
   | 'missing-room'
@@ -38,7 +39,8 @@ export type VideoCallErrorCode =
   | 'join-failed'
   | 'ice-degraded'
   | 'relay-unavailable'
-  | 'call-failed';
+  | 'call-failed'
+  | 'device-lost';
 
 /** The message shown for a code when the place that failed gave none. */
 export const DEFAULT_ERROR_MESSAGES: Partial<Record<VideoCallErrorCode, string>> = {

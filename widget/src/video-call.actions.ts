@@ -4,6 +4,8 @@
  * always act the same way.
  */
 import type { CallController } from './controllers/call-controller.js';
+import { VideoCallError } from './errors.js';
+import { VideoCallErrorEvent } from './events.js';
 import type { VideoCall } from './video-call.js';
 
 /** A button's action. */
@@ -19,7 +21,8 @@ export type CallAction =
   | 'toggleChat'
   | 'toggleScreen'
   | 'pictureInPicture'
-  | 'fullscreen';
+  | 'fullscreen'
+  | 'toggleDevices';
 
 /** Carries out `action` on `el`; rejections (a refused start, a cancelled share) are dropped. */
 export function act(el: VideoCall, call: CallController | null, action: CallAction): void {
@@ -31,6 +34,8 @@ export function act(el: VideoCall, call: CallController | null, action: CallActi
         return el.setCameraEnabled(!el.cameraEnabled);
       case 'toggleChat':
         return call?.inCall.chat.setOpen(!call.inCall.chat.open);
+      case 'toggleDevices':
+        return call?.devices.setOpen(!call.devices.open);
       case 'toggleScreen':
         return el.screenSharing ? el.stopScreenShare() : el.shareScreen();
       case 'pictureInPicture': {
@@ -57,4 +62,11 @@ export function sendFromPanel(el: VideoCall, text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A picker's choice: the device switches; a failure is told to the host page (`vc-error`). */
+export function pickDevice(el: VideoCall, kind: 'videoinput' | 'audioinput' | 'audiooutput', deviceId: string): void {
+  el.switchDevice(kind, deviceId).catch((error: unknown) => {
+    if (error instanceof VideoCallError) el.dispatchEvent(new VideoCallErrorEvent({ code: error.code, message: error.message }));
+  });
 }

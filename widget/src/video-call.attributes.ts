@@ -3,11 +3,12 @@
  * video-call.ts holds the behaviour. Documented on the element (video-call.ts) for the manifest.
  */
 import { LitElement, type PropertyDeclarations } from 'lit';
+import { devicePickersStyles } from './devices-panel.js';
 import { styles } from './video-call.styles.js';
 
 /** `<video-call>`'s settings: each a property reflecting an attribute (see VideoCall). */
 export class VideoCallAttributes extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, devicePickersStyles];
 
   static override properties: PropertyDeclarations = {
     room: { type: String, reflect: true },

@@ -14,9 +14,10 @@ import { callState, canCall, canStart, initialContext, type CallContext } from '
 import type { CallState } from './call/call-state.js';
 import type { QualityLevel } from './call/quality.js';
 import type { CallController } from './controllers/call-controller.js';
+import type { DeviceLists } from './controllers/devices-controller.js';
 import type { PeerIdentity } from './events.js';
 import { VideoCallAttributes } from './video-call.attributes.js';
-import { renderCall, showsRemoteVideo } from './video-call.view.js';
+import { renderCall, showsDevicePickers, showsRemoteVideo } from './video-call.view.js';
 
 /** Before `start()`: nothing under way. */
 const IDLE = initialContext();
@@ -232,6 +233,32 @@ export class VideoCall extends VideoCallAttributes {
     this.#call?.inCall.stopScreenShare();
   }
 
+  /**
+   * The cameras, microphones and speakers (speakers only where `setSinkId` exists), as
+   * `MediaDeviceInfo` lists. Names are known once camera access is allowed (after `start()`).
+   */
+  async getDevices(): Promise<DeviceLists> {
+    return (await this.#engine()).devices.refresh();
+  }
+
+  /**
+   * Uses another camera (`videoinput`), microphone (`audioinput`) or speaker (`audiooutput`).
+   * During a call the new track replaces the old one on the connection (`replaceTrack`, no
+   * renegotiation) and keeps its mute or camera-off state. Before `start()` the choice is kept
+   * for it. A device unplugged later falls back to the default (`vc-error` `device-lost`).
+   * @throws VideoCallError (as a rejection) `media-not-found`, `media-in-use`,
+   *   `media-permission-denied`, `media-unsupported` (speakers where `setSinkId` is missing), `media-failed`.
+   */
+  async switchDevice(kind: 'videoinput' | 'audioinput' | 'audiooutput', deviceId: string): Promise<void> {
+    const call = await this.#engine();
+    if (kind !== 'audiooutput') {
+      await call.media.switchDevice(kind, deviceId);
+      return;
+    }
+    const videos = [...this.renderRoot.querySelectorAll<HTMLVideoElement>('[part~="remote-video"], [part~="remote-screen"]')];
+    await call.devices.setSpeaker(deviceId, ...videos);
+  }
+
   /** Restarts ICE in the current call (fresh candidates, same call), e.g. after the page learns the network changed. */
   restartIce(): void {
     this.#call?.peer.restartIce();
@@ -266,6 +293,8 @@ export class VideoCall extends VideoCallAttributes {
         ticket: this.ticket ?? '',
         iceTransportPolicy: this.iceTransportPolicy,
       }));
+      // Camera access allowed in the site settings after a denial: the retry needs no reload.
+      this.#call.retry = () => void this.start().catch(() => {});
       return this.#call;
     });
     return this.#loading;
@@ -300,6 +329,7 @@ export class VideoCall extends VideoCallAttributes {
     const live = showsRemoteVideo(this.#context, this.#call);
     show('remote-video', live ? this.#call!.peer.remoteStream : null);
     show('remote-screen', live && this.#context.peerMedia.screenSharing ? this.#call!.peer.remoteScreen : null);
+    this.#call?.devices.meter(showsDevicePickers(this.#context, this.#call), this.#call.media.stream);
     show('local-video', this.#call?.media.stream ?? null);
   }
 }

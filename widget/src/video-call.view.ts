@@ -9,9 +9,17 @@ import { STARTABLE_STATES } from './call/call-state.js';
 import { placeholderText, statusText } from './call/status-text.js';
 import type { CallController } from './controllers/call-controller.js';
 import type { VideoCall } from './video-call.js';
-import { act as actOn, sendFromPanel, type CallAction } from './video-call.actions.js';
+import { act as actOn, pickDevice, sendFromPanel, type CallAction } from './video-call.actions.js';
 import { renderChatPanel } from './chat-panel.js';
+import { renderDevicePickers } from './devices-panel.js';
 import type { Quality } from './call/quality.js';
+
+/** True when the device pickers (and the microphone meter) show: with the preview before a call, on demand during one. */
+export const showsDevicePickers = (ctx: CallContext, call: CallController | null): boolean => {
+  if (!call?.media.stream) return false;
+  const state = callState(ctx);
+  return state === 'waiting' || state === 'ready' || (ctx.call?.accepted === true && call.devices.open);
+};
 
 /** True when the other person's video is shown: a call both accepted whose media path came up. */
 export const showsRemoteVideo = (ctx: CallContext, call: CallController | null) =>
@@ -103,6 +111,11 @@ export function renderCall(ctx: CallContext, call: CallController | null, el: Vi
       ${live && document.fullscreenEnabled
         ? html`<button part="button fullscreen-button" @click=${() => act('fullscreen')}>Full screen</button>`
         : nothing}
+      ${inCall && media?.stream
+        ? html`<button part="button devices-button" aria-expanded=${call!.devices.open ? 'true' : 'false'} @click=${() => act('toggleDevices')}>
+            Devices
+          </button>`
+        : nothing}
       ${chat && (inCall || chat.messages.length > 0)
         ? html`<button part="button chat-button" aria-expanded=${chat.open ? 'true' : 'false'} @click=${() => act('toggleChat')}>
             Chat${chat.unread > 0 ? html` <span part="chat-unread" class="badge" aria-label=${`${chat.unread} unread`}>${chat.unread}</span>` : nothing}
@@ -110,6 +123,16 @@ export function renderCall(ctx: CallContext, call: CallController | null, el: Vi
         : nothing}
       ${inRoom ? button('leave', 'leave-button', 'Leave') : nothing}
     </div>
+    ${call && media && showsDevicePickers(ctx, call)
+      ? renderDevicePickers(
+          {
+            devices: call.devices.devices,
+            selected: { videoinput: media.currentDeviceId('videoinput'), audioinput: media.currentDeviceId('audioinput'), audiooutput: call.devices.speakerId },
+            level: call.devices.level,
+          },
+          { pick: (kind, deviceId) => pickDevice(el, kind, deviceId) },
+        )
+      : nothing}
     ${chat ? renderChatPanel(chat, peerName, inCall && ctx.call?.connected === true, (text) => sendFromPanel(el, text)) : nothing}
   `;
 }

@@ -31,6 +31,8 @@ export const BASE_FLAGS = [
 ];
 
 /** A fake camera and microphone (moving test pattern and a beep) … */
-export const FAKE_MEDIA_FLAGS = ['--use-fake-device-for-media-stream'];
+// device-count=3: fake_device_0 and fake_device_2 are cameras WebRTC can send; fake_device_1 is a
+// fake depth camera (Y16) that plays locally but is never encoded.
+export const FAKE_MEDIA_FLAGS = ['--use-fake-device-for-media-stream=device-count=3'];
 /** … and the permission prompt answered "allow" without a person. */
 export const ALLOW_MEDIA_FLAGS = ['--use-fake-ui-for-media-stream'];

@@ -23,6 +23,7 @@ import {
 } from '../events.js';
 import { CallTimerController } from './call-timer-controller.js';
 import { QualityController } from './quality-controller.js';
+import { DevicesController } from './devices-controller.js';
 import { InCallController } from './in-call-controller.js';
 import { IceServersController } from './ice-servers-controller.js';
 import { MediaController } from './media-controller.js';
@@ -60,6 +61,9 @@ export class CallController implements ReactiveController {
   #rejoinToken = '';
 
   readonly media: MediaController;
+  readonly devices: DevicesController;
+  /** Asks the element to start again (permission granted after a denial). */
+  retry: () => void = () => {};
   /** Microphone/camera state, chat and screen share of the call in progress. */
   readonly inCall: InCallController;
   readonly quality: QualityController;
@@ -74,7 +78,18 @@ export class CallController implements ReactiveController {
     this.#host = host;
     this.#settings = settings;
     host.addController(this);
-    this.media = new MediaController(host);
+    // A camera or microphone switched or unplugged mid-call goes on the call with replaceTrack.
+    this.media = new MediaController(host, {
+      onTrackSwitched: (next) => this.peer.replaceLocalTrack(next.kind === 'audio' ? 'audio' : 'video', next),
+      onDeviceLost: (kind, label, next) => this.#deviceLost(kind, label, next?.label ?? null),
+    });
+    this.devices = new DevicesController(host, {
+      onDeviceLost: (kind, label) => this.#deviceLost(kind, label, null),
+      // The person allowed the camera in the site settings after a denial: try again at once.
+      onPermissionAllowed: () => {
+        if (this.context.error?.code === 'media-permission-denied') this.retry();
+      },
+    });
     this.signaling = new SignalingController(host, {
       onPeerJoined: (peer) => this.dispatch({ type: 'peer-joined', peer }),
       onPeerLeft: ({ reason, id, name, peerId }) => this.dispatch({ type: 'peer-left', peer: { id, name, peerId }, reason }),
@@ -219,7 +234,9 @@ export class CallController implements ReactiveController {
   async #acquireMedia(run: number): Promise<void> {
     try {
       const stream = await this.media.start();
-      if (run === this.#mediaRun && stream) this.dispatch({ type: 'media-ready' });
+      if (run !== this.#mediaRun || !stream) return;
+      this.dispatch({ type: 'media-ready' });
+      void this.devices.refresh(); // device names are known once capture is allowed
     } catch (error) {
       if (run === this.#mediaRun) this.dispatch({ type: 'media-failed', error: coded(error) });
     }
@@ -256,6 +273,14 @@ export class CallController implements ReactiveController {
       if (run !== this.#signalingRun || (rejoin && !this.signaling.connected)) return;
       this.dispatch({ type: 'join-failed', error: coded(error) });
     }
+  }
+
+  /** A device in use was unplugged: the person is told what took over (labels come from the device: text). */
+  #deviceLost(kind: string, label: string, fallback: string | null): void {
+    const what = kind === 'videoinput' ? 'camera' : kind === 'audioinput' ? 'microphone' : 'speaker';
+    const lost = label ? `The ${what} “${label}” is no longer available` : `The chosen ${what} is not available`;
+    const now = fallback ? `; now using “${fallback}”.` : kind === 'audiooutput' ? '; sound plays on the default speaker.' : `; no other ${what} was found.`;
+    this.#notify({ type: 'error', error: { code: 'device-lost', message: lost + now } });
   }
 
   #notify(notice: Notice): void {

@@ -18,7 +18,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { IceCandidate, IceServer, SessionDescription } from '../../../signal-service/src/protocol.js';
 import { RemoteCandidates } from './remote-candidates.js';
-import { remoteStreamOf, sendTracks, TRANSCEIVER_KINDS } from './sender-tracks.js';
+import { remoteStreamOf, senderOf, sendTracks, TRANSCEIVER_KINDS } from './sender-tracks.js';
 
 /** Signals this controller sends and handles (the caller adds the call id). */
 export type PeerSignal =
@@ -154,6 +154,18 @@ export class PeerController implements ReactiveController {
     this.#localStream = stream;
     this.#consented = true;
     this.#enqueue(async () => this.#applyLocalTracks());
+  }
+
+  /**
+   * The camera or microphone changed (a device switch or fallback): `replaceTrack`, no
+   * renegotiation. Nothing before consent (`attach()` sends the stream's tracks then).
+   */
+  replaceLocalTrack(kind: 'audio' | 'video', track: MediaStreamTrack): void {
+    this.#enqueue(async () => {
+      if (!this.#pc || !this.#consented) return;
+      const sender = senderOf(this.#pc, 'camera', kind);
+      if (sender && sender.track !== track) await sender.replaceTrack(track);
+    });
   }
 
   /** Shares `stream` (a screen capture) on the screen transceivers, or stops sharing (null). No renegotiation. */

@@ -33,3 +33,7 @@ export async function sendTracks(pc: RTCPeerConnection, stream: MediaStream | nu
 export function remoteStreamOf(pc: RTCPeerConnection, slot: Slot): MediaStream {
   return new MediaStream(transceiversOf(pc, slot).map(({ receiver }) => receiver.track));
 }
+
+/** The sender of `slot` for `kind`, or null. */
+export const senderOf = (pc: RTCPeerConnection, slot: Slot, kind: 'audio' | 'video'): RTCRtpSender | null =>
+  transceiversOf(pc, slot).find(({ receiver }) => receiver.track.kind === kind)?.sender ?? null;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openConnectedPair, useRig, waitForState } from './harness.js';
+import { expectRemoteVideoPlaying, openConnectedPair, useRig, waitForState } from './harness.js';
 
 const peerOf = (page: Page) => page.evaluate(() => document.querySelector('video-call')!.peer);
 const hasPart = (page: Page, part: string) =>
@@ -236,6 +236,66 @@ describe('in the call', () => {
       RTCPeerConnection.prototype.getStats = (window as unknown as { __nativeGetStats: typeof RTCPeerConnection.prototype.getStats }).__nativeGetStats;
     });
     await waitForQuality('good');
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  test('devices: pickers with the preview; switching the camera mid-call keeps the call, with no renegotiation', async () => {
+    const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=in-call-devices`);
+    const devices = await alice.evaluate(async () => {
+      const lists = await document.querySelector('video-call')!.getDevices();
+      return { cameras: lists.videoinput.map((d) => d.label), microphones: lists.audioinput.length };
+    });
+    assert.ok(devices.cameras.includes('fake_device_2'), JSON.stringify(devices));
+    // During the call the pickers open from the Devices button.
+    await alice.locator('video-call').locator('[part~="devices-button"]').click();
+    assert.equal(await hasPart(alice, 'camera-picker'), true);
+    assert.equal(await hasPart(alice, 'mic-level'), true);
+
+    // Count negotiations from now on: a switch must not make one.
+    await alice.evaluate(() => {
+      const proto = RTCPeerConnection.prototype;
+      const native = proto.setLocalDescription;
+      (window as unknown as { __negotiations: number }).__negotiations = 0;
+      proto.setLocalDescription = function (this: RTCPeerConnection, description?: RTCLocalSessionDescriptionInit) {
+        (window as unknown as { __negotiations: number }).__negotiations++;
+        return (native as (d?: RTCLocalSessionDescriptionInit) => Promise<void>).call(this, description);
+      } as typeof native;
+    });
+    const outgoingCamera = () =>
+      alice.evaluate(async () => {
+        const stats = await document.querySelector('video-call')!.getStats();
+        const all = [...(stats?.values() ?? [])];
+        const out = all.find((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.mid === '1');
+        const source = out && all.find((s) => s.id === out.mediaSourceId);
+        const preview = document.querySelector('video-call')!.shadowRoot!.querySelector<HTMLVideoElement>('[part~="local-video"]')!;
+        const track = (preview.srcObject as MediaStream).getVideoTracks()[0]!;
+        return { label: track.label, sourceTrack: source?.trackIdentifier === track.id };
+      });
+    assert.deepEqual(await outgoingCamera(), { label: 'fake_device_0', sourceTrack: true });
+    const startedAt = Date.now();
+    await alice.evaluate(async () => {
+      const lists = await document.querySelector('video-call')!.getDevices();
+      const second = lists.videoinput.find((d) => d.label === 'fake_device_2')!;
+      await document.querySelector('video-call')!.switchDevice('videoinput', second.deviceId);
+    });
+    console.log(`# camera switch mid-call (capture + replaceTrack): ${Date.now() - startedAt} ms`);
+    await alice.waitForFunction(
+      async () => {
+        const stats = await document.querySelector('video-call')!.getStats();
+        const all = [...(stats?.values() ?? [])];
+        const out = all.find((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.mid === '1');
+        const source = out && all.find((s) => s.id === out.mediaSourceId);
+        const preview = document.querySelector('video-call')!.shadowRoot!.querySelector<HTMLVideoElement>('[part~="local-video"]')!;
+        return source?.trackIdentifier === (preview.srcObject as MediaStream).getVideoTracks()[0]!.id;
+      },
+      undefined,
+      { timeout: 5000 },
+    );
+    assert.equal((await outgoingCamera()).label, 'fake_device_2');
+    await expectRemoteVideoPlaying(bob);
+    assert.equal(await alice.evaluate(() => (window as unknown as { __negotiations: number }).__negotiations), 0);
+    assert.equal(await alice.evaluate(() => document.querySelector('video-call')!.state), 'connected');
     await alice.context().close();
     await bob.context().close();
   });
