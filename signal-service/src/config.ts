@@ -48,7 +48,7 @@ export interface Limits {
   maxConnectionsPerIp: number;
   /** `NEW_CONNECTIONS_PER_IP`: new connections one address may open per 10 s (429 `rate-limited`). */
   newConnectionsPerIp: number;
-  /** `MAX_EVENT_LOOP_LAG_MS`: event-loop lag (mean over 1 s, ms) above which new connections and joins are shed. */
+  /** `MAX_EVENT_LOOP_LAG_MS`: event-loop lag (how late a 250 ms timer fires, ms) above which new connections and joins are shed (load-monitor.ts). */
   maxEventLoopLagMs: number;
   /** `MAX_BUFFERED_BYTES`: bytes the service holds unsent for one connection; over it, the connection is closed. */
   maxBufferedBytes: number;

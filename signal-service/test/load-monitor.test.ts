@@ -1,6 +1,6 @@
 /**
- * Load shedding's signal (load-monitor.ts): a loop kept busy enters overload after two seconds
- * over the threshold, and leaves it after two seconds calm; both changes are logged.
+ * Load shedding's signal (load-monitor.ts): a loop kept busy enters overload once its timer is
+ * late twice in a row, and leaves it after two seconds calm; both changes are logged.
  */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
@@ -23,7 +23,7 @@ async function busy(ms: number): Promise<void> {
 }
 
 describe('the load monitor', () => {
-  it('enters overload when the loop lags over the threshold for 2 s, and leaves it once calm', { timeout: 15_000 }, async () => {
+  it('enters overload when the loop lags over the threshold, and leaves it after 2 s calm', { timeout: 15_000 }, async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(JSON.parse(chunk.toString()).msg), done()) }));
     const monitor = startLoadMonitor(40, logger);
