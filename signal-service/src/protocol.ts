@@ -246,7 +246,17 @@ export type Signal =
   /** An SDP offer or answer (perfect negotiation). */
   | { kind: 'description'; call: string; description: SessionDescription }
   /** A trickled ICE candidate (RFC 8838); `null` marks the end of candidates. */
-  | { kind: 'candidate'; call: string; candidate: IceCandidate | null };
+  | { kind: 'candidate'; call: string; candidate: IceCandidate | null }
+  /**
+   * A chat message between the two members while no call connects them (during a call, widgets
+   * send chat over the call's own data channel, end to end, and the service never sees it).
+   * `id`: the sender's, 1–64 characters; `text`: 1–{@link MAX_CHAT_LENGTH} characters; `sentAt`:
+   * the sender's clock, ms since the epoch. Counted against the relay budget like any signal.
+   */
+  | { kind: 'chat'; id: string; text: string; sentAt: number };
+
+/** Longest chat message, in UTF-16 code units. */
+export const MAX_CHAT_LENGTH = 2000;
 
 /** Lifetime of a rejoin token from its join answer, in seconds (24 h). */
 export const REJOIN_TOKEN_TTL_SECONDS = 24 * 60 * 60;

@@ -11,6 +11,7 @@ import {
   CALL_ID_PATTERN,
   FORBIDDEN_NAME_CHARS,
   MAX_CANDIDATE_LENGTH,
+  MAX_CHAT_LENGTH,
   MAX_NAME_LENGTH,
   MAX_PEER_ID_LENGTH,
   MAX_SDP_LENGTH,
@@ -75,6 +76,12 @@ const signal = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('hang-up'), call, reason: z.enum(['no-answer', 'failed']).optional() }),
   z.strictObject({ kind: z.literal('description'), call, description: sessionDescription }),
   z.strictObject({ kind: z.literal('candidate'), call, candidate: iceCandidate.nullable() }),
+  z.strictObject({
+    kind: z.literal('chat'),
+    id: z.string().min(1).max(64),
+    text: z.string().min(1).max(MAX_CHAT_LENGTH, `text must be at most ${MAX_CHAT_LENGTH} characters`),
+    sentAt: z.number().finite(),
+  }),
 ]);
 
 // Fails to compile when the schema and protocol.ts's Signal disagree, in either direction (a kind

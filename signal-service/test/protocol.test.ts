@@ -29,6 +29,7 @@ describe('protocol.ts', () => {
       'FORBIDDEN_NAME_CHARS',
       'HANDSHAKE_REFUSAL_CODES',
       'MAX_CANDIDATE_LENGTH',
+      'MAX_CHAT_LENGTH',
       'MAX_MESSAGE_BYTES',
       'MAX_NAME_LENGTH',
       'MAX_PEER_ID_LENGTH',
@@ -53,6 +54,7 @@ describe('protocol.ts', () => {
       [64, 4096, 32_768, 1024],
     );
     assert.deepEqual([protocol.MAX_PEER_ID_LENGTH, protocol.ROOM_CAPACITY, protocol.MAX_MESSAGE_BYTES], [64, 2, 65_536]);
+    assert.equal(protocol.MAX_CHAT_LENGTH, 2000);
   });
 
   it('lists each error code once, in kebab case', () => {

@@ -34,7 +34,7 @@ export function renderChatPanel(chat: ChatController, peerName: string, canSend:
           aria-label="Message"
           autocomplete="off"
           maxlength=${MAX_CHAT_LENGTH}
-          placeholder=${canSend ? 'Write a message' : 'Messages can be sent during a call'}
+          placeholder=${canSend ? 'Write a message' : 'Nobody is here to read it'}
           ?disabled=${!canSend}
         />
         <button part="button chat-send-button" ?disabled=${!canSend}>Send</button>

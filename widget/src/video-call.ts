@@ -193,12 +193,13 @@ export class VideoCall extends VideoCallAttributes {
   }
 
   /**
-   * Sends a chat message (1–2000 characters) to the other person over the call's data channel:
-   * end to end, the signal service never sees it. `vc-message` fires for it too.
-   * @throws DOMException `InvalidStateError` without a connected call, `SyntaxError` for an empty or too long text.
+   * Sends a chat message (1–2000 characters) to the other person. During a connected call it goes
+   * over the call's data channel, end to end: the signal service never sees it. Before or after
+   * a call it goes through the service's room relay (rate-limited). `vc-message` fires for it too.
+   * @throws DOMException `InvalidStateError` when nobody is in the room, `SyntaxError` for an empty or too long text.
    */
   sendMessage(text: string): void {
-    if (!this.#call) throw new DOMException('Messages can be sent during a connected call.', 'InvalidStateError');
+    if (!this.#call) throw new DOMException('Nobody is in the room to read the message.', 'InvalidStateError');
     this.#call.inCall.sendChat(text, crypto.randomUUID?.() ?? randomHex());
   }
 

@@ -116,7 +116,7 @@ export function renderCall(ctx: CallContext, call: CallController | null, el: Vi
             Devices
           </button>`
         : nothing}
-      ${chat && (inCall || chat.messages.length > 0)
+      ${chat && (ctx.peer || chat.messages.length > 0)
         ? html`<button part="button chat-button" aria-expanded=${chat.open ? 'true' : 'false'} @click=${() => act('toggleChat')}>
             Chat${chat.unread > 0 ? html` <span part="chat-unread" class="badge" aria-label=${`${chat.unread} unread`}>${chat.unread}</span>` : nothing}
           </button>`
@@ -133,7 +133,7 @@ export function renderCall(ctx: CallContext, call: CallController | null, el: Vi
           { pick: (kind, deviceId) => pickDevice(el, kind, deviceId) },
         )
       : nothing}
-    ${chat ? renderChatPanel(chat, peerName, inCall && ctx.call?.connected === true, (text) => sendFromPanel(el, text)) : nothing}
+    ${chat ? renderChatPanel(chat, peerName, ctx.peer !== null && !ctx.signalingDown, (text) => sendFromPanel(el, text)) : nothing}
   `;
 }
 

@@ -27,6 +27,11 @@ export class Step {
 
   /** The peer's call-steering signals, and media signals of the current call. */
   signal(signal: Signal): void {
+    if (signal.kind === 'chat') {
+      // Chat through the service, while no call's data channel connects the two.
+      const { id, text, sentAt } = signal;
+      return this.notify({ type: 'message', from: this.ctx.peer!, message: { id, text, sentAt } });
+    }
     const { call, autoAnswer } = this.ctx;
     const ours = call !== null && signal.call === call.id;
     switch (signal.kind) {

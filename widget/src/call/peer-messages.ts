@@ -11,8 +11,9 @@
  *   sender's clock in ms since the epoch.
  */
 
-/** Longest chat message, in UTF-16 code units. */
-export const MAX_CHAT_LENGTH = 2000;
+import { MAX_CHAT_LENGTH } from '../../../signal-service/src/protocol.js';
+
+export { MAX_CHAT_LENGTH };
 
 /** A person's media as the other side shows it. */
 export interface MediaState {

@@ -116,6 +116,7 @@ export class CallController implements ReactiveController {
       media: this.media,
       peer: this.peer,
       accepted: () => this.context.call?.accepted === true,
+      relay: (signal) => (this.context.peer ? this.signaling.send(this.context.peer.id, signal) : false),
     });
     this.timer = new CallTimerController(host);
     this.quality = new QualityController(host, {

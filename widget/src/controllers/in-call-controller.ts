@@ -3,6 +3,7 @@
  * other side is told over the call's data channel), chatting, and sharing a screen.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Signal } from '../../../signal-service/src/protocol.js';
 import { encodePeerMessage, isSendableChat, type ChatMessage } from '../call/peer-messages.js';
 import { VideoCallMessageEvent } from '../events.js';
 import { ChatController } from './chat-controller.js';
@@ -15,6 +16,8 @@ export interface InCallDeps {
   peer: PeerController;
   /** True while a call both people accepted is under way. */
   accepted(): boolean;
+  /** Sends `signal` to the other member through the service; false when nobody is reachable. */
+  relay(signal: Signal): boolean;
 }
 
 /** Reactive controller for media state, chat and screen share of the current call. */
@@ -72,16 +75,17 @@ export class InCallController implements ReactiveController {
   }
 
   /**
-   * Sends a chat message to the other person over the call's data channel (end to end).
-   * @throws DOMException `InvalidStateError` without a connected call, `SyntaxError` for an empty
-   *   or too long text (1–2000 characters).
+   * Sends a chat message to the other person: over the call's data channel while a call is
+   * connected (end to end), otherwise through the service's room relay.
+   * @throws DOMException `InvalidStateError` when nobody is there to read it, `SyntaxError` for an
+   *   empty or too long text (1–2000 characters).
    */
   sendChat(text: string, id: string): void {
     if (!isSendableChat(text)) throw new DOMException('A message has 1–2000 characters.', 'SyntaxError');
     const message = { id, text, sentAt: Date.now() };
-    if (!this.#deps.peer.sendOnChannel(encodePeerMessage({ t: 'chat', ...message }))) {
-      throw new DOMException('Messages can be sent during a connected call.', 'InvalidStateError');
-    }
+    const sent =
+      this.#deps.peer.sendOnChannel(encodePeerMessage({ t: 'chat', ...message })) || this.#deps.relay({ kind: 'chat', ...message });
+    if (!sent) throw new DOMException('Nobody is in the room to read the message.', 'InvalidStateError');
     this.#add({ id: 'self', name: '' }, message, true);
   }
 

@@ -73,7 +73,7 @@ describe('in the call', () => {
     await bob.context().close();
   });
 
-  test('chat both ways over the data channel; a hostile string is shown as text', async () => {
+  test('chat both ways over the data channel during the call, through the service after it; a hostile string is shown as text', async () => {
     const [alice, bob] = await openConnectedPair(rig.browser, `${rig.service.url}/?room=in-call-chat`);
     await recordDetails(alice);
     await recordDetails(bob);
@@ -118,9 +118,16 @@ describe('in the call', () => {
       return names;
     });
     assert.deepEqual(refused, ['SyntaxError', 'SyntaxError', 'SyntaxError']);
+    // After the call, chat goes on through the service's room relay (no data channel any more).
     await alice.evaluate(() => document.querySelector('video-call')!.hangUp());
     await waitForState(bob, 'ended');
-    const afterCall = await alice.evaluate(() => {
+    await alice.evaluate(() => document.querySelector('video-call')!.sendMessage('still there?'));
+    await bob.waitForFunction(() => (window as unknown as { __messages: unknown[] }).__messages.length === 3);
+    assert.deepEqual((await messagesOf(bob)).at(-1)!.text, 'still there?');
+    // Nobody in the room: refused.
+    await bob.evaluate(() => document.querySelector('video-call')!.leave());
+    await waitForState(alice, 'waiting');
+    const alone = await alice.evaluate(() => {
       try {
         document.querySelector('video-call')!.sendMessage('anyone?');
         return 'sent';
@@ -128,7 +135,7 @@ describe('in the call', () => {
         return (error as DOMException).name;
       }
     });
-    assert.equal(afterCall, 'InvalidStateError');
+    assert.equal(alone, 'InvalidStateError');
     await alice.context().close();
     await bob.context().close();
   });
