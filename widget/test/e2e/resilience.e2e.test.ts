@@ -130,16 +130,25 @@ describe('resilience', () => {
     await countConnections(alice);
     await countConnections(bob);
     for (let run = 0; run < 8; run++) {
-      // Both pages call at the same wall-clock millisecond.
+      // Both pages call at the same wall-clock millisecond. What they send is held back 150 ms
+      // meanwhile (in order), so each has called before the other's ring can arrive, however
+      // the two pages' timers drift on a loaded machine: a true glare every time.
       const at = Date.now() + 300;
       const callAt = (page: Page) =>
         page.evaluate((when) => {
-          const wait = when - Date.now();
-          return new Promise<void>((resolve) =>
-            setTimeout(() => void document.querySelector('video-call')!.call().then(resolve), Math.max(0, wait)),
+          const send = WebSocket.prototype.send;
+          WebSocket.prototype.send = function (this: WebSocket, data: Parameters<typeof send>[0]) {
+            setTimeout(() => send.call(this, data), 150);
+          };
+          setTimeout(() => (WebSocket.prototype.send = send), Math.max(0, when - Date.now()) + 200);
+          return new Promise<string>((resolve) =>
+            setTimeout(
+              () => void document.querySelector('video-call')!.call().then(() => resolve('called'), (error: Error) => resolve(error.name)),
+              Math.max(0, when - Date.now()),
+            ),
           );
         }, at);
-      await Promise.all([callAt(alice), callAt(bob)]);
+      assert.deepEqual(await Promise.all([callAt(alice), callAt(bob)]), ['called', 'called']);
       await waitForState(alice, 'connected', 15_000);
       await waitForState(bob, 'connected', 15_000);
       await expectRemoteVideoPlaying(alice);
