@@ -48,6 +48,8 @@ export interface CallContext {
   peer: Peer | null;
   /** The call partner whose connection to the service dropped while its media may still flow. */
   away: Peer | null;
+  /** Who left last (their name, '' when unnamed), until someone joins: the status says so. */
+  lastLeft: string | null;
   /** The other person's microphone, camera and screen share, as their widget said (data channel). */
   peerMedia: MediaState;
   /** Our own connection to the service is down (socket.io is reconnecting). */
@@ -176,6 +178,7 @@ export function initialContext(settings: Partial<CallContext> = {}): CallContext
     polite: false,
     peer: null,
     away: null,
+    lastLeft: null,
     peerMedia: DEFAULT_MEDIA,
     signalingDown: false,
     media: 'off',

@@ -165,7 +165,7 @@ export class Step {
       return this.do({ type: 'watch-peer-media', on: false }, { type: 'resend-offer' });
     }
     if (partner) this.peerGone();
-    this.set({ peer, ended: null });
+    this.set({ peer, ended: null, lastLeft: null });
     this.notify({ type: 'peer-joined', peer });
   }
 
@@ -195,7 +195,7 @@ export class Step {
   peerGone(): void {
     const gone = this.ctx.peer ?? this.ctx.away;
     if (this.ctx.call) this.endCall('peer-left');
-    this.set({ peer: null, away: null, ended: null });
+    this.set({ peer: null, away: null, ended: null, lastLeft: gone ? gone.name : this.ctx.lastLeft });
     this.do({ type: 'watch-peer-media', on: false });
     if (gone) this.notify({ type: 'peer-left', peer: gone });
   }

@@ -18,8 +18,10 @@ export function statusText(ctx: CallContext, fallbackRoom = ''): string {
       return 'Asking for your camera and microphone…';
     case 'joining':
       return `Joining room “${room}”…`;
-    case 'waiting':
-      return `Waiting for someone to join room “${room}”…`;
+    case 'waiting': {
+      const left = ctx.lastLeft === null ? '' : `${ctx.lastLeft || 'The other person'} left. `;
+      return `${left}Waiting for someone to join room “${room}”…`;
+    }
     case 'ready':
       return `${PeerName} is here. Press Call to start.`;
     case 'calling':
