@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       limits: {
         maxConnections: undefined,
         maxConnectionsPerIp: 100,
-        newConnectionsPerIp: 50,
+        newConnectionsPerIp: 200,
         maxEventLoopLagMs: 200,
         maxBufferedBytes: 262_144,
         pingIntervalMs: 25_000,
