@@ -220,7 +220,8 @@ export class VideoCall extends VideoCallAttributes {
   /**
    * Shares a screen, window or tab (with its audio where the browser offers it) in the current
    * call: the other side shows it large, with the camera small. Stopping from the browser's own
-   * "Stop sharing" bar is handled. No renegotiation.
+   * "Stop sharing" bar is handled. The call's first share adds the screen's transceivers (one
+   * renegotiation); later shares reuse them.
    * @throws DOMException `InvalidStateError` (as a rejection) without an accepted call;
    *   `NotAllowedError` when the person cancels; `NotSupportedError` where sharing is impossible.
    */

@@ -95,8 +95,8 @@ export class InCallController implements ReactiveController {
   }
 
   /**
-   * Shares a screen in the current call: the other side shows it large. No renegotiation (the
-   * screen's transceivers exist from the start).
+   * Shares a screen in the current call: the other side shows it large. The call's first share
+   * adds the screen's transceivers (one renegotiation); later ones reuse them.
    * @throws DOMException `InvalidStateError` without an accepted call; `NotAllowedError` when the
    *   person cancels; `NotSupportedError` where the browser cannot share.
    */

@@ -18,7 +18,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { IceCandidate, IceServer, SessionDescription } from '../../../signal-service/src/protocol.js';
 import { RemoteCandidates } from './remote-candidates.js';
-import { remoteStreamOf, senderOf, sendTracks, TRANSCEIVER_KINDS } from './sender-tracks.js';
+import { CAMERA_KINDS, remoteStreamOf, SCREEN_KINDS, senderOf, sendTracks } from './sender-tracks.js';
 
 /** Signals this controller sends and handles (the caller adds the call id). */
 export type PeerSignal =
@@ -171,7 +171,16 @@ export class PeerController implements ReactiveController {
   /** Shares `stream` (a screen capture) on the screen transceivers, or stops sharing (null). No renegotiation. */
   shareScreen(stream: MediaStream | null): void {
     this.#screen = stream;
-    this.#enqueue(async () => this.#applyLocalTracks());
+    this.#enqueue(async () => {
+      const pc = this.#pc;
+      // The first share of the call adds the screen's transceivers: one renegotiation, made
+      // by perfect negotiation (`negotiationneeded`).
+      if (pc && stream && pc.getTransceivers().length < CAMERA_KINDS.length + SCREEN_KINDS.length) {
+        for (const kind of SCREEN_KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
+        this.#setRemoteStream(pc);
+      }
+      await this.#applyLocalTracks();
+    });
   }
 
   /** Handles a description or candidate from the other peer, after the operations before it. */
@@ -262,7 +271,7 @@ export class PeerController implements ReactiveController {
     this.#setConnectionState(pc.connectionState);
     if (!setup.offer) return;
     this.#createChannel(pc);
-    for (const kind of TRANSCEIVER_KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
+    for (const kind of CAMERA_KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
     this.#setRemoteStream(pc);
     // Offer now rather than on `negotiationneeded`, which fires a task later.
     void this.#offer(pc);
@@ -288,9 +297,11 @@ export class PeerController implements ReactiveController {
 
   /** One stream holding every remote track, made once per connection (no player reloads). */
   #setRemoteStream(pc: RTCPeerConnection): void {
-    if (this.remoteStream) return;
-    this.remoteStream = remoteStreamOf(pc, 'camera');
-    this.remoteScreen = remoteStreamOf(pc, 'screen');
+    this.remoteStream ??= remoteStreamOf(pc, 'camera');
+    // The screen's, once its transceivers exist (added by whoever shares first).
+    if (!this.remoteScreen && pc.getTransceivers().length >= CAMERA_KINDS.length + SCREEN_KINDS.length) {
+      this.remoteScreen = remoteStreamOf(pc, 'screen');
+    }
     this.#host.requestUpdate();
   }
 

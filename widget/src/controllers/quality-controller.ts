@@ -51,10 +51,11 @@ export class QualityController implements ReactiveController {
   }
 
   /**
-   * Starts (true) or stops (false) measuring. Starting again starts afresh; stopping forgets the
+   * Starts (true) or stops (false) measuring; asking for what is already so changes nothing. Stopping forgets the
    * samples and sets `value` to null (without `onChange`: there is no quality to report).
    */
   watch(on: boolean): void {
+    if (on === (this.#interval !== undefined)) return; // already so: keep the readings
     clearInterval(this.#interval);
     this.#interval = undefined;
     this.#previous = null;

@@ -163,13 +163,14 @@ describe('in the call', () => {
     });
     await waitForSharing(true);
     const firstFrameAt = await bob.evaluate(() => (window as unknown as { __shareSeen: Promise<number> }).__shareSeen);
-    console.log(`# shareScreen() → first frame of the screen on the other side: ${(firstFrameAt - startedAt).toFixed(0)} ms (no renegotiation)`);
+    console.log(`# shareScreen() → first frame of the screen on the other side: ${(firstFrameAt - startedAt).toFixed(0)} ms (the call's first share: one renegotiation)`);
     assert.equal(await alice.evaluate(() => document.querySelector('video-call')!.screenSharing), true);
     // The capture's full size arrives (headless Chromium captures its window), kept under a
     // tight bitrate by contentHint 'detail'.
     const captured = await alice.evaluate(async () => {
       const stats = await document.querySelector('video-call')!.getStats();
-      const screenOut = [...(stats?.values() ?? [])].find((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.mid === '2');
+      // The camera's video is m-line 1; the screen's came with the first share.
+      const screenOut = [...(stats?.values() ?? [])].find((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.mid !== '1');
       return { width: screenOut?.frameWidth as number, height: screenOut?.frameHeight as number };
     });
     assert.ok(captured.width >= 640, JSON.stringify(captured));
@@ -189,6 +190,23 @@ describe('in the call', () => {
     const stageBox = await bob.evaluate(() => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="stage"]')!.getBoundingClientRect().width);
     assert.ok(cameraBox < stageBox / 2, `camera ${cameraBox}px in a ${stageBox}px stage`);
 
+    await alice.evaluate(() => document.querySelector('video-call')!.stopScreenShare());
+    await waitForSharing(false);
+    // Sharing again in the same call reuses the screen's transceivers: no renegotiation.
+    await alice.evaluate(() => {
+      const proto = RTCPeerConnection.prototype;
+      const native = proto.setLocalDescription;
+      (window as unknown as { __negotiations: number }).__negotiations = 0;
+      proto.setLocalDescription = function (this: RTCPeerConnection, description?: RTCLocalSessionDescriptionInit) {
+        (window as unknown as { __negotiations: number }).__negotiations++;
+        return (native as (d?: RTCLocalSessionDescriptionInit) => Promise<void>).call(this, description);
+      } as typeof native;
+    });
+    const again = Date.now();
+    await alice.evaluate(() => document.querySelector('video-call')!.shareScreen());
+    await waitForSharing(true);
+    console.log(`# second share in the same call → the peer shows it: ${Date.now() - again} ms, no renegotiation`);
+    assert.equal(await alice.evaluate(() => (window as unknown as { __negotiations: number }).__negotiations), 0);
     await alice.evaluate(() => document.querySelector('video-call')!.stopScreenShare());
     await waitForSharing(false);
     // Sharing again, then stopped from the browser's own bar: the capture's video track ends.
