@@ -296,4 +296,8 @@ export const styles = css`
   .stage:fullscreen {
     border-radius: 0;
   }
+
+  .muted-mark {
+    margin-inline-start: 0.4em;
+  }
 `;
