@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { placeholderText, statusText } from '../../src/call/status-text.js';
-import { accept, bob, call, carol, connected, decline, drive, fire, from, hangUp, incoming, peerJoined, peerLeft, ready, sig } from './helpers.js';
+import { accept, bob, BOB_CALL, call, carol, connected, decline, drive, fire, from, hangUp, incoming, peerJoined, peerLeft, ready, sig } from './helpers.js';
 
 describe('status text', () => {
   test('the other person joins, leaves, and someone else comes', () => {
@@ -25,7 +25,7 @@ describe('status text', () => {
     assert.equal(statusText(drive(calling, from(sig.decline())).context), 'Bob declined the call.');
     assert.equal(statusText(drive(incoming(), decline).context), 'You declined the call.');
     assert.equal(statusText(drive(calling, fire('ring')).context), 'Bob did not answer. Press Call to call again.');
-    assert.equal(statusText(drive(incoming(), from(sig.hangUp(sig.ring().call))).context), 'You missed a call from Bob.');
+    assert.equal(statusText(drive(incoming(), from(sig.hangUp(BOB_CALL))).context), 'You missed a call from Bob.');
     assert.equal(statusText(drive(connected(), from(sig.hangUp())).context), 'Bob ended the call.');
     assert.equal(statusText(drive(connected(), hangUp).context), 'Call ended. Press Call to call again.');
     assert.equal(statusText(drive(incoming(), accept).context), 'Connecting to Bob…');
