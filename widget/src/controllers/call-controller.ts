@@ -269,6 +269,8 @@ export class CallController implements ReactiveController {
       if (run !== this.#signalingRun) return;
       this.#rejoinToken = joined.rejoinToken;
       this.dispatch({ type: rejoin ? 'rejoined' : 'joined', polite: joined.polite, peers: joined.peers });
+      // Back after a reconnection: say our media state again, so the two sides never disagree long.
+      if (rejoin) this.inCall.sendMediaState();
     } catch (error) {
       // A rejoin cut off by another drop runs again on the next reconnection.
       if (run !== this.#signalingRun || (rejoin && !this.signaling.connected)) return;
