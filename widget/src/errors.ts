@@ -73,3 +73,14 @@ export class VideoCallError extends Error {
     super(message);
   }
 }
+
+/**
+ * The words for `device-lost`: which device of `kind` went (its `label`, from the device: shown
+ * as text) and what took over (`fallback`'s label), or that nothing did.
+ */
+export function deviceLostMessage(kind: MediaDeviceKind, label: string, fallback: string | null): string {
+  const what = kind === 'videoinput' ? 'camera' : kind === 'audioinput' ? 'microphone' : 'speaker';
+  const lost = label ? `The ${what} “${label}” is no longer available` : `The chosen ${what} is not available`;
+  if (fallback) return `${lost}; now using “${fallback}”.`;
+  return kind === 'audiooutput' ? `${lost}; sound plays on the default speaker.` : `${lost}; no other ${what} was found.`;
+}

@@ -4,11 +4,12 @@
  */
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { devicePickersStyles } from './devices-panel.js';
+import { inCallStyles } from './video-call.in-call.styles.js';
 import { styles } from './video-call.styles.js';
 
 /** `<video-call>`'s settings: each a property reflecting an attribute (see VideoCall). */
 export class VideoCallAttributes extends LitElement {
-  static override styles = [styles, devicePickersStyles];
+  static override styles = [styles, inCallStyles, devicePickersStyles];
 
   static override properties: PropertyDeclarations = {
     room: { type: String, reflect: true },

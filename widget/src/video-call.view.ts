@@ -4,8 +4,7 @@
  * peer-supplied strings go through Lit text bindings only.
  */
 import { html, nothing } from 'lit';
-import { callState, canCall, type CallContext } from './call/call-context.js';
-import { STARTABLE_STATES } from './call/call-state.js';
+import { callState, canCall, canStart, type CallContext } from './call/call-context.js';
 import { placeholderText, statusText } from './call/status-text.js';
 import type { CallController } from './controllers/call-controller.js';
 import type { VideoCall } from './video-call.js';
@@ -84,7 +83,7 @@ export function renderCall(ctx: CallContext, call: CallController | null, el: Vi
     </div>
     <p part="status" class="status" role="status" aria-live="polite" data-state=${state}>${statusText(ctx)}</p>
     <div part="controls" class="controls">
-      ${STARTABLE_STATES.includes(state) ? button('start', 'start-button', state === 'idle' ? 'Start' : 'Try again', 'primary') : nothing}
+      ${canStart(ctx) ? button('start', 'start-button', state === 'idle' ? 'Start' : 'Try again', 'primary') : nothing}
       ${inRoom ? button('call', 'call-button', 'Call', 'primary', !canCall(ctx)) : nothing}
       ${incoming ? button('accept', 'accept-button', 'Accept', 'primary') : nothing}
       ${incoming ? button('decline', 'decline-button', 'Decline', 'danger') : nothing}

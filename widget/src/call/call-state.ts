@@ -37,8 +37,6 @@ export const CALL_STATES = [
 /** One of {@link CALL_STATES}. */
 export type CallState = (typeof CALL_STATES)[number];
 
-/** States from which `start()` may be called. */
-export const STARTABLE_STATES: readonly CallState[] = ['idle', 'full', 'error'];
 
 /**
  * Why a call ended (`vc-call-ended` `detail.reason`):

@@ -9,7 +9,7 @@ import { callState, initialContext, type CallContext, type CallEffect, type Call
 import { reduce } from '../call/call-machine.js';
 import type { CallState } from '../call/call-state.js';
 import { Timers } from '../call/timers.js';
-import { errorMessage, VideoCallError } from '../errors.js';
+import { deviceLostMessage, errorMessage, VideoCallError } from '../errors.js';
 import { decodePeerMessage } from '../call/peer-messages.js';
 import {
   VideoCallEndedEvent,
@@ -278,12 +278,9 @@ export class CallController implements ReactiveController {
     }
   }
 
-  /** A device in use was unplugged: the person is told what took over (labels come from the device: text). */
-  #deviceLost(kind: string, label: string, fallback: string | null): void {
-    const what = kind === 'videoinput' ? 'camera' : kind === 'audioinput' ? 'microphone' : 'speaker';
-    const lost = label ? `The ${what} “${label}” is no longer available` : `The chosen ${what} is not available`;
-    const now = fallback ? `; now using “${fallback}”.` : kind === 'audiooutput' ? '; sound plays on the default speaker.' : `; no other ${what} was found.`;
-    this.#notify({ type: 'error', error: { code: 'device-lost', message: lost + now } });
+  /** A device in use was unplugged: the person is told what took over. */
+  #deviceLost(kind: MediaDeviceKind, label: string, fallback: string | null): void {
+    this.#notify({ type: 'error', error: { code: 'device-lost', message: deviceLostMessage(kind, label, fallback) } });
   }
 
   #notify(notice: Notice): void {

@@ -20,6 +20,19 @@ const waitForPeer = (page: Page, field: 'microphoneEnabled' | 'cameraEnabled', v
     polling: 20,
   });
 
+/** From now on, counts the page's setLocalDescription calls: every negotiation makes one. */
+const countNegotiations = (page: Page) =>
+  page.evaluate(() => {
+    const proto = RTCPeerConnection.prototype;
+    const native = proto.setLocalDescription;
+    (window as unknown as { __negotiations: number }).__negotiations = 0;
+    proto.setLocalDescription = function (this: RTCPeerConnection, description?: RTCLocalSessionDescriptionInit) {
+      (window as unknown as { __negotiations: number }).__negotiations++;
+      return (native as (d?: RTCLocalSessionDescriptionInit) => Promise<void>).call(this, description);
+    } as typeof native;
+  });
+const negotiations = (page: Page) => page.evaluate(() => (window as unknown as { __negotiations: number }).__negotiations);
+
 /** Records every `vc-peer-change` and `vc-message` detail on the page. */
 const recordDetails = (page: Page) =>
   page.evaluate(() => {
@@ -193,20 +206,12 @@ describe('in the call', () => {
     await alice.evaluate(() => document.querySelector('video-call')!.stopScreenShare());
     await waitForSharing(false);
     // Sharing again in the same call reuses the screen's transceivers: no renegotiation.
-    await alice.evaluate(() => {
-      const proto = RTCPeerConnection.prototype;
-      const native = proto.setLocalDescription;
-      (window as unknown as { __negotiations: number }).__negotiations = 0;
-      proto.setLocalDescription = function (this: RTCPeerConnection, description?: RTCLocalSessionDescriptionInit) {
-        (window as unknown as { __negotiations: number }).__negotiations++;
-        return (native as (d?: RTCLocalSessionDescriptionInit) => Promise<void>).call(this, description);
-      } as typeof native;
-    });
+    await countNegotiations(alice);
     const again = Date.now();
     await alice.evaluate(() => document.querySelector('video-call')!.shareScreen());
     await waitForSharing(true);
     console.log(`# second share in the same call → the peer shows it: ${Date.now() - again} ms, no renegotiation`);
-    assert.equal(await alice.evaluate(() => (window as unknown as { __negotiations: number }).__negotiations), 0);
+    assert.equal(await negotiations(alice), 0);
     await alice.evaluate(() => document.querySelector('video-call')!.stopScreenShare());
     await waitForSharing(false);
     // Sharing again, then stopped from the browser's own bar: the capture's video track ends.
@@ -278,15 +283,7 @@ describe('in the call', () => {
     assert.equal(await hasPart(alice, 'mic-level'), true);
 
     // Count negotiations from now on: a switch must not make one.
-    await alice.evaluate(() => {
-      const proto = RTCPeerConnection.prototype;
-      const native = proto.setLocalDescription;
-      (window as unknown as { __negotiations: number }).__negotiations = 0;
-      proto.setLocalDescription = function (this: RTCPeerConnection, description?: RTCLocalSessionDescriptionInit) {
-        (window as unknown as { __negotiations: number }).__negotiations++;
-        return (native as (d?: RTCLocalSessionDescriptionInit) => Promise<void>).call(this, description);
-      } as typeof native;
-    });
+    await countNegotiations(alice);
     const outgoingCamera = () =>
       alice.evaluate(async () => {
         const stats = await document.querySelector('video-call')!.getStats();
@@ -319,7 +316,7 @@ describe('in the call', () => {
     );
     assert.equal((await outgoingCamera()).label, 'fake_device_2');
     await expectRemoteVideoPlaying(bob);
-    assert.equal(await alice.evaluate(() => (window as unknown as { __negotiations: number }).__negotiations), 0);
+    assert.equal(await negotiations(alice), 0);
     assert.equal(await alice.evaluate(() => document.querySelector('video-call')!.state), 'connected');
     await alice.context().close();
     await bob.context().close();
