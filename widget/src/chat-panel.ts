@@ -5,9 +5,10 @@
 import { html, nothing } from 'lit';
 import { MAX_CHAT_LENGTH } from './call/peer-messages.js';
 import type { ChatController } from './controllers/chat-controller.js';
+import { english, type Translate } from './i18n/translator.js';
 
-/** The panel for `chat`; `send(text)` returns false when the text could not be sent. */
-export function renderChatPanel(chat: ChatController, peerName: string, canSend: boolean, send: (text: string) => boolean) {
+/** The panel for `chat`, worded by `t`; `send(text)` returns false when the text could not be sent. */
+export function renderChatPanel(chat: ChatController, peerName: string, canSend: boolean, send: (text: string) => boolean, t: Translate = english) {
   if (!chat.open) return nothing;
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -17,11 +18,11 @@ export function renderChatPanel(chat: ChatController, peerName: string, canSend:
   };
   const time = (sentAt: number) => new Date(sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return html`
-    <section part="chat" class="chat" aria-label="Chat">
+    <section part="chat" class="chat" aria-label=${t('chat')}>
       <ol class="messages" aria-live="polite">
         ${chat.messages.map(
           (m) => html`<li class=${m.mine ? 'mine' : 'theirs'} part="chat-message">
-            <span class="who">${m.mine ? 'You' : m.from.name || peerName || 'Them'}</span>
+            <span class="who">${m.mine ? t('chatYou') : m.from.name || peerName || t('chatThem')}</span>
             <span class="when">${time(m.sentAt)}</span>
             <span class="text">${m.text}</span>
           </li>`,
@@ -31,13 +32,13 @@ export function renderChatPanel(chat: ChatController, peerName: string, canSend:
         <input
           name="text"
           part="chat-input"
-          aria-label="Message"
+          aria-label=${t('chatInputLabel')}
           autocomplete="off"
           maxlength=${MAX_CHAT_LENGTH}
-          placeholder=${canSend ? 'Write a message' : 'Nobody is here to read it'}
+          placeholder=${canSend ? t('chatPlaceholder') : t('chatNobody')}
           ?disabled=${!canSend}
         />
-        <button part="button chat-send-button" ?disabled=${!canSend}>Send</button>
+        <button part="button chat-send-button" ?disabled=${!canSend}>${t('send')}</button>
       </form>
     </section>
   `;

@@ -4,6 +4,7 @@
  * with `import()` when the preview first shows. Device labels are rendered as text.
  */
 import { css, html, nothing } from 'lit';
+import { english, type Translate } from './i18n/translator.js';
 
 /** What a picker changes: `MediaDeviceInfo.kind`. */
 export type PickerKind = 'videoinput' | 'audioinput' | 'audiooutput';
@@ -18,6 +19,8 @@ export interface DevicePickersView {
   level: number | null;
   /** A switch is under way: the pickers wait. */
   busy?: boolean;
+  /** Shown by themselves with the preview before a call, not asked for (narrow layouts hide them until asked). */
+  auto?: boolean;
 }
 
 /** What the pickers do. */
@@ -27,17 +30,18 @@ export interface DevicePickersActions {
 }
 
 const PICKERS = {
-  videoinput: { name: 'Camera', part: 'device-picker camera-picker' },
-  audioinput: { name: 'Microphone', part: 'device-picker microphone-picker' },
-  audiooutput: { name: 'Speaker', part: 'device-picker speaker-picker' },
+  videoinput: { name: 'deviceCamera', part: 'device-picker camera-picker' },
+  audioinput: { name: 'deviceMicrophone', part: 'device-picker microphone-picker' },
+  audiooutput: { name: 'deviceSpeaker', part: 'device-picker speaker-picker' },
 } as const;
 
-/** The pickers (labelled `<select>`s, part `device-picker` plus `camera-picker` …) and the meter (part `mic-level`). */
-export function renderDevicePickers(view: DevicePickersView, actions: DevicePickersActions) {
+/** The pickers (labelled `<select>`s, part `device-picker` plus `camera-picker` …) and the meter (part `mic-level`), worded by `t`. */
+export function renderDevicePickers(view: DevicePickersView, actions: DevicePickersActions, t: Translate = english) {
   const picker = (kind: PickerKind, extra: unknown = nothing) => {
     const devices = view.devices[kind];
     if (devices.length === 0) return nothing;
-    const { name, part } = PICKERS[kind];
+    const { part } = PICKERS[kind];
+    const name = t(PICKERS[kind].name);
     const change = (event: Event) => void Promise.resolve(actions.pick(kind, (event.target as HTMLSelectElement).value)).catch(() => {});
     return html`<div class="device">
       <label>
@@ -46,7 +50,7 @@ export function renderDevicePickers(view: DevicePickersView, actions: DevicePick
           ${devices.map(
             (device, i) =>
               html`<option value=${device.deviceId} ?selected=${device.deviceId === view.selected[kind]}>
-                ${device.label || `${name} ${i + 1}`}
+                ${device.label || t('deviceUnnamed', { kind: name, number: i + 1 })}
               </option>`,
           )}
         </select>
@@ -57,8 +61,8 @@ export function renderDevicePickers(view: DevicePickersView, actions: DevicePick
   const level =
     view.level === null
       ? nothing
-      : html`<meter part="mic-level" class="level" min="0" max="1" .value=${view.level} aria-label="Microphone level"></meter>`;
-  return html`<div part="devices" class="devices">
+      : html`<meter part="mic-level" class="level" min="0" max="1" .value=${view.level} aria-label=${t('microphoneLevel')}></meter>`;
+  return html`<div part="devices" class=${view.auto ? 'devices auto' : 'devices'}>
     ${picker('videoinput')} ${picker('audioinput', level)} ${picker('audiooutput')}
   </div>`;
 }
@@ -67,15 +71,14 @@ export function renderDevicePickers(view: DevicePickersView, actions: DevicePick
 export const devicePickersStyles = css`
   .devices {
     display: flex;
-    flex-wrap: wrap;
-    gap: 8px 12px;
+    flex-direction: column;
+    gap: 8px;
     padding: 0 4px 8px;
   }
   .device {
     display: flex;
     flex-direction: column;
     gap: 4px;
-    flex: 1 1 10rem;
     min-width: 0;
   }
   .device label {
@@ -91,16 +94,12 @@ export const devicePickersStyles = css`
     width: 100%;
     padding: 0 8px;
     border-radius: 8px;
-    border: 1px solid rgb(255 255 255 / 0.25);
-    background: rgb(255 255 255 / 0.08);
-    color: inherit;
-  }
-  .device option {
-    color: #0f172a;
-    background: #fff;
+    border: 1px solid var(--_border);
+    background: var(--_bg);
+    color: var(--_fg);
   }
   .device select:focus-visible {
-    outline: 3px solid color-mix(in srgb, var(--video-call-accent, #2563eb) 70%, white);
+    outline: 3px solid var(--_focus);
     outline-offset: 2px;
   }
   .level {

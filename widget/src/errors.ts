@@ -1,3 +1,6 @@
+import type { MessageKey } from './i18n/messages.js';
+import { english, type Translate } from './i18n/translator.js';
+
 /**
  * Error codes carried by `vc-error` (`detail.code`). Stable strings: host pages may switch on them.
  *
@@ -21,6 +24,9 @@
  * | `relay-unavailable` | with `ice-transport-policy="relay"`: no TURN relay could be reached, or it refused the credentials |
  * | `call-failed` | the peer connection failed or did not connect in time |
  * | `device-lost` | a camera, microphone or speaker in use was unplugged; the default one took over (the message names them) |
+ *
+ * The `message` beside the code (in `vc-error` and the status line) is worded from the catalog
+ * (i18n/messages.ts) in the element's language when it is shown; the code never changes.
  */
 export type VideoCallErrorCode =
   | 'missing-room'
@@ -42,45 +48,99 @@ export type VideoCallErrorCode =
   | 'call-failed'
   | 'device-lost';
 
-/** The message shown for a code when the place that failed gave none. */
-export const DEFAULT_ERROR_MESSAGES: Partial<Record<VideoCallErrorCode, string>> = {
-  'missing-room': 'No valid room: set the room attribute (letters, digits, “_”, “.” or “-”).',
-  'signaling-lost': 'The call service closed the connection.',
-  'ice-degraded': 'No relay server is available right now; the call may not connect on some networks.',
-  'relay-unavailable':
-    'Could not reach the relay server, or it refused the credentials. A relay-only call cannot connect.',
-  'call-failed': 'The call could not connect, or its connection was lost. The network may be blocking it.',
-};
-
-/** The message for a coded error: its own, else the default for its code. */
-export function errorMessage(error: { code: VideoCallErrorCode; message?: string | undefined }): string {
-  return error.message ?? DEFAULT_ERROR_MESSAGES[error.code] ?? 'Something went wrong.';
+/** What an error's words may name. Every value is plain text (device labels and the service's words included). */
+export interface ErrorParams {
+  /** The room (`room-full`, `join-failed`). */
+  room?: string;
+  /** The signal service's own words or code (`join-failed`, `ice-degraded`); not translated. */
+  reason?: string;
+  /** `device-lost`: the kind of device that went. */
+  kind?: MediaDeviceKind;
+  /** `device-lost`: its label ('' when the browser gave none). */
+  device?: string;
+  /** `device-lost`: the label of the device that took over; absent when none did. */
+  fallback?: string;
 }
 
-/** An error with a {@link VideoCallErrorCode} and a message fit to show to the person. */
-export class VideoCallError extends Error {
+/** The catalog keys of error messages. */
+export type ErrorMessageKey = Extract<MessageKey, `error${string}`>;
+
+/**
+ * A coded error as the call machine keeps it: its stable `code`, which words (`key`, else the
+ * code's default) and what they name (`params`). Its message is worded when it is shown, in
+ * the language of that moment ({@link errorText}).
+ */
+export interface CodedError {
+  code: VideoCallErrorCode;
+  /** The words, when not the code's default (e.g. `errorSpeakerNotFound` for `media-not-found`). */
+  key?: ErrorMessageKey;
+  params?: ErrorParams;
+}
+
+/** The words of each code when the error names no other. */
+export const DEFAULT_ERROR_KEYS: Readonly<Record<VideoCallErrorCode, ErrorMessageKey>> = {
+  'missing-room': 'errorMissingRoom',
+  'media-permission-denied': 'errorMediaPermissionDenied',
+  'media-not-found': 'errorMediaNotFound',
+  'media-in-use': 'errorMediaInUse',
+  'media-unsupported': 'errorMediaUnsupported',
+  'media-failed': 'errorMediaFailed',
+  'signaling-unreachable': 'errorSignalingUnreachable',
+  'signaling-lost': 'errorSignalingLost',
+  'room-full': 'errorRoomFull',
+  'ticket-required': 'errorTicketRequired',
+  'ticket-invalid': 'errorTicketInvalid',
+  'ticket-expired': 'errorTicketExpired',
+  'ticket-wrong-room': 'errorTicketWrongRoom',
+  'join-failed': 'errorJoinFailed',
+  'ice-degraded': 'errorIceDegraded',
+  'relay-unavailable': 'errorRelayUnavailable',
+  'call-failed': 'errorCallFailed',
+  'device-lost': 'errorUnknown', // worded from its params (deviceLostText)
+};
+
+/** The message of `error` in `t`'s language: what `vc-error` and the status line say. */
+export function errorText(error: CodedError, t: Translate): string {
+  const params = error.params ?? {};
+  if (error.code === 'device-lost' && params.kind) return deviceLostText(t, params.kind, params.device ?? '', params.fallback ?? null);
+  return t(error.key ?? DEFAULT_ERROR_KEYS[error.code] ?? 'errorUnknown', { ...params });
+}
+
+/** An error with a {@link VideoCallErrorCode}; `message` is in English (for logs), the person sees {@link errorText}. */
+export class VideoCallError extends Error implements CodedError {
   override name = 'VideoCallError';
+  readonly key: ErrorMessageKey | undefined;
+  readonly params: ErrorParams | undefined;
+  readonly protocolCode: string | undefined;
   /**
    * @param code stable code for the host page
-   * @param message fit to show to the person
-   * @param protocolCode the signal service's own code behind it, when there is one (protocol.ts `ErrorCode`)
+   * @param details `key`: the words when not the code's default; `params`: what they name;
+   *   `protocolCode`: the signal service's own code behind it (protocol.ts `ErrorCode`)
    */
   constructor(
     readonly code: VideoCallErrorCode,
-    message: string,
-    readonly protocolCode?: string,
+    details: { key?: ErrorMessageKey; params?: ErrorParams; protocolCode?: string } = {},
   ) {
-    super(message);
+    super(errorText({ code, key: details.key, params: details.params }, english));
+    this.key = details.key;
+    this.params = details.params;
+    this.protocolCode = details.protocolCode;
   }
 }
 
+/** The keys of the device-lost words, by kind. */
+const DEVICE_WORDS = {
+  videoinput: { lost: 'deviceLostCamera', gone: 'deviceGoneCamera', none: 'deviceNoOtherCamera' },
+  audioinput: { lost: 'deviceLostMicrophone', gone: 'deviceGoneMicrophone', none: 'deviceNoOtherMicrophone' },
+  audiooutput: { lost: 'deviceLostSpeaker', gone: 'deviceGoneSpeaker', none: 'deviceDefaultSpeaker' },
+} as const;
+
 /**
- * The words for `device-lost`: which device of `kind` went (its `label`, from the device: shown
- * as text) and what took over (`fallback`'s label), or that nothing did.
+ * The words for `device-lost`: which device of `kind` went (its `label`, shown as text) and what
+ * took over (`fallback`'s label), or that nothing did.
  */
-export function deviceLostMessage(kind: MediaDeviceKind, label: string, fallback: string | null): string {
-  const what = kind === 'videoinput' ? 'camera' : kind === 'audioinput' ? 'microphone' : 'speaker';
-  const lost = label ? `The ${what} “${label}” is no longer available` : `The chosen ${what} is not available`;
-  if (fallback) return `${lost}; now using “${fallback}”.`;
-  return kind === 'audiooutput' ? `${lost}; sound plays on the default speaker.` : `${lost}; no other ${what} was found.`;
+export function deviceLostText(t: Translate, kind: MediaDeviceKind, label: string, fallback: string | null): string {
+  const words = DEVICE_WORDS[kind] ?? DEVICE_WORDS.videoinput;
+  const lost = label ? t(words.lost, { device: label }) : t(words.gone);
+  return fallback ? t('deviceNowUsing', { lost, fallback }) : t(words.none, { lost });
 }

@@ -4,7 +4,7 @@
  * always act the same way.
  */
 import type { CallController } from './controllers/call-controller.js';
-import { VideoCallError } from './errors.js';
+import { errorText, VideoCallError } from './errors.js';
 import { VideoCallErrorEvent } from './events.js';
 import type { VideoCall } from './video-call.js';
 
@@ -67,6 +67,6 @@ export function sendFromPanel(el: VideoCall, text: string): boolean {
 /** A picker's choice: the device switches; a failure is told to the host page (`vc-error`). */
 export function pickDevice(el: VideoCall, kind: 'videoinput' | 'audioinput' | 'audiooutput', deviceId: string): void {
   el.switchDevice(kind, deviceId).catch((error: unknown) => {
-    if (error instanceof VideoCallError) el.dispatchEvent(new VideoCallErrorEvent({ code: error.code, message: error.message }));
+    if (error instanceof VideoCallError) el.dispatchEvent(new VideoCallErrorEvent({ code: error.code, message: errorText(error, el.i18n.t) }));
   });
 }

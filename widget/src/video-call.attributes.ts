@@ -4,6 +4,7 @@
  */
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { devicePickersStyles } from './devices-panel.js';
+import { LocalizeController, type MessageOverrides } from './i18n/localize-controller.js';
 import { inCallStyles } from './video-call.in-call.styles.js';
 import { styles } from './video-call.styles.js';
 
@@ -19,6 +20,7 @@ export class VideoCallAttributes extends LitElement {
     ticket: { type: String },
     autoAnswer: { type: Boolean, attribute: 'auto-answer' },
     ringTimeout: { type: Number, attribute: 'ring-timeout' },
+    strings: { attribute: false },
   };
 
   /** Room to join (attribute `room`). */
@@ -35,6 +37,22 @@ export class VideoCallAttributes extends LitElement {
   declare autoAnswer: boolean;
   /** Seconds an unanswered call rings before it ends as `no-answer` (attribute `ring-timeout`). Default 30. */
   declare ringTimeout: number;
+  /**
+   * The host page's own words for any of the widget's texts, by message key (property only, no
+   * attribute), e.g. `{ start: 'Join', statusIdle: 'Press Join when you are ready.' }`. They
+   * replace the built-in words in every language; `{param}` placeholders are filled in as in
+   * the built-in ones. Assign a new object to change them (the element re-renders). Keys and
+   * params: the `Messages` type (i18n/messages.ts); unknown keys and non-string values are
+   * ignored with a console warning.
+   */
+  declare strings: MessageOverrides;
+
+  /**
+   * The words in the element's language (from `lang` on it or an ancestor, the document or the
+   * browser), with `strings` applied; re-renders when they change.
+   * @internal
+   */
+  readonly i18n = new LocalizeController(this, () => this.strings);
 
   constructor() {
     super();
@@ -45,5 +63,6 @@ export class VideoCallAttributes extends LitElement {
     this.ticket = '';
     this.autoAnswer = false;
     this.ringTimeout = 30;
+    this.strings = {};
   }
 }

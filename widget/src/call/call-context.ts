@@ -3,7 +3,7 @@
  * element to do (effects). Types only, plus the one function that names the state.
  */
 import type { Signal } from '../../../signal-service/src/protocol.js';
-import type { VideoCallErrorCode } from '../errors.js';
+import type { CodedError } from '../errors.js';
 import type { CallEndReason, CallState } from './call-state.js';
 import { DEFAULT_MEDIA, type ChatMessage, type MediaState, type PeerMessage } from './peer-messages.js';
 
@@ -14,11 +14,8 @@ export interface Peer {
   peerId: string;
 }
 
-/** A coded error; `message` is optional (errors.ts has a default for every code). */
-export interface CodedError {
-  code: VideoCallErrorCode;
-  message?: string;
-}
+/** A coded error: its code, and the key and params of its words (errors.ts). */
+export type { CodedError };
 
 /** The call in progress. */
 export interface Call {

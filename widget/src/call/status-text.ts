@@ -1,103 +1,103 @@
 /**
  * The words `<video-call>` shows: the status line and the placeholder in the stage. Pure
- * functions of the machine's context, so every state says in words what is happening.
+ * functions of the machine's context and a translate function (the element's `i18n.t`), so
+ * every state says in words, in the element's language, what is happening.
  */
-import { errorMessage } from '../errors.js';
+import { errorText } from '../errors.js';
+import { english, type Translate } from '../i18n/translator.js';
 import { callState, reconnectingCause, type CallContext } from './call-context.js';
 
-/** The status line: a full sentence telling the person what is happening. */
-export function statusText(ctx: CallContext, fallbackRoom = ''): string {
-  const room = ctx.room || fallbackRoom;
+/** The status line for `ctx`: a full sentence telling the person what is happening. */
+export function statusText(ctx: CallContext, t: Translate = english): string {
+  const { room } = ctx;
   const name = (ctx.peer ?? ctx.away)?.name || '';
-  const peerName = name || 'the other person';
-  const PeerName = name || 'The other person';
+  /** The other person, for a sentence's start (`Name`) or middle (`name`). */
+  const Name = name || t('theOtherPerson');
+  const inner = name || t('theOtherPersonLower');
   switch (callState(ctx)) {
     case 'idle':
-      return 'Press Start to turn on your camera and join the call.';
+      return t('statusIdle');
     case 'acquiring-media':
-      return 'Asking for your camera and microphone…';
+      return t('statusAcquiring');
     case 'joining':
-      return `Joining room “${room}”…`;
-    case 'waiting': {
-      const left = ctx.lastLeft === null ? '' : `${ctx.lastLeft || 'The other person'} left. `;
-      return `${left}Waiting for someone to join room “${room}”…`;
-    }
+      return t('statusJoining', { room });
+    case 'waiting':
+      return ctx.lastLeft === null
+        ? t('statusWaiting', { room })
+        : t('statusLeftWaiting', { name: ctx.lastLeft || t('theOtherPerson'), room });
     case 'ready':
-      return `${PeerName} is here. Press Call to start.`;
+      return t('statusReady', { name: Name });
     case 'calling':
-      return `Calling ${peerName}… Waiting for them to answer.`;
+      return t('statusCalling', { name: inner });
     case 'incoming':
-      return `${PeerName} is calling you.`;
+      return t('statusIncoming', { name: Name });
     case 'connecting':
-      return `Connecting to ${peerName}…`;
+      return t('statusConnecting', { name: inner });
     case 'connected':
-      return `In a call with ${peerName}.`;
+      return t('statusConnected', { name: inner });
     case 'reconnecting': {
       const cause = reconnectingCause(ctx);
-      if (cause === 'peer') return `${PeerName}’s connection dropped. Waiting for them to come back…`;
-      if (cause === 'media') return 'The connection was interrupted. Reconnecting the call…';
-      return ctx.call
-        ? 'Lost the connection to the call service. Reconnecting… The call goes on meanwhile.'
-        : 'Lost the connection to the call service. Reconnecting…';
+      if (cause === 'peer') return t('statusPeerDropped', { name: Name });
+      if (cause === 'media') return t('statusMediaInterrupted');
+      return ctx.call ? t('statusServiceLostInCall') : t('statusServiceLost');
     }
     case 'ended':
-      return endedText(ctx);
+      return endedText(ctx, t);
     case 'full':
-      return `Room “${room}” is full: a call there already has two people.`;
+      return t('errorRoomFull', { room });
     case 'error':
-      return ctx.error ? errorMessage(ctx.error) : 'Something went wrong.';
+      return ctx.error ? errorText(ctx.error, t) : t('errorUnknown');
   }
 }
 
 /** How the last call ended, in words, and what can be done now. */
-function endedText(ctx: CallContext): string {
+function endedText(ctx: CallContext, t: Translate): string {
   const ended = ctx.ended!;
-  const name = ended.peerName || 'The other person';
+  const Name = ended.peerName || t('theOtherPerson');
+  const inner = ended.peerName || t('theOtherPersonLower');
   const outgoing = ended.direction === 'outgoing';
-  const again = ' Press Call to call again.';
   switch (ended.reason) {
     case 'declined':
-      return outgoing ? `${name} declined the call.` : 'You declined the call.';
+      return outgoing ? t('endedDeclinedByThem', { name: Name }) : t('endedDeclinedByYou');
     case 'no-answer':
-      return outgoing ? `${name} did not answer.${again}` : `You missed a call from ${ended.peerName || 'the other person'}.`;
+      return outgoing ? t('endedNoAnswer', { name: Name }) : t('endedMissed', { name: inner });
     case 'cancelled':
-      return `You missed a call from ${ended.peerName || 'the other person'}.`;
+      return t('endedMissed', { name: inner });
     case 'remote-hang-up':
-      return `${name} ended the call.`;
-    case 'failed': {
-      return `${ended.error ? errorMessage(ended.error) : 'The call could not be connected.'}${again}`;
-    }
+      return t('endedByThem', { name: Name });
+    case 'failed':
+      return t('endedFailed', { error: ended.error ? errorText(ended.error, t) : t('endedNotConnected') });
     default:
-      return `Call ended.${again}`;
+      return t('endedCall');
   }
 }
 
-/** The short text shown in the stage while there is no remote video. */
-export function placeholderText(ctx: CallContext): string {
+/** The short text shown in the stage while there is no remote video ('' while connected). */
+export function placeholderText(ctx: CallContext, t: Translate = english): string {
   const name = (ctx.peer ?? ctx.away)?.name || '';
   switch (callState(ctx)) {
     case 'idle':
-      return 'Camera is off';
+      return t('placeholderIdle');
     case 'acquiring-media':
     case 'joining':
-      return 'Starting…';
+      return t('placeholderStarting');
     case 'waiting':
-      return 'Nobody else is here yet';
+      return t('placeholderWaiting');
     case 'ready':
     case 'ended':
-      return name || 'Someone is here';
+      return name || t('placeholderSomeoneHere');
     case 'calling':
-      return name ? `Calling ${name}…` : 'Calling…';
+      return name ? t('placeholderCalling', { name }) : t('placeholderCallingUnnamed');
     case 'incoming':
-      return `${name || 'Someone'} is calling`;
+      return t('placeholderIncoming', { name: name || t('someone') });
     case 'connecting':
-      return 'Connecting…';
+      return t('placeholderConnecting');
     case 'reconnecting':
-      return 'Reconnecting…';
+      return t('placeholderReconnecting');
     case 'full':
-      return 'Room full';
+      return t('placeholderFull');
     case 'error':
-      return 'Not connected';
+      return t('placeholderError');
     case 'connected':
       return '';
   }

@@ -9,7 +9,8 @@ import { callState, initialContext, type CallContext, type CallEffect, type Call
 import { reduce } from '../call/call-machine.js';
 import type { CallState } from '../call/call-state.js';
 import { Timers } from '../call/timers.js';
-import { deviceLostMessage, errorMessage, VideoCallError } from '../errors.js';
+import { errorText, VideoCallError } from '../errors.js';
+import type { Translate } from '../i18n/translator.js';
 import { decodePeerMessage } from '../call/peer-messages.js';
 import {
   VideoCallEndedEvent,
@@ -44,7 +45,7 @@ export class CallController implements ReactiveController {
   /** The machine's context: read by the element's render. */
   context: CallContext = initialContext();
 
-  readonly #host: ReactiveControllerHost & EventTarget;
+  readonly #host: ReactiveControllerHost & EventTarget & { readonly i18n: { readonly t: Translate } };
   readonly #settings: () => CallSettings;
   /** Events that arrive while an event is being handled wait here (run to completion). */
   readonly #queue: CallEvent[] = [];
@@ -74,7 +75,8 @@ export class CallController implements ReactiveController {
   readonly #liveness: PeerLivenessController;
   readonly #timers = new Timers<TimerName>((timer) => this.dispatch({ type: 'timer', timer }));
 
-  constructor(host: ReactiveControllerHost & EventTarget, settings: () => CallSettings) {
+  /** `host.i18n` words the `vc-error` messages in the element's language. */
+  constructor(host: ReactiveControllerHost & EventTarget & { readonly i18n: { readonly t: Translate } }, settings: () => CallSettings) {
     this.#host = host;
     this.#settings = settings;
     host.addController(this);
@@ -280,7 +282,8 @@ export class CallController implements ReactiveController {
 
   /** A device in use was unplugged: the person is told what took over. */
   #deviceLost(kind: MediaDeviceKind, label: string, fallback: string | null): void {
-    this.#notify({ type: 'error', error: { code: 'device-lost', message: deviceLostMessage(kind, label, fallback) } });
+    const params = fallback ? { kind, device: label, fallback } : { kind, device: label };
+    this.#notify({ type: 'error', error: { code: 'device-lost', params } });
   }
 
   #notify(notice: Notice): void {
@@ -296,14 +299,14 @@ export class CallController implements ReactiveController {
       case 'message':
         return this.inCall.received({ id: notice.from.id, name: notice.from.name }, notice.message);
       case 'error':
-        return void host.dispatchEvent(new VideoCallErrorEvent({ code: notice.error.code, message: errorMessage(notice.error) }));
+        return void host.dispatchEvent(new VideoCallErrorEvent({ code: notice.error.code, message: errorText(notice.error, host.i18n.t) }));
     }
   }
 }
 
 /** A thrown error as a coded one (anything unexpected is logged and becomes `call-failed`). */
 function coded(error: unknown): CodedError {
-  if (error instanceof VideoCallError) return { code: error.code, message: error.message };
+  if (error instanceof VideoCallError) return { code: error.code, key: error.key, params: error.params };
   console.error('[video-call]', error);
   return { code: 'call-failed' };
 }

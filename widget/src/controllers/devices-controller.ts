@@ -126,15 +126,15 @@ export class DevicesController implements ReactiveController {
    *   `media-permission-denied` or `media-failed`; the previous speaker stays.
    */
   async setSpeaker(deviceId: string, ...elements: HTMLMediaElement[]): Promise<void> {
-    if (!canChooseSpeaker()) throw new VideoCallError('media-unsupported', 'This browser cannot choose a speaker.');
+    if (!canChooseSpeaker()) throw new VideoCallError('media-unsupported', { key: 'errorSpeakerUnsupported' });
     elements.forEach((element) => this.#sinks.add(element));
     try {
       await Promise.all([...this.#sinks].map((el) => (el.sinkId === deviceId ? undefined : el.setSinkId!(deviceId))));
     } catch (error) {
       const name = (error as { name?: string } | null)?.name;
-      if (name === 'NotFoundError') throw new VideoCallError('media-not-found', 'That speaker was not found.');
-      if (name === 'NotAllowedError') throw new VideoCallError('media-permission-denied', 'The browser did not allow choosing that speaker.');
-      throw new VideoCallError('media-failed', 'The speaker could not be changed.');
+      if (name === 'NotFoundError') throw new VideoCallError('media-not-found', { key: 'errorSpeakerNotFound' });
+      if (name === 'NotAllowedError') throw new VideoCallError('media-permission-denied', { key: 'errorSpeakerDenied' });
+      throw new VideoCallError('media-failed', { key: 'errorSpeakerFailed' });
     }
     this.speakerId = deviceId;
     this.#host.requestUpdate();

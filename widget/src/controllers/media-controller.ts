@@ -251,10 +251,7 @@ function withDevice(base: boolean | MediaTrackConstraints | undefined, deviceId:
 /** getUserMedia with coded errors. */
 async function capture(constraints: MediaStreamConstraints): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) {
-    throw new VideoCallError(
-      'media-unsupported',
-      'This browser cannot use a camera on this page (it needs a secure https:// page).',
-    );
+    throw new VideoCallError('media-unsupported');
   }
   try {
     return await navigator.mediaDevices.getUserMedia(constraints);
@@ -263,26 +260,20 @@ async function capture(constraints: MediaStreamConstraints): Promise<MediaStream
   }
 }
 
-/** Maps a getUserMedia rejection (a DOMException by name) to a coded error with a clear message. */
+/** Maps a getUserMedia rejection (a DOMException by name) to a coded error (its words: errors.ts). */
 function toMediaError(error: unknown): VideoCallError {
   const name = (error as { name?: string } | null)?.name;
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return new VideoCallError(
-        'media-permission-denied',
-        'Camera and microphone access was denied. Allow it (the camera icon in the address bar, or the browser’s site settings), then press Try again.',
-      );
+      return new VideoCallError('media-permission-denied');
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return new VideoCallError('media-not-found', 'No camera or microphone was found on this device.');
+      return new VideoCallError('media-not-found');
     case 'NotReadableError':
     case 'AbortError':
-      return new VideoCallError(
-        'media-in-use',
-        'The camera or microphone could not be started. Another application may be using it.',
-      );
+      return new VideoCallError('media-in-use');
     default:
-      return new VideoCallError('media-failed', 'The camera or microphone could not be started.');
+      return new VideoCallError('media-failed');
   }
 }

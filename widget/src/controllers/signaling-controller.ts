@@ -3,7 +3,7 @@
  * signal-service/src/protocol.ts (described in signal-service/PROTOCOL.md).
  *
  * Requests use acknowledgements with a timeout; failures become {@link VideoCallError}s with a
- * code and a message fit for the person. Incoming events are handed to the options' callbacks.
+ * code and the key and params of words fit for the person (errors.ts). Incoming events are handed to the options' callbacks.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { io, type Socket } from 'socket.io-client';
@@ -47,13 +47,6 @@ const BEAT_INTERVAL_MS = 1_000;
 const WATCH_MS = 2_500;
 /** … and we treat the connection as dead when a beat is not answered within this (ms). */
 const BEAT_TIMEOUT_MS = 2_000;
-
-const TICKET_MESSAGES = {
-  'ticket-required': 'This call needs a ticket from the site, and none was given.',
-  'ticket-invalid': 'The ticket for this call is not valid.',
-  'ticket-expired': 'The ticket for this call has expired. Reload the page to get a new one.',
-  'ticket-wrong-room': 'The ticket for this call is for another room.',
-} as const;
 
 /**
  * Reactive controller owning the socket.io connection to the signal service: `connect()`, then
@@ -108,7 +101,7 @@ export class SignalingController implements ReactiveController {
         socket.removeAllListeners();
         socket.io.removeAllListeners();
         socket.close();
-        reject(new VideoCallError('signaling-unreachable', 'Cannot reach the call service. Check the connection and try again.'));
+        reject(new VideoCallError('signaling-unreachable'));
       };
       socket.once('connect_error', onError);
       socket.once('connect', () => {
@@ -150,16 +143,14 @@ export class SignalingController implements ReactiveController {
     const result = await this.#request<JoinResult>((socket) => socket.emitWithAck('room:join', request));
     if (result.ok) return result;
     const { code, message } = result.error;
-    if (code === 'room-full') {
-      throw new VideoCallError('room-full', `Room “${request.room}” is full: a call there already has two people.`);
-    }
+    const room = request.room;
+    if (code === 'room-full') throw new VideoCallError('room-full', { params: { room } });
     if (code === 'ticket-required' || code === 'ticket-invalid' || code === 'ticket-expired' || code === 'ticket-wrong-room') {
-      throw new VideoCallError(code, TICKET_MESSAGES[code]);
+      throw new VideoCallError(code);
     }
-    if (code === 'overloaded') {
-      throw new VideoCallError('join-failed', 'The call service is busy right now. Try again in a few seconds.', code);
-    }
-    throw new VideoCallError('join-failed', `Could not join room “${request.room}”: ${message}`, code);
+    if (code === 'overloaded') throw new VideoCallError('join-failed', { key: 'errorServiceBusy', protocolCode: code });
+    // The service's own words name the cause (they are not translated).
+    throw new VideoCallError('join-failed', { params: { room, reason: message }, protocolCode: code });
   }
 
   /**
@@ -170,7 +161,7 @@ export class SignalingController implements ReactiveController {
   async iceServers(): Promise<IceServersResult> {
     const result = await this.#request<IceServersResult>((socket) => socket.emitWithAck('ice:servers'));
     if (result.ok) return result;
-    throw new VideoCallError('ice-degraded', `The call service refused ICE servers (${result.error.code}).`);
+    throw new VideoCallError('ice-degraded', { params: { reason: result.error.code } });
   }
 
   /**
@@ -212,7 +203,7 @@ export class SignalingController implements ReactiveController {
   /** Disconnects. Safe to call at any time; no `onConnectionLost` follows. */
   close(): void {
     this.watch(false);
-    this.#abortConnect?.(new VideoCallError('signaling-lost', 'The connection was closed.'));
+    this.#abortConnect?.(new VideoCallError('signaling-lost'));
     const socket = this.#socket;
     this.#socket = null;
     this.connected = false;
@@ -224,12 +215,12 @@ export class SignalingController implements ReactiveController {
   async #request<T extends object>(send: (socket: ClientSocket) => Promise<Ack<T>>): Promise<Ack<T>> {
     const socket = this.#socket;
     if (!socket?.connected) {
-      throw new VideoCallError('signaling-lost', 'Not connected to the call service.');
+      throw new VideoCallError('signaling-lost', { key: 'errorNotConnected' });
     }
     try {
       return await send(socket.timeout(this.#timeoutMs) as unknown as ClientSocket);
     } catch {
-      throw new VideoCallError('signaling-unreachable', 'The call service did not answer in time.');
+      throw new VideoCallError('signaling-unreachable', { key: 'errorServiceTimeout' });
     }
   }
 }
