@@ -13,8 +13,8 @@ export const inCallStyles = css`
     position: absolute;
     padding: 3px 10px;
     border-radius: 999px;
-    background: rgb(0 0 0 / 0.6);
-    color: #fff;
+    background: var(--_overlay-bg);
+    color: var(--_overlay-fg);
     font-size: 0.8rem;
   }
   .remote-name {
@@ -34,7 +34,8 @@ export const inCallStyles = css`
     align-items: center;
     justify-content: center;
     gap: 10px;
-    background: var(--video-call-background, #0f172a);
+    background: var(--_stage-bg);
+    color: var(--_stage-fg);
     text-align: center;
     padding: 16px;
   }
@@ -44,13 +45,14 @@ export const inCallStyles = css`
     width: 72px;
     height: 72px;
     border-radius: 50%;
-    background: var(--video-call-accent, #2563eb);
-    color: #fff;
+    background: var(--_accent);
+    color: var(--_accent-fg);
     font-size: 2rem;
     font-weight: 600;
   }
   .local-off {
     display: grid;
+    color: #fff;
     place-items: center;
     transform: none;
     font-size: 0.8rem;
@@ -62,20 +64,21 @@ export const inCallStyles = css`
     min-width: 1.4em;
     padding: 0 6px;
     border-radius: 999px;
-    background: var(--video-call-danger, #dc2626);
-    color: #fff;
+    background: var(--_danger);
+    color: var(--_danger-fg);
     font-size: 0.8rem;
+    line-height: 1.4;
   }
   .chat {
-    margin: 8px 4px 4px;
-    border-top: 1px solid rgb(255 255 255 / 0.2);
-    padding-top: 8px;
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
   }
   .messages {
     list-style: none;
     margin: 0 0 8px;
     padding: 0;
-    max-height: 220px;
+    max-height: 260px;
     overflow-y: auto;
     display: grid;
     gap: 6px;
@@ -90,7 +93,7 @@ export const inCallStyles = css`
     font-weight: 600;
   }
   .messages .when {
-    opacity: 0.7;
+    color: var(--_muted-fg);
     font-size: 0.8rem;
     justify-self: end;
   }
@@ -108,9 +111,17 @@ export const inCallStyles = css`
     font: inherit;
     padding: 8px 12px;
     border-radius: 999px;
-    border: 1px solid rgb(255 255 255 / 0.3);
-    background: rgb(0 0 0 / 0.25);
-    color: inherit;
+    border: 1px solid var(--_border);
+    background: var(--_bg);
+    color: var(--_fg);
+  }
+  .compose input::placeholder {
+    color: var(--_muted-fg);
+    opacity: 1;
+  }
+  .compose input:focus-visible {
+    outline: 3px solid var(--_focus);
+    outline-offset: 1px;
   }
 
   .screen {
@@ -118,7 +129,7 @@ export const inCallStyles = css`
     height: 100%;
     object-fit: contain;
     display: block;
-    background: #000;
+    background: var(--_stage-bg);
   }
   /* While the other person shares a screen, it fills the stage and their camera sits small. */
   .sharing .remote {
@@ -143,7 +154,12 @@ export const inCallStyles = css`
   }
   .quality[data-level='poor'],
   .quality[data-level='lost'] {
-    background: var(--video-call-danger, #dc2626);
+    background: var(--_danger);
+    color: var(--_danger-fg);
+  }
+  .quality:focus-visible {
+    outline: 3px solid var(--_focus);
+    outline-offset: 2px;
   }
   .quality .figures {
     display: none;
@@ -168,5 +184,37 @@ export const inCallStyles = css`
 
   .muted-mark {
     margin-inline-start: 0.4em;
+  }
+
+  /* Small stages (a phone held sideways, a 320 × 240 box): smaller labels, a smaller self-view. */
+  @container stage (max-height: 220px) {
+    .remote-name,
+    .quality,
+    .timer {
+      font-size: 0.7rem;
+      padding: 2px 6px;
+    }
+    .quality .figures {
+      display: none !important;
+    }
+    .local {
+      max-height: 40%;
+      min-width: 56px;
+    }
+    .avatar {
+      width: 44px;
+      height: 44px;
+      font-size: 1.3rem;
+    }
+    .placeholder {
+      font-size: 0.95rem;
+      padding: 8px;
+    }
+  }
+  /* A tall stage (portrait phone): the timer and quality at the top, the self-view clear of them. */
+  @container stage (orientation: portrait) {
+    .local {
+      top: 44px;
+    }
   }
 `;

@@ -17,7 +17,12 @@ import type { CallController } from './controllers/call-controller.js';
 import type { DeviceLists } from './controllers/devices-controller.js';
 import type { PeerIdentity } from './events.js';
 import { VideoCallAttributes } from './video-call.attributes.js';
-import { renderCall, showsDevicePickers, showsRemoteVideo } from './video-call.view.js';
+import { announcedView, renderCall, showsDevicePickers, showsRemoteVideo } from './video-call.view.js';
+import { act, type CallAction } from './video-call.actions.js';
+import { AnnouncerController } from './a11y/announcer-controller.js';
+import { FocusKeeper } from './a11y/focus-keeper.js';
+import { KeyboardShortcuts } from './a11y/keyboard-shortcuts.js';
+import type { MessageKey, MessageParams } from './i18n/messages.js';
 
 /** Before `start()`: nothing under way. */
 const IDLE = initialContext();
@@ -65,23 +70,56 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @csspart camera-button - Camera on/off.
  * @csspart leave-button - Leave the room.
  * @csspart share-button - Share the screen (pressed while sharing).
- * @csspart chat-button - Open the chat; `chat-unread` - its count of unread messages.
- * @csspart pip-button - Picture in picture; `fullscreen-button` - full screen.
+ * @csspart chat-button - Open the chat.
+ * @csspart chat-unread - The chat button's count of unread messages.
+ * @csspart pip-button - Picture in picture.
+ * @csspart fullscreen-button - Full screen.
+ * @csspart devices-button - Show or hide the device pickers during a call.
  * @csspart remote-screen - The other person's shared screen, large.
- * @csspart remote-name - Their name on their video; `remote-muted` - the mark when their microphone is off.
+ * @csspart remote-name - Their name on their video.
+ * @csspart remote-muted - The mark beside their name when their microphone is off.
  * @csspart remote-placeholder - Their initial instead of black when their camera is off.
  * @csspart local-off - Says that your own camera is off.
  * @csspart quality - Connection quality, with the figures on hover and focus.
  * @csspart timer - How long the call has lasted.
- * @csspart chat - The chat panel; `chat-message`, `chat-input`, `chat-send-button` inside it.
+ * @csspart chat - The chat panel.
+ * @csspart chat-message - One message in the chat panel.
+ * @csspart chat-input - The chat panel's text field.
+ * @csspart chat-send-button - The chat panel's Send button.
+ * @csspart devices - The device pickers' panel.
+ * @csspart device-picker - Every device `<select>`; also `camera-picker`, `microphone-picker` or `speaker-picker`.
+ * @csspart camera-picker - The camera `<select>`.
+ * @csspart microphone-picker - The microphone `<select>`.
+ * @csspart speaker-picker - The speaker `<select>` (where the browser can choose one).
+ * @csspart mic-level - The microphone level meter beside the microphone picker.
+ * @csspart devices-button - Shows the camera, microphone and speaker pickers (`devices`, `device-picker`, `mic-level`).
+ * @csspart announcer - The visually hidden live region that tells screen readers what the other person did.
  *
- * @cssprop [--video-call-background=#0f172a] - Stage and panel background.
- * @cssprop [--video-call-color=#f8fafc] - Text color.
- * @cssprop [--video-call-accent=#2563eb] - Background of the main buttons (Start, Call, Accept).
- * @cssprop [--video-call-danger=#dc2626] - Background of Hang up, Decline and Cancel; error text accent.
+ * @cssprop [--video-call-background=light-dark(#f8fafc, #0f172a)] - Background of the element (around the stage) and its panels.
+ * @cssprop [--video-call-color=light-dark(#0f172a, #f8fafc)] - Text colour.
+ * @cssprop [--video-call-muted-color=light-dark(#475569, #cbd5e1)] - Secondary text (message times, placeholders of fields).
+ * @cssprop [--video-call-border-color=light-dark(#94a3b8, #64748b)] - Borders of fields and pickers.
+ * @cssprop [--video-call-stage-background=#000] - Behind the videos and the placeholder.
+ * @cssprop [--video-call-stage-color=#f1f5f9] - Text on the stage (placeholder, camera-off notice).
+ * @cssprop [--video-call-button-background=light-dark(#e2e8f0, #1e293b)] - Background of the ordinary buttons and toggles.
+ * @cssprop [--video-call-button-color=var(--video-call-color)] - Text and icon colour of those buttons.
+ * @cssprop [--video-call-button-hover-background=light-dark(#cbd5e1, #334155)] - Their background on hover.
+ * @cssprop [--video-call-pressed-background=light-dark(#0f172a, #f8fafc)] - A pressed toggle (microphone muted, camera off, sharing).
+ * @cssprop [--video-call-pressed-color=light-dark(#f8fafc, #0f172a)] - Text and icon colour of a pressed toggle.
+ * @cssprop [--video-call-pressed-hover-background=light-dark(#334155, #cbd5e1)] - A pressed toggle on hover.
+ * @cssprop [--video-call-accent=#2563eb] - Background of the main buttons (Start, Call, Accept) and the avatar.
+ * @cssprop [--video-call-accent-color=#fff] - Text on the accent colour.
+ * @cssprop [--video-call-accent-hover=#1d4ed8] - The main buttons on hover.
+ * @cssprop [--video-call-danger=#dc2626] - Background of Hang up, Decline and Cancel, the unread badge, a poor connection.
+ * @cssprop [--video-call-danger-color=#fff] - Text on the danger colour.
+ * @cssprop [--video-call-danger-hover=#b91c1c] - Those buttons on hover.
+ * @cssprop [--video-call-error-color=light-dark(#b91c1c, #fca5a5)] - The status line in the `error` and `full` states.
+ * @cssprop [--video-call-focus-ring=light-dark(#1d4ed8, #93c5fd)] - The keyboard focus outline.
+ * @cssprop [--video-call-overlay-background=rgb(0 0 0 / 0.7)] - Labels over the video (name, quality, timer).
+ * @cssprop [--video-call-overlay-color=#fff] - Text of those labels.
  * @cssprop [--video-call-radius=12px] - Corner radius.
  * @cssprop [--video-call-font=system-ui, sans-serif] - Font family.
- * @cssprop [--video-call-aspect-ratio=16 / 9] - Aspect ratio of the stage.
+ * @cssprop [--video-call-aspect-ratio=16 / 9] - Aspect ratio of the stage when the host gives the element no height.
  * @cssprop [--video-call-local-width=28%] - Width of the local preview relative to the stage.
  */
 export class VideoCall extends VideoCallAttributes {
@@ -315,8 +353,22 @@ export class VideoCall extends VideoCallAttributes {
   /** Leaving the page (tab closed, navigation): leave on purpose, so the peer learns at once. */
   #onPageHide = () => this.leave();
 
+  #t = (key: MessageKey, params?: MessageParams) => this.i18n.t(key, params);
+  #announcer = new AnnouncerController(this, () => announcedView(this.#context, this.#call), this.#t);
+  #focusKeeper = new FocusKeeper(this);
+  #shortcuts = new KeyboardShortcuts(this, () => {
+    const call = this.#call;
+    const when = (ok: boolean, action: CallAction) => () => ok && (act(this, call, action), true);
+    const media = !!call?.media.stream;
+    return [
+      { key: this.#t('keyMute'), run: when(media, 'toggleMicrophone') },
+      { key: this.#t('keyCamera'), run: when(media, 'toggleCamera') },
+      { key: this.#t('keyHangUp'), run: when(this.state === 'calling' || this.#context.call?.accepted === true, 'hangUp') },
+    ];
+  });
+
   override render() {
-    return renderCall(this.#context, this.#call, this);
+    return renderCall(this.#context, this.#call, this, this.#t, this.#announcer);
   }
 
   protected override updated(): void {
@@ -341,7 +393,9 @@ function randomHex(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-if (!customElements.get('video-call')) customElements.define('video-call', VideoCall);
+// Defined only where there is a registry: importing the module during server-side rendering (Node,
+// no DOM) does not throw. A second copy of the module keeps the first definition.
+if (typeof customElements !== 'undefined' && !customElements.get('video-call')) customElements.define('video-call', VideoCall);
 
 declare global {
   interface HTMLElementTagNameMap {
