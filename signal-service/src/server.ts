@@ -3,15 +3,15 @@
  * main.ts calls this with the real configuration; tests call it with port 0.
  */
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { installAdmission } from './admission.js';
 import { createApp } from './app.js';
+import { defaultDemoDir, defaultWidgetFile } from './default-paths.js';
 import type { Config } from './config.js';
 import { connectionCaps, readOpenFileLimit } from './fd-limit.js';
-import { createIceProvider, type IceProvider } from './ice/index.js';
+import { loadIceProvider, type IceProvider } from './ice/index.js';
 import { DEFAULT_STUN_URLS } from './ice/static.js';
 import { startLoadMonitor, type LoadMonitor } from './load-monitor.js';
 import { throttledLogger } from './log-throttle.js';
@@ -22,13 +22,12 @@ import { MemoryRoomStore, type RoomStore } from './rooms.js';
 import { attachSignaling, type SignalServer } from './signaling.js';
 import { createTicketVerifier, type TicketVerifier } from './tickets.js';
 
-/** The repository root, from signal-service/src or signal-service/dist. */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
 /** A running service: its servers, where it listens, and how to stop it. */
 export interface SignalService {
   http: HttpServer;
   io: SignalServer;
+  /** The HTTP routes (Hono): `app.fetch` answers a web `Request` (createSignalService's `handler` uses it). */
+  app: ReturnType<typeof createApp>;
   /** Port actually listened on (useful with port 0). */
   port: number;
   /** `http://localhost:<port>` */
@@ -49,10 +48,16 @@ export interface StartOptions {
   rooms?: RoomStore;
   /** Where ICE servers come from; default: the provider `config.ice` names. */
   ice?: IceProvider;
-  /** Absolute path of the folder served at `/`; default: the repository's demo/. */
+  /** Absolute path of the folder served at `/`; default: the demo page (default-paths.ts). */
   demoDir?: string;
-  /** Absolute path of the widget bundle served at `/video-call.js`; default: dist/video-call.js. */
+  /** Absolute path of the widget bundle served at `/video-call.js`; default: the `video-call` package's dist/video-call.js. */
   widgetFile?: string;
+  /**
+   * Mount on this server instead of creating one (createSignalService): socket.io attaches to it,
+   * its HTTP requests stay the caller's (route them to `app`), it is not listened on nor given
+   * timeouts or connection caps, and close() leaves it open.
+   */
+  server?: HttpServer;
   /** Per-socket request budgets; default DEFAULT_RATE_LIMITS. */
   rateLimiter?: SocketRateLimiter;
   /** Room ticket checks; default: from `config.roomTicketSecret` (tests pass one with a fake clock). */
@@ -65,24 +70,27 @@ export interface StartOptions {
 export async function startSignalService(config: Config, options: StartOptions = {}): Promise<SignalService> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const rooms = options.rooms ?? new MemoryRoomStore();
-  const ice = options.ice ?? createIceProvider(config.ice);
+  const ice = options.ice ?? (await loadIceProvider(config.ice));
   const origins = createOriginPolicy(config.allowedOrigins);
   const tickets = options.tickets ?? createTicketVerifier(config.roomTicketSecret);
   const app = createApp({
     rooms,
-    demoDir: options.demoDir ?? `${repoRoot}demo`,
-    widgetFile: options.widgetFile ?? `${repoRoot}dist/video-call.js`,
+    demoDir: options.demoDir ?? defaultDemoDir(),
+    widgetFile: options.widgetFile ?? defaultWidgetFile(),
     origins,
     serveSourceMaps: config.serveSourceMaps,
   });
-  const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
-  // A connection that sends no complete request head within 10 s is closed (default 60 s).
-  http.headersTimeout = 10_000;
-  http.requestTimeout = 30_000;
+  const mounted = options.server !== undefined;
+  const http = options.server ?? (createAdaptorServer({ fetch: app.fetch }) as HttpServer);
+  if (!mounted) {
+    // A connection that sends no complete request head within 10 s is closed (default 60 s).
+    http.headersTimeout = 10_000;
+    http.requestTimeout = 30_000;
+  }
   const { limits } = config;
   const caps = connectionCaps(limits.maxConnections, options.openFileLimit ?? readOpenFileLimit(), logger);
   const log = throttledLogger(logger);
-  if (caps.maxTcp !== undefined) {
+  if (caps.maxTcp !== undefined && !mounted) {
     http.maxConnections = caps.maxTcp;
     http.on('drop', (data?: { remoteAddress?: string }) =>
       log('warn', 'refused-tcp', { address: data?.remoteAddress ?? null, maxTcp: caps.maxTcp }, 'refused a TCP connection: too close to the open-file limit'),
@@ -105,17 +113,21 @@ export async function startSignalService(config: Config, options: StartOptions =
   });
   installAdmission(http, io.engine, { limits: { ...limits, maxConnections: caps.maxConnections }, load, log });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => {
-      http.off('error', reject);
-      resolve();
+  if (!mounted) {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, config.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const port = (http.address() as AddressInfo).port;
+  }
+  // Mounted on a server that does not listen yet: 0.
+  const port = (http.address() as AddressInfo | null)?.port ?? 0;
   return {
     http,
     io,
+    app,
     port,
     url: `http://localhost:${port}`,
     load,
@@ -123,10 +135,12 @@ export async function startSignalService(config: Config, options: StartOptions =
     close: () =>
       new Promise<void>((resolve) => {
         load.stop();
+        // Mounted: socket.io closes its own part only (it would close the server it is attached to).
+        if (mounted) (io as unknown as { httpServer?: HttpServer }).httpServer = undefined;
         io.close(() => resolve());
         // A keep-alive connection whose last answer (say /video-call.js) is still finishing is not
         // idle yet when close() starts, and would hold the close for seconds: end them all now.
-        http.closeAllConnections();
+        if (!mounted) http.closeAllConnections();
       }),
   };
 }

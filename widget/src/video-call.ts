@@ -74,7 +74,6 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @csspart chat-unread - The chat button's count of unread messages.
  * @csspart pip-button - Picture in picture.
  * @csspart fullscreen-button - Full screen.
- * @csspart devices-button - Show or hide the device pickers during a call.
  * @csspart remote-screen - The other person's shared screen, large.
  * @csspart remote-name - Their name on their video.
  * @csspart remote-muted - The mark beside their name when their microphone is off.

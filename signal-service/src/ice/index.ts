@@ -9,7 +9,7 @@ import type { IceServersResult } from '../protocol.js';
 import type { IceProvider } from './provider.js';
 import { DEFAULT_STUN_URLS, StaticIceProvider } from './static.js';
 import { TurnRestIceProvider } from './turn-rest.js';
-import { TwilioIceProvider } from './twilio.js';
+import { TwilioIceProvider, loadTwilio } from './twilio.js';
 
 export type { IceGrant, IceProvider } from './provider.js';
 
@@ -23,6 +23,15 @@ export function createIceProvider(config: IceConfig, twilioApiBaseUrl?: string):
     case 'static':
       return new StaticIceProvider(config.iceServers);
   }
+}
+
+/**
+ * createIceProvider, after loading what the provider needs: the optional `twilio` package for
+ * Twilio. Rejects with a ConfigError when Twilio is configured but `twilio` is not installed.
+ */
+export async function loadIceProvider(config: IceConfig): Promise<IceProvider> {
+  if (config.kind === 'twilio') await loadTwilio();
+  return createIceProvider(config);
 }
 
 /** Asks `provider`, falling back to `fallbackStunUrls` with `degraded: true` when it fails. */

@@ -5,8 +5,12 @@
  *
  * One token serves every member until shortly before it expires, and concurrent askers share one
  * request in flight: a busy room does not turn into a request per join.
+ *
+ * `twilio` is an optional peer dependency of the package (21 MB): it is imported only when Twilio
+ * is configured (loadTwilio), and its absence then is a ConfigError at start-up.
  */
-import twilio from 'twilio';
+import type Twilio from 'twilio';
+import { ConfigError } from '../config.js';
 import type { IceServer } from '../protocol.js';
 import type { IceGrant, IceProvider } from './provider.js';
 
@@ -21,6 +25,34 @@ export interface TwilioIceOptions {
   timeoutMs?: number;
   /** Clock in ms, for tests. */
   now?: () => number;
+}
+
+/** The `twilio` package's client factory. */
+type TwilioFactory = typeof Twilio;
+type TwilioClient = ReturnType<TwilioFactory>;
+
+let twilioModule: Promise<TwilioFactory> | undefined;
+
+/**
+ * Imports the optional `twilio` package (once). Rejects with a ConfigError saying how to install
+ * it when it is not installed; any other failure of the import as it is.
+ */
+export function loadTwilio(): Promise<TwilioFactory> {
+  twilioModule ??= import('twilio').then(
+    (module) => module.default,
+    (error: unknown) => {
+      twilioModule = undefined;
+      const { code, message } = (error ?? {}) as { code?: string; message?: string };
+      if (code === 'ERR_MODULE_NOT_FOUND' && /['"]twilio['"]/.test(message ?? '')) {
+        throw new ConfigError(
+          'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set, but the optional package "twilio" is not installed: ' +
+            'install it beside video-call-server (npm install twilio), or unset them.',
+        );
+      }
+      throw error;
+    },
+  );
+  return twilioModule;
 }
 
 /** A token is reused until this share of its lifetime is left (at least 60 s, at most half). */
@@ -40,17 +72,23 @@ export function toIceServer(entry: { url?: string; urls?: string; username?: str
  */
 export class TwilioIceProvider implements IceProvider {
   readonly kind = 'twilio';
-  readonly #client: ReturnType<typeof twilio>;
+  /** The official client, once `twilio` is imported (loadTwilio). */
+  readonly #client: Promise<TwilioClient>;
   readonly #ttlSeconds: number;
   readonly #now: () => number;
   #cached?: { iceServers: IceServer[]; expiresAt: number; renewAt: number };
   #inFlight?: Promise<{ iceServers: IceServer[]; expiresAt: number; renewAt: number }>;
 
   constructor(options: TwilioIceOptions) {
-    this.#client = twilio(options.accountSid, options.authToken, { autoRetry: false, timeout: options.timeoutMs ?? 10_000 });
-    // The client builds every URL from `api.baseUrl` when it sends (Domain.absoluteUrl), so this
-    // sends the official client's real HTTP request to the stand-in.
-    if (options.apiBaseUrl) this.#client.api.baseUrl = options.apiBaseUrl;
+    this.#client = loadTwilio().then((twilio) => {
+      const client = twilio(options.accountSid, options.authToken, { autoRetry: false, timeout: options.timeoutMs ?? 10_000 });
+      // The client builds every URL from `api.baseUrl` when it sends (Domain.absoluteUrl), so this
+      // sends the official client's real HTTP request to the stand-in.
+      if (options.apiBaseUrl) client.api.baseUrl = options.apiBaseUrl;
+      return client;
+    });
+    // Without the package each request fails (and start-up already said why): not unhandled here.
+    this.#client.catch(() => {});
     this.#ttlSeconds = options.ttlSeconds;
     this.#now = options.now ?? Date.now;
   }
@@ -74,7 +112,7 @@ export class TwilioIceProvider implements IceProvider {
   }
 
   async #fetchToken() {
-    const token = await this.#client.tokens.create({ ttl: this.#ttlSeconds });
+    const token = await (await this.#client).tokens.create({ ttl: this.#ttlSeconds });
     const fetchedAt = this.#now();
     // Twilio sends ttl as a string of seconds.
     const ttlSeconds = Number.parseInt(String(token.ttl), 10) || this.#ttlSeconds;
