@@ -35,6 +35,11 @@ export interface Config {
   limits: Limits;
   /** Serve `/video-call.js.map` (`SERVE_SOURCE_MAPS`; default: yes, unless `NODE_ENV=production`). */
   serveSourceMaps: boolean;
+  /**
+   * `REDIS_URL` (+ `NODE_LEASE_MS`, default 10000): several nodes sharing rooms over Redis
+   * (redis/index.ts). Undefined: one node, rooms in memory.
+   */
+  redis?: { url: string; leaseMs: number };
 }
 
 /** See {@link Config.limits}; every value has a variable of the same name in upper snake case. */
@@ -195,6 +200,12 @@ const envSchema = z.object({
   PING_INTERVAL_MS: wholeNumber(1000, 300_000, 25_000),
   PING_TIMEOUT_MS: wholeNumber(1000, 300_000, 20_000),
   SERVE_SOURCE_MAPS: yesNo.optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s/?#]+(\/\d{1,2})?$/, 'must be a Redis URL: redis://[user:password@]host:port[/db] or rediss://… (TLS)')
+    .optional(),
+  // 3 s at least: renewals every lease/3 must survive a GC pause or a Redis failover.
+  NODE_LEASE_MS: wholeNumber(3000, 300_000, 10_000),
   NODE_ENV: z.string().optional(),
 });
 
@@ -253,5 +264,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pingTimeoutMs: e.PING_TIMEOUT_MS,
     },
     serveSourceMaps: e.SERVE_SOURCE_MAPS ?? e.NODE_ENV !== 'production',
+    ...(e.REDIS_URL && { redis: { url: e.REDIS_URL, leaseMs: e.NODE_LEASE_MS } }),
   };
 }

@@ -83,6 +83,7 @@ export const ERROR_CODES = [
   'rejoin-invalid',
   'rate-limited',
   'overloaded',
+  'unavailable',
   'internal-error',
 ] as const;
 
@@ -105,6 +106,8 @@ export const ERROR_CODES = [
  *   later. Nothing changed. A connection that keeps being refused is disconnected.
  * - `overloaded`: the service is overloaded and refuses new joins (not rejoins) for now; retry in
  *   a few seconds. Nothing changed.
+ * - `unavailable`: the service cannot reach the store its nodes share (Redis) for now; retry in a
+ *   few seconds. Nothing changed.
  * - `internal-error`: something failed inside the service. The message says nothing about internals.
  */
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,6 @@
 /**
- * Per-socket rate limits (rate-limiter-flexible, in memory). Every incoming event, of any name,
+ * Per-socket rate limits (rate-limiter-flexible: in memory, or in Redis when the service runs on
+ * several nodes, see {@link RateLimitStore}). Every incoming event, of any name,
  * with or without an acknowledgement, member or not, takes a point of the `events` budget first;
  * each known request also takes a point of its own budget (`join`, `leave`, `relay`, `ice`,
  * `watch`). A request over budget is answered `rate-limited` (when it has an acknowledgement)
@@ -7,7 +8,7 @@
  * socket that has none left is disconnected. Budgets are per socket, so one abusive socket never
  * uses up anyone else's; per-address connection budgets are in admission.ts.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /** A budget: `points` requests per `duration` seconds. */
 export interface Budget {
@@ -46,24 +47,47 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
 /** The budgets a request can take a point of. */
 export type LimitedRequest = 'events' | 'join' | 'leave' | 'relay' | 'ice' | 'watch';
 
+/**
+ * Where budgets are counted when not in memory: a node-redis client (`REDIS_URL`), shared by the
+ * nodes, under `prefix` (`<prefix>rl:<budget>:<socket id>`, each key expiring with its window).
+ * While Redis is not ready each node counts in its own memory instead (rate-limiter-flexible's
+ * insurance limiter), so an outage neither blocks nor unlimits requests.
+ */
+export interface RateLimitStore {
+  redis: object;
+  prefix: string;
+}
+
 /** Outcome of {@link SocketRateLimiter.take}: allowed, refused, or refused and time to disconnect. */
 export type RateDecision = 'allow' | 'refuse' | 'disconnect';
 
 /** Per-socket budgets for the limited requests, keyed by socket id; see the file comment. */
 export class SocketRateLimiter {
-  readonly #limiters: Record<LimitedRequest | 'violations', RateLimiterMemory>;
+  readonly #limiters: Record<LimitedRequest | 'violations', RateLimiterAbstract>;
 
-  /** Budgets not given keep their {@link DEFAULT_RATE_LIMITS} value. */
-  constructor(budgets: Partial<RateLimitConfig> = {}) {
+  /** Budgets not given keep their {@link DEFAULT_RATE_LIMITS} value; `store`: in Redis, else in memory. */
+  constructor(budgets: Partial<RateLimitConfig> = {}, store?: RateLimitStore) {
     const config = { ...DEFAULT_RATE_LIMITS, ...budgets };
+    const limiter = (name: LimitedRequest | 'violations') => {
+      const memory = new RateLimiterMemory({ keyPrefix: name, ...config[name] });
+      if (!store) return memory;
+      return new RateLimiterRedis({
+        storeClient: store.redis,
+        useRedisPackage: true,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+        keyPrefix: `${store.prefix}rl:${name}`,
+        ...config[name],
+      });
+    };
     this.#limiters = {
-      events: new RateLimiterMemory({ keyPrefix: 'events', ...config.events }),
-      join: new RateLimiterMemory({ keyPrefix: 'join', ...config.join }),
-      leave: new RateLimiterMemory({ keyPrefix: 'leave', ...config.leave }),
-      relay: new RateLimiterMemory({ keyPrefix: 'relay', ...config.relay }),
-      ice: new RateLimiterMemory({ keyPrefix: 'ice', ...config.ice }),
-      watch: new RateLimiterMemory({ keyPrefix: 'watch', ...config.watch }),
-      violations: new RateLimiterMemory({ keyPrefix: 'violations', ...config.violations }),
+      events: limiter('events'),
+      join: limiter('join'),
+      leave: limiter('leave'),
+      relay: limiter('relay'),
+      ice: limiter('ice'),
+      watch: limiter('watch'),
+      violations: limiter('violations'),
     };
   }
 
@@ -78,12 +102,12 @@ export class SocketRateLimiter {
     return (await this.#consume(this.#limiters.violations, id)) ? 'refuse' : 'disconnect';
   }
 
-  /** Forgets socket `id` (on disconnect), so memory follows the connected sockets. */
+  /** Forgets socket `id` (on disconnect), so memory follows the connected sockets. Never rejects (Redis keys expire anyway). */
   async forget(id: string): Promise<void> {
-    await Promise.all(Object.values(this.#limiters).map((limiter) => limiter.delete(id)));
+    await Promise.allSettled(Object.values(this.#limiters).map((limiter) => limiter.delete(id)));
   }
 
-  async #consume(limiter: RateLimiterMemory, id: string): Promise<boolean> {
+  async #consume(limiter: RateLimiterAbstract, id: string): Promise<boolean> {
     try {
       await limiter.consume(id);
       return true;

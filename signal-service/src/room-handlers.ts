@@ -7,13 +7,19 @@
  * gets a fresh random `peerId`; a rejoin gets its token's `peerId` back and, when its old
  * connection is still a member, takes its place and role (the old connection is closed). Every
  * successful join answers a fresh `rejoinToken`, to the joiner only.
+ *
+ * Several nodes (a shared store, `REDIS_URL`): a room's requests also hold the store's room lock
+ * (`RoomStore.exclusive`), so the order above holds across nodes; members a join found on a dead
+ * node are announced gone (`disconnected`) before the joiner is; a store that cannot be reached
+ * answers `unavailable` and changes nothing (a join whose answer was lost midway also closes the
+ * connection: its client reconnects, and the leave that implies clears whatever the join took).
  */
 import type { Logger } from 'pino';
 import type { LoadMonitor } from './load-monitor.js';
 import type { JoinResult, PeerInfo, PeerLeft } from './protocol.js';
 import type { RejoinTokens } from './rejoin-tokens.js';
 import type { KeyedQueue } from './keyed-queue.js';
-import type { RoomMember, RoomStore } from './rooms.js';
+import { StoreUnavailableError, type RoomMember, type RoomStore } from './rooms.js';
 import { joinRequestSchema, parsePayload } from './schemas.js';
 import { fail, type Budgets, type Handler } from './socket-requests.js';
 import type { SignalServer, SignalSocket } from './signaling.js';
@@ -41,6 +47,12 @@ export const ioRoom = (room: string) => `room:${room}`;
 
 const peerInfo = ({ id, name, peerId }: RoomMember): PeerInfo => ({ id, name, peerId });
 
+/** Tells the members of `room` that `member` (whom they were told about) has left. */
+export const announceLeft = (io: SignalServer, room: string, member: RoomMember, reason: PeerLeft['reason']) =>
+  io.to(ioRoom(room)).emit('room:peer-left', { ...peerInfo(member), reason });
+
+const unavailable = () => fail('unavailable', 'The service cannot reach its room store right now; try again in a few seconds.');
+
 /** The room handlers, and the leave to run when a socket disconnects. */
 export interface RoomHandlers {
   join: Handler<SignalSocket>;
@@ -54,12 +66,11 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
   const { io, rooms, logger, budgets } = ctx;
   /** Runs a room request of `socket` after its earlier ones. */
   const inTurn = <T>(socket: SignalSocket, task: () => Promise<T>) => ctx.queues.sockets.run(socket.id, task);
-  /** Runs `task` while no other join or leave of `room` runs. */
-  const holding = <T>(room: string, task: () => Promise<T>) => ctx.queues.rooms.run(room, task);
+  /** Runs `task` while no other join or leave of `room` runs (on any node, with a shared store). */
+  const holding = <T>(room: string, task: () => Promise<T>) =>
+    ctx.queues.rooms.run(room, () => (rooms.exclusive ? rooms.exclusive(room, task) : task()));
 
-  /** Tells the members of `room` that `member` (whom they were told about) has left. */
-  const tellLeft = (room: string, member: RoomMember, reason: PeerLeft['reason']) =>
-    io.to(ioRoom(room)).emit('room:peer-left', { ...peerInfo(member), reason });
+  const tellLeft = (room: string, member: RoomMember, reason: PeerLeft['reason']) => announceLeft(io, room, member, reason);
 
   /** Removes `socket` from its room and tells the member left behind. Call it in the socket's turn. */
   const leaveRoom = async (socket: SignalSocket, reason: PeerLeft['reason']): Promise<boolean> => {
@@ -100,6 +111,8 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
 
       await holding(room, async () => {
         const outcome = await rooms.join(room, { id: socket.id, name, peerId, polite });
+        // Members of a dead node this join dropped: the room was told about them, so it hears they left.
+        for (const gone of outcome.expired ?? []) tellLeft(room, gone, 'disconnected');
         if (!outcome.ok) {
           return reply(
             outcome.reason === 'room-full'
@@ -128,6 +141,13 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
         logger.debug({ room, socket: socket.id, polite: member.polite, rejoin: rejoinedAs !== undefined }, 'joined room');
         const answer: JoinResult = { self, peers: peers.map(peerInfo), polite: member.polite, rejoinToken: ctx.rejoinTokens.issue(room, peerId) };
         reply({ ok: true, ...answer });
+      }).catch((error: unknown) => {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        logger.warn({ room, socket: socket.id, err: error.cause }, 'join refused: room store unavailable');
+        reply(unavailable());
+        // The join may have been applied with its answer lost: the leave a disconnection implies
+        // clears it, and the client reconnects and joins again.
+        if (error.maybeApplied) socket.conn.close();
       });
     });
   };
@@ -135,7 +155,13 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
   const leave: Handler<SignalSocket> = (socket, _payload, reply) =>
     inTurn(socket, async () => {
       if (!(await budgets.take(socket, 'leave', reply))) return;
-      if (!(await leaveRoom(socket, 'left'))) return reply(fail('not-in-room', 'This connection is not in a room.'));
+      try {
+        if (!(await leaveRoom(socket, 'left'))) return reply(fail('not-in-room', 'This connection is not in a room.'));
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        logger.warn({ socket: socket.id, err: error.cause }, 'leave refused: room store unavailable');
+        return reply(unavailable());
+      }
       reply({ ok: true });
     });
 

@@ -7,7 +7,8 @@
  * never both take the last place.
  *
  * The store is the service's only record of membership: signaling.ts asks `roomOf(socket.id)`
- * for every request and keeps no copy on the socket.
+ * for every request and keeps no copy on the socket. `RedisRoomStore` (redis/room-store.ts) is the
+ * one several nodes share (`REDIS_URL`).
  */
 import { ROOM_CAPACITY } from './protocol.js';
 
@@ -31,8 +32,25 @@ export type JoinOutcome =
       peers: RoomMember[];
       /** The member this join replaced: the same peerId on an older connection (a rejoin). */
       replaced?: RoomMember;
+      /** Members this join dropped because their node is dead (shared stores only): announce them gone. */
+      expired?: RoomMember[];
     }
-  | { ok: false; reason: 'room-full' | 'already-in-room' };
+  | { ok: false; reason: 'room-full' | 'already-in-room'; expired?: RoomMember[] };
+
+/**
+ * Thrown by a shared store that cannot reach its backend (Redis down): the request should be
+ * refused with `unavailable`. `maybeApplied` is true when the command may have run before the
+ * connection broke (its answer was lost); false when it was never sent.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(
+    readonly maybeApplied: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super('The room store is unavailable.', options);
+  }
+}
 
 /** Who joins: socket id, display name, peer id, and the role asked for (a rejoin keeps its role). */
 export interface Joiner {
@@ -63,6 +81,12 @@ export interface RoomStore {
   members(room: string): Promise<RoomMember[]>;
   /** Number of non-empty rooms (for health and metrics). */
   roomCount(): Promise<number>;
+  /**
+   * Runs `task` while no other node runs one for `room` (stores shared by several nodes; on one
+   * node the room handlers' own queue is enough). Rejects with StoreUnavailableError when the
+   * store cannot be reached or the room stays held too long.
+   */
+  exclusive?<T>(room: string, task: () => Promise<T>): Promise<T>;
 }
 
 /** RoomStore for a single service node. Empty rooms are deleted, so memory follows use. */

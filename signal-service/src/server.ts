@@ -19,6 +19,7 @@ import { createOriginPolicy } from './origins.js';
 import type { SocketRateLimiter } from './rate-limits.js';
 import { createRejoinTokens } from './rejoin-tokens.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
+import { startRedisNode } from './redis/index.js';
 import { attachSignaling, type SignalServer } from './signaling.js';
 import { createTicketVerifier, type TicketVerifier } from './tickets.js';
 
@@ -69,7 +70,9 @@ export interface StartOptions {
 /** Starts the service and resolves once it listens. */
 export async function startSignalService(config: Config, options: StartOptions = {}): Promise<SignalService> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const rooms = options.rooms ?? new MemoryRoomStore();
+  // REDIS_URL: rooms, rate limits and the socket.io adapter shared with the other nodes (redis/).
+  const redis = config.redis && !options.rooms ? await startRedisNode(config.redis, logger) : undefined;
+  const rooms = options.rooms ?? redis?.rooms ?? new MemoryRoomStore();
   const ice = options.ice ?? (await loadIceProvider(config.ice));
   const origins = createOriginPolicy(config.allowedOrigins);
   const tickets = options.tickets ?? createTicketVerifier(config.roomTicketSecret);
@@ -103,7 +106,7 @@ export async function startSignalService(config: Config, options: StartOptions =
     ice,
     logger,
     fallbackStunUrls,
-    rateLimiter: options.rateLimiter,
+    rateLimiter: options.rateLimiter ?? redis?.rateLimiter,
     origins,
     tickets,
     rejoinTokens: createRejoinTokens(config.rejoinSecret),
@@ -112,6 +115,8 @@ export async function startSignalService(config: Config, options: StartOptions =
     connection: { pingIntervalMs: limits.pingIntervalMs, pingTimeoutMs: limits.pingTimeoutMs, maxBufferedBytes: limits.maxBufferedBytes },
   });
   installAdmission(http, io.engine, { limits: { ...limits, maxConnections: caps.maxConnections }, load, log });
+
+  await redis?.attach(io);
 
   if (!mounted) {
     await new Promise<void>((resolve, reject) => {
@@ -137,7 +142,7 @@ export async function startSignalService(config: Config, options: StartOptions =
         load.stop();
         // Mounted: socket.io closes its own part only (it would close the server it is attached to).
         if (mounted) (io as unknown as { httpServer?: HttpServer }).httpServer = undefined;
-        io.close(() => resolve());
+        io.close(() => resolve(redis?.close()));
         // A keep-alive connection whose last answer (say /video-call.js) is still finishing is not
         // idle yet when close() starts, and would hold the close for seconds: end them all now.
         if (!mounted) http.closeAllConnections();

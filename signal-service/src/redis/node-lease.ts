@@ -1,0 +1,122 @@
+/**
+ * Node leases: how the members of a node that died (crash, `kill -9`, lost network) leave their
+ * rooms without it.
+ *
+ * Each node renews its lease key every `leaseMs / 3` (default lease 10 s: renewed every 3.3 s,
+ * so two renewals may fail, or the process stall for ~6 s, before the lease lapses). Every
+ * `sweepMs` (default 1 s) each node asks Redis for registered nodes whose lease is gone and, room
+ * by room under the room lock, removes their members and tells each room (`room:peer-left`,
+ * `disconnected`). A crashed node's members are therefore gone 0–`leaseMs` after its last renewal
+ * plus at most one sweep: within `leaseMs + sweepMs` (11 s by default) of the crash. Joins do not
+ * wait for the sweep: the join script drops dead nodes' members itself (room-handlers.ts announces them).
+ *
+ * A node that finds its own lease lapsed (Redis was unreachable, or the process stalled, for longer
+ * than the lease) may have had its members removed by others: it closes its connections, and
+ * their clients reconnect and rejoin with their tokens. After a failed Redis call it also removes
+ * its own members whose connection is gone (a leave lost during the outage).
+ */
+import type { Logger } from 'pino';
+import type { RoomMember } from '../rooms.js';
+import type { RedisRoomStore } from './room-store.js';
+
+export interface NodeLeaseOptions {
+  store: RedisRoomStore;
+  /** Lease time, ms (`NODE_LEASE_MS`). */
+  leaseMs: number;
+  /** Sweep interval, ms; default min(1000, leaseMs / 3). */
+  sweepMs?: number;
+  logger: Logger;
+  /** Whether socket `id` is connected to this node. */
+  isLocal(id: string): boolean;
+  /** Tells `room` that `member` is gone (`room:peer-left`, reason `disconnected`). */
+  announceGone(room: string, member: RoomMember): void;
+  /** This node's lease had lapsed: close its connections (see the file comment). */
+  onLapsed(): void;
+}
+
+/** A running lease; see the file comment. */
+export interface NodeLease {
+  /** Renews now (when Redis is back after an outage: joins need the lease). */
+  renew(): Promise<void>;
+  /** One sweep now (tests; the timer runs them anyway). */
+  sweep(): Promise<void>;
+  /** Stops renewing and sweeping, removes this node's remaining members (announced) and its lease. */
+  release(): Promise<void>;
+}
+
+/** Takes this node's lease (first renewal awaited, failures logged) and starts renewing and sweeping. */
+export async function startNodeLease(options: NodeLeaseOptions): Promise<NodeLease> {
+  const { store, leaseMs, logger } = options;
+  const sweepMs = options.sweepMs ?? Math.min(1000, Math.floor(leaseMs / 3));
+  let held = false;
+  let stopped = false;
+
+  const renew = async () => {
+    try {
+      const alive = await store.renewLease(leaseMs);
+      if (!alive && held) {
+        logger.error({ node: store.nodeId, leaseMs }, 'this node lost its lease (Redis unreachable or the process stalled): closing its connections so that their clients rejoin');
+        options.onLapsed();
+      }
+      held = true;
+    } catch (error) {
+      logger.debug({ err: error, node: store.nodeId }, 'lease renewal failed');
+    }
+  };
+
+  /** Removes `id` (under its room's lock) and announces it; `onlyIfDead` for other nodes' members. */
+  const remove = async (id: string, onlyIfDead: boolean) => {
+    const room = await store.roomOf(id);
+    if (room === undefined) return;
+    const left = await store.exclusive(room, async () => {
+      const gone = onlyIfDead ? await store.expire(id) : await store.leave(id);
+      if (gone) options.announceGone(gone.room, gone.member);
+      return gone;
+    });
+    if (left) logger.info({ room: left.room, socket: id, reason: onlyIfDead ? 'node-lease-expired' : 'connection-gone' }, 'removed a member');
+  };
+
+  let sweeping: Promise<void> | undefined;
+  const sweepOnce = async () => {
+    if (store.needsReconcile) {
+      store.needsReconcile = false;
+      for (const id of await store.membersOf(store.nodeId)) if (!options.isLocal(id)) await remove(id, false);
+    }
+    for (const node of await store.deadNodes()) {
+      if (node === store.nodeId) continue;
+      const ids = await store.membersOf(node);
+      for (const id of ids) await remove(id, true);
+      if (await store.forgetNode(node)) logger.info({ node, members: ids.length }, 'a node without lease is gone: its members left their rooms');
+    }
+  };
+  const sweep = () =>
+    (sweeping ??= sweepOnce()
+      .catch((error: unknown) => {
+        store.needsReconcile = true;
+        logger.debug({ err: error }, 'sweep failed');
+      })
+      .finally(() => (sweeping = undefined)));
+
+  await renew();
+  const renewTimer = setInterval(() => void renew(), Math.floor(leaseMs / 3));
+  const sweepTimer = setInterval(() => void (stopped || sweep()), sweepMs);
+  renewTimer.unref();
+  sweepTimer.unref();
+
+  return {
+    renew: () => (stopped ? Promise.resolve() : renew()),
+    sweep,
+    async release() {
+      stopped = true;
+      clearInterval(renewTimer);
+      clearInterval(sweepTimer);
+      await sweeping;
+      try {
+        for (const id of await store.membersOf(store.nodeId)) await remove(id, false);
+        await store.forgetNode(store.nodeId, true);
+      } catch (error) {
+        logger.warn({ err: error, node: store.nodeId }, 'could not release this node: its members expire with its lease');
+      }
+    },
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * RedisRoomStore against a real redis-server: the same answers as MemoryRoomStore (capacity,
+ * roles, rejoin, empty rooms), an atomic join across two nodes, dead nodes' members dropped, the
+ * room lock, and clean failures while Redis is down.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { startRedisServer, type RedisServerProcess } from '../../deploy/test/redis-server.js';
+import { connectRedis, type RedisConnections } from '../src/redis/clients.js';
+import { RedisRoomStore } from '../src/redis/room-store.js';
+import { MemoryRoomStore, StoreUnavailableError, type Joiner, type RoomStore } from '../src/rooms.js';
+
+const silent = pino({ level: 'silent' });
+const joiner = (id: string, name = '', extra: Partial<Joiner> = {}): Joiner => ({ id, name, peerId: `p-${id}`, ...extra });
+
+let redis: RedisServerProcess;
+const connections: RedisConnections[] = [];
+let prefixes = 0;
+
+/** A connection to the test's redis-server, closed after the file. */
+async function connection(): Promise<RedisConnections> {
+  const c = connectRedis(redis.url, silent);
+  connections.push(c);
+  assert.ok(await c.connected(2000), 'connected to redis-server');
+  return c;
+}
+
+/** A store of node `nodeId` under a fresh prefix (or `prefix`), with its lease taken. */
+async function redisStore(nodeId = 'n1', prefix = `t${(prefixes += 1)}:`): Promise<RedisRoomStore> {
+  const store = new RedisRoomStore((await connection()).command, { nodeId, prefix });
+  await store.renewLease(60_000);
+  return store;
+}
+
+before(async () => {
+  redis = await startRedisServer();
+});
+after(async () => {
+  await Promise.all(connections.map((c) => c.close()));
+  await redis?.stop();
+});
+
+const stores: [string, () => Promise<RoomStore>][] = [
+  ['MemoryRoomStore', async () => new MemoryRoomStore()],
+  ['RedisRoomStore', () => redisStore()],
+];
+
+for (const [kind, make] of stores) {
+  describe(`${kind}: the RoomStore contract`, () => {
+    it('holds two members, answers peers and roles, refuses a third with room-full', async () => {
+      const store = await make();
+      const a = await store.join('r1', joiner('a', 'Ann'));
+      const b = await store.join('r1', joiner('b', 'Bob'));
+      assert.deepEqual(a, { ok: true, member: { id: 'a', name: 'Ann', peerId: 'p-a', polite: false }, peers: [] });
+      assert.deepEqual(b, {
+        ok: true,
+        member: { id: 'b', name: 'Bob', peerId: 'p-b', polite: true },
+        peers: [{ id: 'a', name: 'Ann', peerId: 'p-a', polite: false }],
+      });
+      assert.deepEqual(await store.join('r1', joiner('c')), { ok: false, reason: 'room-full' });
+      assert.equal(await store.roomOf('c'), undefined);
+      assert.deepEqual((await store.members('r1')).map((m) => m.id).sort(), ['a', 'b']);
+    });
+
+    it('refuses a second join of one id, keeps names with any characters, deletes empty rooms', async () => {
+      const store = await make();
+      await store.join('r1', joiner('a', 'Zoë "🦊" \\ O\'Neil'));
+      assert.deepEqual(await store.join('r2', joiner('a')), { ok: false, reason: 'already-in-room' });
+      assert.equal((await store.members('r1'))[0]?.name, 'Zoë "🦊" \\ O\'Neil');
+      assert.equal(await store.roomCount(), 1);
+      assert.deepEqual(await store.leave('a'), { room: 'r1', member: { id: 'a', name: 'Zoë "🦊" \\ O\'Neil', peerId: 'p-a', polite: false } });
+      assert.equal(await store.leave('a'), undefined);
+      assert.equal(await store.roomCount(), 0);
+      assert.deepEqual(await store.members('r1'), []);
+    });
+
+    it('grants the first member the role it asks for, and keeps roles complementary', async () => {
+      const store = await make();
+      const first = await store.join('r1', joiner('m0', '', { polite: true }));
+      assert.ok(first.ok && first.member.polite);
+      for (let i = 1; i <= 6; i += 1) {
+        assert.ok((await store.join('r1', joiner(`m${i}`))).ok);
+        const [x, y] = await store.members('r1');
+        assert.ok(x && y);
+        assert.notEqual(x.polite, y.polite, `roles equal after join ${i}`);
+        await store.leave(i % 2 === 0 ? `m${i}` : x.id === `m${i}` ? y.id : x.id);
+      }
+    });
+
+    it('lets a rejoin (same peerId, new id) take the old connection’s place and role, even in a full room', async () => {
+      const store = await make();
+      await store.join('r1', joiner('a'));
+      await store.join('r1', joiner('b'));
+      const back = await store.join('r1', { id: 'b2', name: '', peerId: 'p-b' });
+      assert.ok(back.ok);
+      assert.deepEqual(back.replaced, { id: 'b', name: '', peerId: 'p-b', polite: true });
+      assert.equal(back.member.polite, true);
+      assert.equal(await store.roomOf('b'), undefined);
+      assert.equal(await store.leave('b'), undefined, 'the replaced connection has nothing left to leave');
+      assert.deepEqual((await store.members('r1')).map((m) => m.id).sort(), ['a', 'b2']);
+    });
+  });
+}
+
+describe('RedisRoomStore across nodes', () => {
+  it('never puts more than two members in a room when two nodes join four at once (200 rooms)', async () => {
+    const prefix = 'race:';
+    const [n1, n2] = [await redisStore('n1', prefix), await redisStore('n2', prefix)];
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, async (_, r) => {
+        const answers = await Promise.all([0, 1, 2, 3].map((i) => (i % 2 ? n2 : n1).join(`r${r}`, joiner(`s${r}-${i}`))));
+        return answers.map((a) => (a.ok ? 'ok' : a.reason)).sort().join(',');
+      }),
+    );
+    assert.deepEqual(new Set(outcomes), new Set(['ok,ok,room-full,room-full']));
+    const client = (await connection()).command;
+    for (let r = 0; r < 200; r += 1) assert.equal(await client.hLen(`${prefix}room:r${r}`), 2);
+    assert.equal(await n1.roomCount(), 200);
+  });
+
+  it('drops the members of a node whose lease is gone when someone joins, and reports them', async () => {
+    const prefix = 'dead:';
+    const [alive, dying] = [await redisStore('alive', prefix), await redisStore('dying', prefix)];
+    await alive.join('r1', joiner('a'));
+    await dying.join('r1', joiner('d', 'Dee'));
+    assert.deepEqual(await alive.join('r1', joiner('c')), { ok: false, reason: 'room-full' });
+    await (await connection()).command.del(`${prefix}lease:dying`);
+    assert.deepEqual(await alive.deadNodes(), ['dying']);
+    const c = await alive.join('r1', joiner('c'));
+    assert.ok(c.ok);
+    assert.deepEqual(c.expired, [{ id: 'd', name: 'Dee', peerId: 'p-d', polite: true }]);
+    assert.deepEqual(c.peers.map((p) => p.id), ['a']);
+    assert.equal(c.member.polite, true, 'takes the role opposite to the member present');
+    assert.equal(await alive.roomOf('d'), undefined);
+    assert.deepEqual(await alive.membersOf('dying'), []);
+    assert.equal(await alive.forgetNode('dying'), true);
+    assert.deepEqual(await alive.deadNodes(), []);
+  });
+
+  it('expires a member only when its node is dead; the dead node cannot add members', async () => {
+    const prefix = 'expire:';
+    const [alive, dying] = [await redisStore('alive', prefix), await redisStore('dying', prefix)];
+    await dying.join('r1', joiner('d'));
+    assert.equal(await alive.expire('d'), undefined, 'alive node: nothing expires');
+    assert.equal(await alive.forgetNode('dying'), false);
+    await (await connection()).command.del(`${prefix}lease:dying`);
+    await assert.rejects(dying.join('r2', joiner('e')), (e: unknown) => e instanceof StoreUnavailableError && !e.maybeApplied);
+    assert.equal(await alive.roomOf('e'), undefined);
+    assert.deepEqual(await alive.expire('d'), { room: 'r1', member: { id: 'd', name: '', peerId: 'p-d', polite: false } });
+    assert.equal(await alive.roomCount(), 0);
+  });
+
+  it('says whether the lease was still held when renewing it', async () => {
+    const store = new RedisRoomStore((await connection()).command, { nodeId: 'n', prefix: 'lease:' });
+    assert.equal(await store.renewLease(60_000), false, 'first renewal: no lease yet');
+    assert.equal(await store.renewLease(60_000), true);
+    await (await connection()).command.del('lease:lease:n');
+    assert.equal(await store.renewLease(60_000), false, 'lapsed');
+  });
+
+  it('runs one holder of a room lock at a time across nodes, and different rooms in parallel', async () => {
+    const prefix = 'lock:';
+    const [n1, n2] = [await redisStore('n1', prefix), await redisStore('n2', prefix)];
+    let inside = 0;
+    let most = 0;
+    const task = async () => {
+      inside += 1;
+      most = Math.max(most, inside);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inside -= 1;
+    };
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? n1 : n2).exclusive('r1', task)));
+    assert.equal(most, 1);
+    most = 0;
+    await Promise.all([n1.exclusive('r1', task), n2.exclusive('r2', task)]);
+    assert.equal(most, 2);
+    assert.equal(await (await connection()).command.exists(`${prefix}lock:r1`), 0, 'released');
+  });
+});
+
+describe('RedisRoomStore while Redis is down', () => {
+  it('fails at once with StoreUnavailableError (never sent), and works again once Redis is back', async () => {
+    const store = await redisStore('n1', 'down:');
+    await store.join('r1', joiner('a'));
+    await redis.stop();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await assert.rejects(store.join('r1', joiner('b')), (e: unknown) => e instanceof StoreUnavailableError && !e.maybeApplied);
+    await assert.rejects(store.roomOf('a'), StoreUnavailableError);
+    await assert.rejects(store.exclusive('r1', async () => 1), StoreUnavailableError);
+    assert.ok(Date.now() - started < 200, `failed in ${Date.now() - started} ms`);
+    assert.equal(store.needsReconcile, true);
+    await redis.restart();
+    for (let i = 0; i < 100 && !connections.every((c) => c.ready); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await store.renewLease(60_000);
+    assert.ok((await store.join('r1', joiner('b'))).ok, 'a join works again (Redis came back empty)');
+  });
+});
