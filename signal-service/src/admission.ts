@@ -12,8 +12,10 @@
  * 3. `MAX_CONNECTIONS_PER_IP` held by this address: 503 `too-many-connections`, Retry-After 30;
  * 4. `NEW_CONNECTIONS_PER_IP` per 10 s used up (rate-limiter-flexible): 429 `rate-limited`,
  *    Retry-After until the window ends.
- * Counts are of engine.io connections (each socket.io client holds one), by the TCP peer address.
- * Behind a reverse proxy every client has the proxy's address: raise the per-address values.
+ * Counts are of engine.io connections (each socket.io client holds one), by client address: the
+ * TCP peer, or behind a trusted reverse proxy the client it names (`TRUST_PROXY`,
+ * trusted-proxy.ts). Behind a proxy without `TRUST_PROXY`, every client has the proxy's address.
+ * While the node drains (drain.ts), every handshake is refused first: 503 `draining`, Retry-After 2.
  */
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -31,6 +33,15 @@ export interface AdmissionOptions {
   log: ThrottledLog;
   /** socket.io's path; default `/socket.io/`. */
   path?: string;
+  /** True while the node drains (drain.ts): every handshake is refused, 503 `draining`. */
+  draining?: () => boolean;
+  /**
+   * The client's address of a request (`TRUST_PROXY`, trusted-proxy.ts); default: the TCP peer.
+   * It keys the per-address limits and becomes the connection's `remoteAddress` (logs).
+   */
+  clientAddress?: (req: IncomingMessage) => string;
+  /** Told the code of each refused handshake (metrics). */
+  onRefused?: (code: HandshakeRefusalCode) => void;
 }
 
 interface Refusal {
@@ -70,7 +81,10 @@ export function installAdmission(http: HttpServer, engine: EngineServer, options
     if (left > 0) perAddress.set(this.remoteAddress, left);
     else perAddress.delete(this.remoteAddress);
   }
+  const addressOf = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? '');
   engine.on('connection', (conn: EngineSocket) => {
+    // The client behind a trusted proxy, for the counts below and every log of this connection.
+    if (options.clientAddress) (conn as { remoteAddress: string }).remoteAddress = options.clientAddress(conn.request);
     perAddress.set(conn.remoteAddress, (perAddress.get(conn.remoteAddress) ?? 0) + 1);
     conn.on('close', countOut);
   });
@@ -78,6 +92,7 @@ export function installAdmission(http: HttpServer, engine: EngineServer, options
   /** The refusal for a handshake from `address` now, or undefined; the budget is taken last. */
   const check = async (address: string): Promise<Refusal | undefined> => {
     const capped = () => {
+      if (options.draining?.()) return refusal(503, 'draining', 2, 'This server is shutting down; connect again.');
       if (load.overloaded) return refusal(503, 'overloaded', 5, 'The service is overloaded; try again shortly.');
       if (engine.clientsCount >= limits.maxConnections) return refusal(503, 'service-full', 10, 'The service is full; try again later.');
       if ((perAddress.get(address) ?? 0) >= limits.maxConnectionsPerIp) {
@@ -103,15 +118,17 @@ export function installAdmission(http: HttpServer, engine: EngineServer, options
     return url.startsWith(path) && !/[?&]sid=/.test(url);
   };
 
-  const refused = (req: IncomingMessage, address: string, r: Refusal, transport: string) =>
+  const refused = (req: IncomingMessage, address: string, r: Refusal, transport: string) => {
+    options.onRefused?.(r.code);
     log('info', `refused-${r.code}`, { address, code: r.code, status: r.status, transport, origin: req.headers.origin ?? null }, 'refused a connection');
+  };
 
   const requestListeners = http.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   http.removeAllListeners('request');
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const pass = () => requestListeners.forEach((listener) => listener.call(http, req, res));
     if (!isHandshake(req)) return pass();
-    const address = req.socket.remoteAddress ?? '';
+    const address = addressOf(req);
     check(address).then(
       (r) => {
         if (!r) return pass();
@@ -128,7 +145,7 @@ export function installAdmission(http: HttpServer, engine: EngineServer, options
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pass = () => upgradeListeners.forEach((listener) => listener.call(http, req, socket, head));
     if (!isHandshake(req)) return pass();
-    const address = req.socket.remoteAddress ?? '';
+    const address = addressOf(req);
     socket.on('error', () => {});
     check(address).then(
       (r) => {

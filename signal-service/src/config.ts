@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { IceServer } from './protocol.js';
 import { DEFAULT_STUN_URLS } from './ice/static.js';
+import { parseTrustProxy, type TrustProxy } from './trusted-proxy.js';
 
 /** Where ICE servers come from; see ice/. */
 export type IceConfig =
@@ -35,6 +36,15 @@ export interface Config {
   limits: Limits;
   /** Serve `/video-call.js.map` (`SERVE_SOURCE_MAPS`; default: yes, unless `NODE_ENV=production`). */
   serveSourceMaps: boolean;
+  /** `TRUST_PROXY`: which peers' `X-Forwarded-*` headers are believed (trusted-proxy.ts); default none. */
+  trustProxy: TrustProxy;
+  /** `METRICS_TOKEN`: bearer token of `/metrics`; undefined: private addresses only (metrics.ts). */
+  metricsToken?: string;
+  /**
+   * `DRAIN_TIMEOUT_MS` (default 25000): how long a shutdown (SIGTERM/SIGINT) may take, drain and
+   * close together; past it the process exits with status 1 (drain.ts, main.ts).
+   */
+  drainTimeoutMs: number;
   /**
    * `REDIS_URL` (+ `NODE_LEASE_MS`, default 10000): several nodes sharing rooms over Redis
    * (redis/index.ts). Undefined: one node, rooms in memory.
@@ -200,6 +210,17 @@ const envSchema = z.object({
   PING_INTERVAL_MS: wholeNumber(1000, 300_000, 25_000),
   PING_TIMEOUT_MS: wholeNumber(1000, 300_000, 20_000),
   SERVE_SOURCE_MAPS: yesNo.optional(),
+  TRUST_PROXY: z.string().transform((value, ctx) => {
+    const policy = parseTrustProxy(value);
+    if ('error' in policy) {
+      ctx.addIssue({ code: 'custom', message: policy.error });
+      return z.NEVER;
+    }
+    return policy;
+  }).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a long random string)').optional(),
+  // Under the 30 s that Kubernetes and others wait before SIGKILL, so a stuck shutdown is logged.
+  DRAIN_TIMEOUT_MS: wholeNumber(100, 600_000, 25_000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/[^\s/?#]+(\/\d{1,2})?$/, 'must be a Redis URL: redis://[user:password@]host:port[/db] or rediss://… (TLS)')
@@ -264,6 +285,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pingTimeoutMs: e.PING_TIMEOUT_MS,
     },
     serveSourceMaps: e.SERVE_SOURCE_MAPS ?? e.NODE_ENV !== 'production',
+    trustProxy: e.TRUST_PROXY ?? { kind: 'none' },
+    metricsToken: e.METRICS_TOKEN,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     ...(e.REDIS_URL && { redis: { url: e.REDIS_URL, leaseMs: e.NODE_LEASE_MS } }),
   };
 }

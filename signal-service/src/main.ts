@@ -1,15 +1,14 @@
 /**
- * Entry point: reads the configuration, starts the service, stops cleanly on SIGTERM/SIGINT.
+ * Entry point: reads the configuration, starts the service, drains and stops on SIGTERM/SIGINT
+ * (drain.ts: new connections refused, clients moved to other nodes, then close).
  * Exit status 1 with a readable message when the configuration is invalid or the port is taken,
- * and when a shutdown has to be forced after SHUTDOWN_GRACE_MS (default 5 s).
+ * and when the shutdown did not finish within DRAIN_TIMEOUT_MS (default 25 s).
  */
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { startSignalService } from './server.js';
 
 const bootLogger = pino();
-/** How long a shutdown may take before it is forced (exit status 1), ms; `SHUTDOWN_GRACE_MS` for tests. */
-const SHUTDOWN_GRACE_MS = /^\d+$/.test(process.env.SHUTDOWN_GRACE_MS ?? '') ? Number(process.env.SHUTDOWN_GRACE_MS) : 5000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -39,13 +38,23 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    service.close().then(() => process.exit(0));
+    const afterMs = config.drainTimeoutMs;
+    logger.info({ signal, drainTimeoutMs: afterMs }, 'shutting down');
     // Do not hang on a stuck connection; a shutdown that had to be forced is a failure (status 1).
     setTimeout(() => {
-      logger.error({ signal, afterMs: SHUTDOWN_GRACE_MS }, 'shutdown did not finish in time: forcing exit');
+      logger.error({ signal, afterMs }, 'shutdown did not finish in time: forcing exit');
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
+    }, afterMs).unref();
+    service
+      .drain(afterMs)
+      .then(async ({ drained }) => {
+        await service.close();
+        process.exit(drained ? 0 : 1);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

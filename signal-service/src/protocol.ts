@@ -329,10 +329,12 @@ export interface ClientToServerEvents {
  * - `service-full` (503): the service holds its maximum number of connections (`MAX_CONNECTIONS`);
  * - `too-many-connections` (503): this address holds its maximum (`MAX_CONNECTIONS_PER_IP`);
  * - `rate-limited` (429): this address opened too many connections lately (`NEW_CONNECTIONS_PER_IP`);
- * - `overloaded` (503): the service is overloaded and sheds new connections first.
+ * - `overloaded` (503): the service is overloaded and sheds new connections first;
+ * - `draining` (503): this node is shutting down (see `server:draining`); another node, or this
+ *   service once restarted, takes the connection.
  * A socket.io client sees a `connect_error` and retries by itself.
  */
-export const HANDSHAKE_REFUSAL_CODES = ['service-full', 'too-many-connections', 'rate-limited', 'overloaded'] as const;
+export const HANDSHAKE_REFUSAL_CODES = ['service-full', 'too-many-connections', 'rate-limited', 'overloaded', 'draining'] as const;
 /** See {@link HANDSHAKE_REFUSAL_CODES}. */
 export type HandshakeRefusalCode = (typeof HANDSHAKE_REFUSAL_CODES)[number];
 
@@ -344,4 +346,11 @@ export interface ServerToClientEvents {
   'room:peer-left': (peer: PeerLeft) => void;
   /** A signal from another member of the room. */
   'signal:relay': (message: RelayedSignal) => void;
+  /**
+   * This node is shutting down (graceful drain). The service closes the connection right after
+   * (a `transport close`, not a socket.io goodbye): reconnect as after any lost connection, and
+   * rejoin with the rejoin token; the load balancer sends the new connection to another node.
+   * Media between the peers is not affected.
+   */
+  'server:draining': () => void;
 }

@@ -8,6 +8,8 @@ import type { Server as HttpServer } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { installAdmission } from './admission.js';
 import { createApp } from './app.js';
+import { createDrainer, type DrainResult } from './drain.js';
+import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { defaultDemoDir, defaultWidgetFile } from './default-paths.js';
 import type { Config } from './config.js';
 import { connectionCaps, readOpenFileLimit } from './fd-limit.js';
@@ -20,8 +22,10 @@ import type { SocketRateLimiter } from './rate-limits.js';
 import { createRejoinTokens } from './rejoin-tokens.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
 import { startRedisNode } from './redis/index.js';
+import { ioRoom } from './room-handlers.js';
 import { attachSignaling, type SignalServer } from './signaling.js';
 import { createTicketVerifier, type TicketVerifier } from './tickets.js';
+import { createClientResolver } from './trusted-proxy.js';
 
 /** A running service: its servers, where it listens, and how to stop it. */
 export interface SignalService {
@@ -37,6 +41,16 @@ export interface SignalService {
   load: LoadMonitor;
   /** The socket.io connection cap in force (`MAX_CONNECTIONS` or derived from the open-file limit). */
   maxConnections: number;
+  /** The Prometheus metrics served at `/metrics` (metrics.ts). */
+  metrics: ServiceMetrics;
+  /** True once a drain has started. */
+  readonly draining: boolean;
+  /**
+   * Drains the node (drain.ts): refuses new connections, `/readyz` 503, tells every client
+   * `server:draining` and closes its connection so that it reconnects elsewhere; resolves when
+   * none is left or after `timeoutMs` (default `DRAIN_TIMEOUT_MS`). Call close() after it.
+   */
+  drain(timeoutMs?: number): Promise<DrainResult>;
   /** Stops accepting, disconnects every socket, ends every HTTP connection, closes the server. */
   close(): Promise<void>;
 }
@@ -65,6 +79,8 @@ export interface StartOptions {
   tickets?: TicketVerifier;
   /** The open-file limit; default: read from the process (tests pass a small one). */
   openFileLimit?: number;
+  /** More to check before `/readyz` says ready (besides listening and not draining); a throw is "not ready". */
+  readiness?: () => boolean | Promise<boolean>;
 }
 
 /** Starts the service and resolves once it listens. */
@@ -76,12 +92,40 @@ export async function startSignalService(config: Config, options: StartOptions =
   const ice = options.ice ?? (await loadIceProvider(config.ice));
   const origins = createOriginPolicy(config.allowedOrigins);
   const tickets = options.tickets ?? createTicketVerifier(config.roomTicketSecret);
+  const resolveClient = createClientResolver(config.trustProxy);
+  const clientAddress = (req: { socket?: { remoteAddress?: string } | null; headers: Record<string, string | string[] | undefined> }) => resolveClient(req).address;
+  // The gauges read io, load and drainer (made below) at scrape time only.
+  const metrics = createMetrics(
+    {
+      sockets: () => io.engine.clientsCount,
+      occupancy: () => {
+        let rooms = 0;
+        let members = 0;
+        for (const [name, sockets] of io.of('/').adapter.rooms) {
+          if (name.startsWith(ioRoom(''))) {
+            rooms++;
+            members += sockets.size;
+          }
+        }
+        return { rooms, members };
+      },
+      lagMs: () => load.lagMs,
+      overloaded: () => load.overloaded,
+      draining: () => drainer.draining,
+    },
+    { iceProvider: ice.kind },
+  );
   const app = createApp({
     rooms,
     demoDir: options.demoDir ?? defaultDemoDir(),
     widgetFile: options.widgetFile ?? defaultWidgetFile(),
     origins,
     serveSourceMaps: config.serveSourceMaps,
+    metrics,
+    metricsToken: config.metricsToken,
+    clientInfo: resolveClient,
+    draining: () => drainer.draining,
+    readiness: async () => (mounted || http.listening) && (redis?.ready ?? true) && (await (options.readiness?.() ?? true)),
   });
   const mounted = options.server !== undefined;
   const http = options.server ?? (createAdaptorServer({ fetch: app.fetch }) as HttpServer);
@@ -113,8 +157,18 @@ export async function startSignalService(config: Config, options: StartOptions =
     load,
     log,
     connection: { pingIntervalMs: limits.pingIntervalMs, pingTimeoutMs: limits.pingTimeoutMs, maxBufferedBytes: limits.maxBufferedBytes },
+    metrics,
+    clientAddress,
   });
-  installAdmission(http, io.engine, { limits: { ...limits, maxConnections: caps.maxConnections }, load, log });
+  const drainer = createDrainer(io, logger);
+  installAdmission(http, io.engine, {
+    limits: { ...limits, maxConnections: caps.maxConnections },
+    load,
+    log,
+    draining: () => drainer.draining,
+    clientAddress,
+    onRefused: (code) => metrics.handshakeRefused(code),
+  });
 
   await redis?.attach(io);
 
@@ -137,6 +191,11 @@ export async function startSignalService(config: Config, options: StartOptions =
     url: `http://localhost:${port}`,
     load,
     maxConnections: caps.maxConnections,
+    metrics,
+    get draining() {
+      return drainer.draining;
+    },
+    drain: (timeoutMs = config.drainTimeoutMs) => drainer.drain(timeoutMs),
     close: () =>
       new Promise<void>((resolve) => {
         load.stop();

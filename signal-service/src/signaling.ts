@@ -32,7 +32,7 @@
  * (in `peers` or by `room:peer-joined`). Relays and `ice:servers` only read the store and are not
  * queued. (Per node: several nodes sharing rooms will need the store to keep the same order.)
  */
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { closeConnection, connectionGuard, dropHandshake } from './connection-guard.js';
@@ -41,6 +41,7 @@ import { KeyedQueue } from './keyed-queue.js';
 import type { LoadMonitor } from './load-monitor.js';
 import { throttledLogger, type ThrottledLog } from './log-throttle.js';
 import { ORIGIN_NOT_ALLOWED, createOriginPolicy, originHeader, type OriginPolicy } from './origins.js';
+import type { ServiceMetrics } from './metrics.js';
 import { MAX_MESSAGE_BYTES, type ClientToServerEvents, type ServerToClientEvents } from './protocol.js';
 import { SocketRateLimiter } from './rate-limits.js';
 import { createRejoinTokens, type RejoinTokens } from './rejoin-tokens.js';
@@ -71,6 +72,10 @@ export interface SignalingDeps {
   rejoinTokens?: RejoinTokens;
   /** Bounded log of client-triggered events; default: 20 lines per kind per 10 s. */
   log?: ThrottledLog;
+  /** Counts answers and refused handshakes (metrics.ts); default: none. */
+  metrics?: Pick<ServiceMetrics, 'answered' | 'handshakeRefused'>;
+  /** The client's address of a request (`TRUST_PROXY`, trusted-proxy.ts); default: the TCP peer. */
+  clientAddress?: (req: IncomingMessage) => string;
 }
 
 /**
@@ -112,7 +117,8 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
       allowRequest: (req, callback) => {
         const origin = originHeader(req.headers);
         if (origins.allows(origin, true)) return callback(null, true);
-        log('info', 'refused-origin', { origin: origin ?? null, address: req.socket.remoteAddress }, 'refused a connection from an origin not in ALLOWED_ORIGINS');
+        log('info', 'refused-origin', { origin: origin ?? null, address: deps.clientAddress?.(req) ?? req.socket.remoteAddress }, 'refused a connection from an origin not in ALLOWED_ORIGINS');
+        deps.metrics?.handshakeRefused(ORIGIN_NOT_ALLOWED.code);
         callback(ORIGIN_NOT_ALLOWED.message, false);
       },
     }),
@@ -149,7 +155,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
   }
   io.on('connection', (socket) => {
     dropHandshake(socket.conn, socket.handshake);
-    routeEvents(socket, handlers.byEvent, budgets, logger);
+    routeEvents(socket, handlers.byEvent, budgets, logger, deps.metrics?.answered);
     // socket.io reports undecodable packets here.
     socket.on('error', onError);
     socket.on('disconnect', onDisconnect);

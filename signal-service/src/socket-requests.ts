@@ -71,6 +71,12 @@ export class Budgets {
 }
 
 /**
+ * Sees every answer given, acknowledged or not (metrics.ts): `event` is the request's name, or
+ * `unknown` for a name no handler has; `payload` what the client sent.
+ */
+export type AnswerObserver = (event: string, payload: unknown, result: Ack<Record<string, unknown>>) => void;
+
+/**
  * Routes every incoming event of `socket` (a socket.io middleware that never passes the event on
  * to socket.io's listeners): the `events` budget, then the handler of its name.
  */
@@ -79,15 +85,21 @@ export function routeEvents<S extends AnySocket>(
   handlers: Readonly<Record<keyof ClientToServerEvents, Handler<S>>>,
   budgets: Budgets,
   logger: Logger,
+  observe?: AnswerObserver,
 ): void {
   socket.use((packet) => {
     const [event, ...args] = packet as unknown[];
     const last = args.at(-1);
     const ack = typeof last === 'function' ? (last as Reply) : undefined;
-    const reply = ack ?? noReply;
     const payload = ack && args.length === 1 ? undefined : args[0];
     const name = typeof event === 'string' ? event : '';
     const handler = Object.hasOwn(handlers, name) ? handlers[name as keyof ClientToServerEvents] : undefined;
+    const reply: Reply = observe
+      ? (result) => {
+          observe(handler ? name : 'unknown', payload, result);
+          (ack ?? noReply)(result);
+        }
+      : (ack ?? noReply);
     budgets
       .take(socket, 'events', reply)
       .then((allowed) => {

@@ -39,8 +39,28 @@ describe('loadConfig', () => {
         pingTimeoutMs: 20_000,
       },
       serveSourceMaps: true,
+      trustProxy: { kind: 'none' },
+      metricsToken: undefined,
+      drainTimeoutMs: 25_000,
     });
     assert.deepEqual(DEFAULT_STUN_URLS, ['stun:stun.l.google.com:19302']);
+  });
+
+  it('reads TRUST_PROXY, METRICS_TOKEN and DRAIN_TIMEOUT_MS, and refuses bad values without echoing a token', () => {
+    const config = loadConfig({ TRUST_PROXY: 'loopback,10.0.0.0/8', METRICS_TOKEN: 't'.repeat(32), DRAIN_TIMEOUT_MS: '5000' });
+    assert.deepEqual(config.trustProxy, { kind: 'list', entries: ['loopback', '10.0.0.0/8'] });
+    assert.equal(config.metricsToken, 't'.repeat(32));
+    assert.equal(config.drainTimeoutMs, 5000);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '1' }).trustProxy, { kind: 'hops', hops: 1 });
+    assert.throws(
+      () => loadConfig({ METRICS_TOKEN: 'short-secret', DRAIN_TIMEOUT_MS: '10', TRUST_PROXY: 'proxy.example' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /METRICS_TOKEN: must be at least 16 characters/.test(error.message) &&
+        /DRAIN_TIMEOUT_MS: must be a whole number from 100 to 600000/.test(error.message) &&
+        /TRUST_PROXY: "proxy\.example" is not an IP address/.test(error.message) &&
+        !error.message.includes('short-secret'),
+    );
   });
 
   it('reads the caps, budgets and timings, and refuses values out of range', () => {

@@ -170,7 +170,7 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
  */
 export function record<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E) {
   const received: Parameters<ServerToClientEvents[E]>[0][] = [];
-  const listener = ((payload: Parameters<ServerToClientEvents[E]>[0]) => received.push(payload)) as ServerToClientEvents[E];
+  const listener = ((payload: Parameters<ServerToClientEvents[E]>[0]) => received.push(payload)) as unknown as ServerToClientEvents[E];
   socket.on(event, listener as never);
   return { received, stop: () => socket.off(event, listener as never) };
 }

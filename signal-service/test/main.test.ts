@@ -83,7 +83,7 @@ describe('main.ts', () => {
 
   it('exits with status 1 when the shutdown has to be forced (a connection that does not close)', async () => {
     let raw: RawClient | undefined;
-    const run = await runMain({ SHUTDOWN_GRACE_MS: '300' }, async (port) => {
+    const run = await runMain({ DRAIN_TIMEOUT_MS: '300' }, async (port) => {
       raw = await RawClient.connect(port);
       // It never reads again: the WebSocket close handshake of the shutdown cannot finish.
       raw.pause();

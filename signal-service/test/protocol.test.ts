@@ -55,6 +55,7 @@ describe('protocol.ts', () => {
     );
     assert.deepEqual([protocol.MAX_PEER_ID_LENGTH, protocol.ROOM_CAPACITY, protocol.MAX_MESSAGE_BYTES], [64, 2, 65_536]);
     assert.equal(protocol.MAX_CHAT_LENGTH, 2000);
+    assert.deepEqual(protocol.HANDSHAKE_REFUSAL_CODES, ['service-full', 'too-many-connections', 'rate-limited', 'overloaded', 'draining']);
   });
 
   it('lists each error code once, in kebab case', () => {
