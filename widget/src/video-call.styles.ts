@@ -198,7 +198,8 @@ const layout = css`
       border-radius: calc(var(--_radius) - 4px);
       background: color-mix(in srgb, var(--_bg) 94%, transparent);
     }
-    .side .devices.auto {
+    .side .devices.auto,
+    .side:has(> .devices.auto:only-child) {
       display: none;
     }
     button.pre-call {
@@ -246,11 +247,24 @@ const layout = css`
     .controls {
       gap: 3px;
     }
-    button,
-    button.labelled {
-      width: 34px;
+    button {
       min-height: 34px;
       height: 34px;
+      padding: 0 12px;
+    }
+    button.toggle,
+    button.labelled,
+    button.answer {
+      width: 34px;
+      padding: 0;
+    }
+    button.answer .label {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
     }
     .icon {
       width: 18px;

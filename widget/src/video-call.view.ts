@@ -102,15 +102,15 @@ export function renderCall(
   const devicesShown = !!call && !!media && showsDevicePickers(ctx, call);
   const screen = call?.inCall.screen;
   return html`
-    <div class="frame">
+    <div class="frame" lang=${el.i18n.lang}>
       <section part="stage" class=${sharing ? 'stage sharing' : 'stage'} data-state=${state} aria-label=${t('stageLabel')}>
-        <video part="remote-screen" class="screen" autoplay playsinline aria-label=${t('remoteScreenLabel', { name: who })} ?hidden=${!sharing}></video>
+        <video part="remote-screen" class="screen" autoplay playsinline aria-label=${t('remoteScreenLabel', { name: peerName || t('theOtherPersonLower') })} ?hidden=${!sharing}></video>
         <video
           part="remote-video"
           class="remote"
           autoplay
           playsinline
-          aria-label=${t('remoteVideoLabel', { name: who })}
+          aria-label=${t('remoteVideoLabel', { name: peerName || t('theOtherPersonLower') })}
           ?hidden=${!live}
         ></video>
         <div part="placeholder" class="placeholder" ?hidden=${live}>${placeholderText(ctx, t)}</div>
@@ -138,8 +138,8 @@ export function renderCall(
           ? button({ action: 'start', part: 'start-button', label: state === 'idle' ? t('start') : t('tryAgain'), icon: 'camera', kind: 'primary keep-label' })
           : nothing}
         ${inRoom ? button({ action: 'call', part: 'call-button', label: t('call'), icon: 'call', kind: 'labelled primary', disabled: !canCall(ctx) }) : nothing}
-        ${incoming ? button({ action: 'accept', part: 'accept-button', label: t('accept'), icon: 'accept', kind: 'labelled primary ringing' }) : nothing}
-        ${incoming ? button({ action: 'decline', part: 'decline-button', label: t('decline'), icon: 'hangUp', kind: 'labelled danger' }) : nothing}
+        ${incoming ? button({ action: 'accept', part: 'accept-button', label: t('accept'), icon: 'accept', kind: 'primary ringing answer' }) : nothing}
+        ${incoming ? button({ action: 'decline', part: 'decline-button', label: t('decline'), icon: 'hangUp', kind: 'danger answer' }) : nothing}
         ${calling ? button({ action: 'hangUp', part: 'cancel-button', label: t('cancel'), icon: 'hangUp', kind: 'labelled danger', key: t('keyHangUp') }) : nothing}
         ${ctx.call?.accepted
           ? button({ action: 'hangUp', part: 'hang-up-button', label: t('hangUp'), icon: 'hangUp', kind: 'labelled danger', key: t('keyHangUp') })
