@@ -33,7 +33,10 @@ export interface ClientInfo {
   address: string;
   /** `https` when a trusted proxy says the client came over TLS (`X-Forwarded-Proto`), else `http`. */
   proto: 'http' | 'https';
-  /** The `Host` the client used (X-Forwarded-Host from a trusted proxy, else `Host`); undefined when absent. */
+  /**
+   * The `Host` the client used (X-Forwarded-Host from a trusted proxy, else `Host`), when it is a
+   * well-formed `host[:port]`; undefined otherwise.
+   */
   host?: string;
 }
 
@@ -96,6 +99,15 @@ export function normalizeAddress(address: string): string {
   return mapped ? mapped[1]! : trimmed;
 }
 
+/** `host[:port]` as a Host header may carry it (a name, IPv4, or [IPv6]); anything else is not used. */
+const HOST_PATTERN = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** A header's host value when well-formed, else undefined. */
+function hostValue(header: string | string[] | undefined): string | undefined {
+  const value = firstValue(header);
+  return value !== undefined && HOST_PATTERN.test(value) ? value : undefined;
+}
+
 /** The first comma-separated value of a header, trimmed; undefined when absent or empty. */
 function firstValue(header: string | string[] | undefined): string | undefined {
   const text = Array.isArray(header) ? header[0] : header;
@@ -137,7 +149,7 @@ export function createClientResolver(policy: TrustProxy = { kind: 'none' }): Cli
   return (req) => {
     const peer = normalizeAddress(req.socket?.remoteAddress ?? '');
     const peerTrusted = trusted(peer, 0);
-    const hostHeader = firstValue(req.headers.host);
+    const hostHeader = hostValue(req.headers.host);
     if (!peerTrusted) return { address: peer, proto: 'http', host: hostHeader };
 
     // Right to left: the peer, then what each trusted hop says about the one before it.
@@ -155,7 +167,7 @@ export function createClientResolver(policy: TrustProxy = { kind: 'none' }): Cli
     return {
       address,
       proto: proto === 'https' ? 'https' : 'http',
-      host: firstValue(req.headers['x-forwarded-host']) ?? hostHeader,
+      host: hostValue(req.headers['x-forwarded-host']) ?? hostHeader,
     };
   };
 }

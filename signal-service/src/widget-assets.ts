@@ -76,7 +76,11 @@ export function createWidgetAssets(dir: string): WidgetAssets {
     if (name !== path.basename(name)) return undefined;
     const file = path.join(dir, name);
     const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) return undefined;
+    if (!info?.isFile()) {
+      // Gone (a rebuild renamed its chunks): forget it.
+      cache.delete(name);
+      return undefined;
+    }
     const key = `${info.size}:${info.mtimeMs}`;
     const cached = cache.get(name);
     if (cached?.key === key) return cached.asset;

@@ -91,6 +91,10 @@ describe('client resolution', () => {
       host: 'internal:3000',
     });
     assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-proto': 'gopher' })).proto, 'http');
+    // A host that is not host[:port] is not used (it ends up in the CSP header).
+    assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-host': "calls.example; script-src 'unsafe-inline'", host: 'internal:3000' })).host, 'internal:3000');
+    assert.equal(resolve(req('198.51.100.9', { host: 'a b' })).host, undefined);
+    assert.equal(resolve(req('198.51.100.9', { host: '[::1]:3000' })).host, '[::1]:3000');
   });
 });
 
