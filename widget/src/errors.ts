@@ -7,6 +7,7 @@ import { english, type Translate } from './i18n/translator.js';
  * | code | when |
  * |---|---|
  * | `missing-room` | `start()` without a valid `room` attribute (1–64 of `A–Z a–z 0–9 _ . -`) |
+ * | `missing-signaling-url` | `start()` with no `signaling-url`, no `<meta name="video-call-signaling-url">` and not loaded from the service's own `video-call.js` (a bundled copy) |
  * | `media-permission-denied` | the person or the browser denied camera/microphone (`NotAllowedError`) |
  * | `media-not-found` | no camera or microphone (`NotFoundError`, `OverconstrainedError`) |
  * | `media-in-use` | the device is busy in another application (`NotReadableError`) |
@@ -30,6 +31,7 @@ import { english, type Translate } from './i18n/translator.js';
  */
 export type VideoCallErrorCode =
   | 'missing-room'
+  | 'missing-signaling-url'
   | 'media-permission-denied'
   | 'media-not-found'
   | 'media-in-use'
@@ -80,6 +82,7 @@ export interface CodedError {
 /** The words of each code when the error names no other. */
 export const DEFAULT_ERROR_KEYS: Readonly<Record<VideoCallErrorCode, ErrorMessageKey>> = {
   'missing-room': 'errorMissingRoom',
+  'missing-signaling-url': 'errorMissingSignalingUrl',
   'media-permission-denied': 'errorMediaPermissionDenied',
   'media-not-found': 'errorMediaNotFound',
   'media-in-use': 'errorMediaInUse',

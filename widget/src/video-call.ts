@@ -17,6 +17,7 @@ import type { CallController } from './controllers/call-controller.js';
 import type { DeviceLists } from './controllers/devices-controller.js';
 import type { PeerIdentity } from './events.js';
 import { VideoCallAttributes } from './video-call.attributes.js';
+import { defaultSignalingUrl } from './signaling-default.js';
 import { announcedView, renderCall, showsDevicePickers, showsRemoteVideo } from './video-call.view.js';
 import { act, type CallAction } from './video-call.actions.js';
 import { AnnouncerController } from './a11y/announcer-controller.js';
@@ -27,8 +28,6 @@ import type { MessageKey, MessageParams } from './i18n/messages.js';
 /** Before `start()`: nothing under way. */
 const IDLE = initialContext();
 
-/** The origin that served this module: the default signal service. */
-const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
 /**
  * A peer-to-peer video call in one element.
@@ -36,7 +35,7 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @element video-call
  *
  * @attr {string} room - Room to join (required): 1–64 characters of `A–Z a–z 0–9 _ . -`. Two people in the same room can call each other.
- * @attr {string} signaling-url - Origin of the signal service, e.g. `https://call.example.com`. Default: the origin that served the script.
+ * @attr {string} signaling-url - Origin of the signal service, e.g. `https://call.example.com`. Default: `<meta name="video-call-signaling-url" content="…">` in the page, else (script-tag build only) the origin that served the script; without either, `start()` fails with `missing-signaling-url`.
  * @attr {string} name - Display name shown to the other person (at most 64 characters).
  * @attr {'all'|'relay'} ice-transport-policy - `relay` sends media through a TURN relay only (hides IP addresses from the peer). Default `all`.
  * @attr {string} ticket - Room ticket: a JWT (HS256) from the host site's backend with claims `room`, `exp`, optional `name`; required when the service has ROOM_TICKET_SECRET.
@@ -327,7 +326,7 @@ export class VideoCall extends VideoCallAttributes {
   async #engine(): Promise<CallController> {
     this.#loading ??= import('./controllers/call-controller.js').then(({ CallController }) => {
       this.#call = new CallController(this, () => ({
-        signalingUrl: this.signalingUrl || SCRIPT_ORIGIN,
+        signalingUrl: this.signalingUrl || defaultSignalingUrl(),
         name: this.name ?? '',
         ticket: this.ticket ?? '',
         iceTransportPolicy: this.iceTransportPolicy,

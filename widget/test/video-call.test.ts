@@ -60,6 +60,33 @@ describe('<video-call> rendering', () => {
   });
 });
 
+describe('<video-call> signal service address', () => {
+  it('a bundled copy without signaling-url does not guess: start() ends in error missing-signaling-url', async () => {
+    // These tests import the sources (the bundler build's shape): no script origin is recorded.
+    const el = await fixture<VideoCall>(html`<video-call room="r1"></video-call>`);
+    const errorEvent = oneEvent(el, 'vc-error');
+    await el.start();
+    const { detail } = await errorEvent;
+    expect(detail.code).to.equal('missing-signaling-url');
+    expect(detail.message).to.contain('signaling-url');
+    expect(el.state).to.equal('error');
+    el.leave();
+  });
+
+  it('reads the service from <meta name="video-call-signaling-url"> when the attribute is missing', async () => {
+    const meta = Object.assign(document.createElement('meta'), { name: 'video-call-signaling-url', content: serviceUrl });
+    document.head.append(meta);
+    try {
+      const el = await fixture<VideoCall>(html`<video-call room=${uniqueRoom()}></video-call>`);
+      await el.start();
+      expect(el.state).to.equal('waiting');
+      el.leave();
+    } finally {
+      meta.remove();
+    }
+  });
+});
+
 describe('<video-call> failures', () => {
   const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   afterEach(() => {

@@ -80,10 +80,12 @@ export class SignalingController implements ReactiveController {
 
   /**
    * Connects to the service at `url` (http(s) origin; socket.io path `/socket.io/`).
-   * @throws VideoCallError `signaling-unreachable` when it cannot connect within the timeout.
+   * @throws VideoCallError `missing-signaling-url` when `url` is empty (io('') would guess the
+   *   page's own origin), `signaling-unreachable` when it cannot connect within the timeout.
    */
   async connect(url: string): Promise<void> {
     this.close();
+    if (!url.trim()) throw new VideoCallError('missing-signaling-url');
     const socket: ClientSocket = io(url, {
       timeout: this.#timeoutMs,
       transports: ['websocket', 'polling'],

@@ -123,6 +123,7 @@ export const en = {
   deviceDefaultSpeaker: '{lost}; sound plays on the default speaker.',
 
   errorUnknown: 'Something went wrong.',
+  errorMissingSignalingUrl: 'No call service is set: give the signaling-url attribute (or a video-call-signaling-url meta tag).',
   errorMissingRoom: 'No valid room: set the room attribute (letters, digits, “_”, “.” or “-”).',
   errorMediaPermissionDenied:
     'Camera and microphone access was denied. Allow it (the camera icon in the address bar, or the browser’s site settings), then press Try again.',

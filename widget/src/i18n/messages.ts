@@ -215,6 +215,8 @@ export interface Messages {
   // ── errors (the `message` of `vc-error`, by code; see errors.ts) ──
   errorUnknown: string;
   errorMissingRoom: string;
+  /** No signal service configured (a bundled copy without `signaling-url`). */
+  errorMissingSignalingUrl: string;
   errorMediaPermissionDenied: string;
   errorMediaNotFound: string;
   errorMediaInUse: string;

@@ -125,6 +125,7 @@ export const zh: Messages = {
   deviceDefaultSpeaker: '{lost}；声音将从默认扬声器播放。',
 
   errorUnknown: '出现了错误。',
+  errorMissingSignalingUrl: '未设置通话服务：请设置 signaling-url 属性（或 video-call-signaling-url meta 标签）。',
   errorMissingRoom: '没有有效的房间：请设置 room 属性（字母、数字、“_”、“.”或“-”）。',
   errorMediaPermissionDenied: '摄像头和麦克风的访问被拒绝。请允许访问（点击地址栏中的摄像头图标，或打开浏览器的网站设置），然后按“重试”。',
   errorMediaNotFound: '此设备上未找到摄像头或麦克风。',
