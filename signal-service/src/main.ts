@@ -33,6 +33,12 @@ async function main(): Promise<void> {
   if (!config.roomTicketSecret) {
     logger.info('ROOM_TICKET_SECRET is not set: anyone who can connect may join any room.');
   }
+  if (config.redis && !config.rejoinSecret) {
+    logger.warn(
+      'REDIS_URL is set but REJOIN_SECRET is not: a client that reconnects to another node cannot take its place back ' +
+        '(rejoin-invalid). Give every node the same REJOIN_SECRET.',
+    );
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -21,7 +21,6 @@ import { createOriginPolicy } from './origins.js';
 import type { SocketRateLimiter } from './rate-limits.js';
 import { createRejoinTokens } from './rejoin-tokens.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
-import { startRedisNode } from './redis/index.js';
 import { ioRoom } from './room-handlers.js';
 import { attachSignaling, type SignalServer } from './signaling.js';
 import { createTicketVerifier, type TicketVerifier } from './tickets.js';
@@ -86,8 +85,9 @@ export interface StartOptions {
 /** Starts the service and resolves once it listens. */
 export async function startSignalService(config: Config, options: StartOptions = {}): Promise<SignalService> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  // REDIS_URL: rooms, rate limits and the socket.io adapter shared with the other nodes (redis/).
-  const redis = config.redis && !options.rooms ? await startRedisNode(config.redis, logger) : undefined;
+  // REDIS_URL: rooms, rate limits and the socket.io adapter shared with the other nodes (redis/,
+  // loaded only then: node-redis takes ~150 ms to import).
+  const redis = config.redis && !options.rooms ? await (await import('./redis/index.js')).startRedisNode(config.redis, logger) : undefined;
   const rooms = options.rooms ?? redis?.rooms ?? new MemoryRoomStore();
   const ice = options.ice ?? (await loadIceProvider(config.ice));
   const origins = createOriginPolicy(config.allowedOrigins);

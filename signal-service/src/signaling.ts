@@ -30,7 +30,8 @@
  * a join cannot interleave with it; a socket that disconnects mid-join undoes its join, unseen,
  * before its leave runs; a member hears `room:peer-left` only about a member it was told about
  * (in `peers` or by `room:peer-joined`). Relays and `ice:servers` only read the store and are not
- * queued. (Per node: several nodes sharing rooms will need the store to keep the same order.)
+ * queued. With several nodes (`REDIS_URL`) the same order holds across them: room requests also
+ * hold the store's room lock (room-handlers.ts, redis/room-lock.ts).
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';

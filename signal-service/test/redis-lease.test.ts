@@ -84,6 +84,17 @@ describe('node leases', () => {
     assert.equal(watcher.lapsed() + other.lapsed(), 0);
   });
 
+  it('forgets a dead node whose set names a socket that is in no room', async () => {
+    const prefix = `l${(prefixes += 1)}:`;
+    const watcher = await node('watcher', prefix, 600);
+    const client = connections[0]!.command;
+    await client.sAdd(`${prefix}nodes`, 'ghost');
+    await client.sAdd(`${prefix}node:ghost`, 'stale-socket');
+    await waitFor('ghost node forgotten', async () => (await client.sIsMember(`${prefix}nodes`, 'ghost')) === 0, 1000);
+    assert.equal(await client.exists(`${prefix}node:ghost`), 0);
+    assert.deepEqual(watcher.gone, []);
+  });
+
   it('tells a node whose lease lapsed (so that it closes its connections)', async () => {
     const prefix = `l${(prefixes += 1)}:`;
     const n = await node('n', prefix, 600);

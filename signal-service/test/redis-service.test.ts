@@ -22,7 +22,9 @@ import {
   expectNoEvent,
   join,
   nextEvent,
+  record,
   request,
+  settle,
   testConfig,
   waitFor,
   type ClientSocket,
@@ -113,6 +115,28 @@ describe('two nodes on one Redis', () => {
     b2.io.engine.close();
     assert.deepEqual(await lost, { ...b2Join.self, reason: 'disconnected' });
     await waitFor('x1 holds only a', async () => (await membersInRedis('x1')).length === 1);
+  });
+
+  it('keep presence consistent across nodes: a joiner hears `room:peer-left` exactly about the peers it was told about (100 races)', async () => {
+    const [s1, s2] = [await node(), await node()];
+    const mismatches: string[] = [];
+    for (let round = 0; round < 100; round += 1) {
+      const room = `order-${round}`;
+      const [x, y] = [await ctx.client(s1.url), await ctx.client(s2.url)];
+      const yJoin = await join(y, room, 'Y');
+      const heard = record(x, 'room:peer-left');
+      // x joins on one node while y leaves on the other, at the same moment.
+      const [xJoin] = await Promise.all([request(x, 'room:join', { room }), request(y, 'room:leave')]);
+      assertOk(xJoin);
+      await settle(x, 30);
+      const told = xJoin.peers.some((p) => p.peerId === yJoin.self.peerId);
+      const left = heard.received.filter((p) => p.peerId === yJoin.self.peerId).length;
+      if (left !== (told ? 1 : 0)) mismatches.push(`round ${round}: told ${told}, heard peer-left ${left} times`);
+      heard.stop();
+      x.close();
+      y.close();
+    }
+    assert.deepEqual(mismatches, []);
   });
 
   it('let a member rejoin on the other node with its token: same peerId and role, old connection closed, nobody told it left', async () => {

@@ -65,9 +65,10 @@ export async function startNodeLease(options: NodeLeaseOptions): Promise<NodeLea
   };
 
   /** Removes `id` (under its room's lock) and announces it; `onlyIfDead` for other nodes' members. */
-  const remove = async (id: string, onlyIfDead: boolean) => {
+  const remove = async (id: string, onlyIfDead: boolean, node = store.nodeId) => {
     const room = await store.roomOf(id);
-    if (room === undefined) return;
+    // In no room: only a stale entry of the node's set could name it.
+    if (room === undefined) return void (await store.forgetMember(node, id));
     const left = await store.exclusive(room, async () => {
       const gone = onlyIfDead ? await store.expire(id) : await store.leave(id);
       if (gone) options.announceGone(gone.room, gone.member);
@@ -85,7 +86,7 @@ export async function startNodeLease(options: NodeLeaseOptions): Promise<NodeLea
     for (const node of await store.deadNodes()) {
       if (node === store.nodeId) continue;
       const ids = await store.membersOf(node);
-      for (const id of ids) await remove(id, true);
+      for (const id of ids) await remove(id, true, node);
       if (await store.forgetNode(node)) logger.info({ node, members: ids.length }, 'a node without lease is gone: its members left their rooms');
     }
   };

@@ -158,6 +158,11 @@ export class RedisRoomStore implements RoomStore {
     return this.#call(() => this.#client.sMembers(this.#keys.node(node)));
   }
 
+  /** Drops `id` from `node`'s set of members (an entry that names no member any more). */
+  async forgetMember(node: string, id: string): Promise<void> {
+    await this.#call(() => this.#client.sRem(this.#keys.node(node), id));
+  }
+
   /**
    * Unregisters `node` once it holds no member and (unless `own`, this node's graceful close)
    * its lease is gone; `own` also deletes its lease. Resolves whether it did.
