@@ -1,9 +1,12 @@
 /**
  * Two services in this process, each with its own socket.io server, sharing one real
  * redis-server (`REDIS_URL`): presence, relay with sender stamping and room scope, and rejoin
- * across nodes; a node's graceful close; Redis unreachable at start and going away later. The
- * configuration of REDIS_URL and NODE_LEASE_MS is checked here too. (Two processes, a kill -9
- * and the 500-round capacity race: deploy/test/multi-node*.test.ts.)
+ * across nodes; each node subscribed only to its own rooms' and sockets' sharded channels;
+ * presence order under join/leave races between nodes; a dead node's member dropped by a join
+ * (announced first) and the node closing its connections once it finds its lease gone; a node's
+ * graceful close; Redis unreachable at start and going away later. The configuration of
+ * REDIS_URL and NODE_LEASE_MS is checked here too. (Two processes, a kill -9 and the 500-round
+ * capacity race: deploy/test/multi-node*.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -117,6 +120,31 @@ describe('two nodes on one Redis', () => {
     await waitFor('x1 holds only a', async () => (await membersInRedis('x1')).length === 1);
   });
 
+  it('subscribe each node only to the sharded channels of its own rooms and sockets', async () => {
+    const [s1, s2] = [await node(), await node()];
+    const a = await ctx.client(s1.url);
+    const [b, c] = await ctx.clients(s2.url, 2);
+    await join(a, 'x8', 'Ann');
+    await join(b!, 'x8', 'Bob');
+    await join(c!, 'x9', 'Cid');
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      /** Subscribers of each channel (the adapter's channel names: `socket.io#/#<room or socket id>#`). */
+      const numsub = async (...channels: string[]) => {
+        const reply = (await client.sendCommand(['PUBSUB', 'SHARDNUMSUB', ...channels])) as (string | number)[];
+        return channels.map((_, i) => Number(reply[2 * i + 1]));
+      };
+      const subscribers = (...names: string[]) => numsub(...names.map((n) => `socket.io#/#${n}#`));
+      assert.deepEqual(await subscribers('room:x8', 'room:x9', a.id!, b!.id!, c!.id!), [2, 1, 1, 1, 1]);
+      assert.deepEqual(await numsub('socket.io#/#'), [2], 'the channel for requests to every node');
+      c!.close();
+      await waitFor('x9 channel dropped', async () => (await subscribers('room:x9'))[0] === 0);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('keep presence consistent across nodes: a joiner hears `room:peer-left` exactly about the peers it was told about (100 races)', async () => {
     const [s1, s2] = [await node(), await node()];
     const mismatches: string[] = [];
@@ -137,6 +165,28 @@ describe('two nodes on one Redis', () => {
       y.close();
     }
     assert.deepEqual(mismatches, []);
+  });
+
+  it('when a node’s lease is gone: a join drops its member and announces it first; the node then closes its connections', async () => {
+    const [s1, s2] = [await node(), await node()];
+    const a = await ctx.client(s1.url);
+    const [b, c] = await ctx.clients(s2.url, 2);
+    await join(a, 'x10', 'Ann');
+    await join(b!, 'x10', 'Bob');
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    const s1Node = (JSON.parse((await client.hGet('vc:room:x10', a.id!))!) as { node: string }).node;
+    // s1 "dies" as far as Redis can tell (its process lives on: it renews within NODE_LEASE_MS / 3).
+    await client.del(`vc:lease:${s1Node}`);
+    await client.close();
+    const events: string[] = [];
+    b!.on('room:peer-left', (p) => events.push(`left:${p.name}:${p.reason}`));
+    b!.on('room:peer-joined', (p) => events.push(`joined:${p.name}`));
+    const cJoin = await join(c!, 'x10', 'Cid');
+    assert.deepEqual(cJoin.peers.map((p) => p.name), ['Bob']);
+    await settle(b!, 50);
+    assert.deepEqual(events, ['left:Ann:disconnected', 'joined:Cid'], 'the dead member first, once');
+    assert.equal(await disconnected(a, 5000), 'transport close', 'closed by its node, so that it reconnects');
   });
 
   it('let a member rejoin on the other node with its token: same peerId and role, old connection closed, nobody told it left', async () => {
