@@ -29,7 +29,7 @@ import type { SignalServer } from './signaling.js';
  * source maps, `/video-call.json`, the versioned `/v/<version>/video-call….js`, `/healthz`,
  * `/readyz` and `/metrics`.
  */
-export const SERVICE_PATHS = /^\/(?:healthz|readyz|metrics|video-call[A-Za-z0-9._-]*|v\/[A-Za-z0-9_-]+\/video-call[A-Za-z0-9._-]*)$/;
+export const SERVICE_PATHS = /^\/(?:healthz|readyz|metrics|video-call\.json|(?:v\/[A-Za-z0-9_-]+\/)?video-call(?:-[A-Za-z0-9_-]+)?\.js(?:\.map)?)$/;
 
 /** What createSignalService takes: where to mount, the settings, and StartOptions' dependencies. */
 export interface CreateSignalServiceOptions extends Omit<StartOptions, 'server' | 'demoDir'> {
@@ -76,7 +76,8 @@ export async function createSignalService(options: CreateSignalServiceOptions): 
   const { server, config: given, env, ...deps } = options;
   const config = given ?? loadConfig(env ?? process.env);
   const service: SignalService = await startSignalService(config, { ...deps, server: server as HttpServer });
-  const listener = getRequestListener(service.app.fetch);
+  // The host's globals stay as they are (@hono/node-server would swap in its own Request/Response).
+  const listener = getRequestListener(service.app.fetch, { overrideGlobalObjects: false });
   const handles = (req: IncomingMessage) => SERVICE_PATHS.test(pathOf(req));
   return {
     io: service.io,

@@ -8,7 +8,9 @@
  * `auto-answer`, …) as an attribute; `onvc-state-change={fn}` adds `fn` as a listener of
  * `vc-state-change` (the name after `on`, as it is).
  */
+import type { LitElement } from 'lit';
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
+import type { VideoCallAttributes } from './video-call.attributes.js';
 import type { VideoCall } from './video-call.js';
 // Brings the `vc-*` entries of GlobalEventHandlersEventMap (events.ts) into every program that
 // reads these types.
@@ -17,7 +19,10 @@ import type {} from './events.js';
 /** The names of the element's own events: `vc-state-change`, `vc-error`, … (events.ts). */
 export type VideoCallEventName = Extract<keyof GlobalEventHandlersEventMap, `vc-${string}`>;
 
-/** The attributes of `<video-call>` as they are written in HTML (see VideoCall's `@attr` tags). */
+/**
+ * The attributes of `<video-call>` as they are written in HTML (VideoCall's `@attr` tags; a test
+ * checks that this lists every attribute of custom-elements.json).
+ */
 export interface VideoCallAttributeProps {
   room?: string;
   'signaling-url'?: string;
@@ -28,10 +33,11 @@ export interface VideoCallAttributeProps {
   'ring-timeout'?: number | string;
 }
 
-/** The same settings as properties (camelCase); React 19 sets these on the element. */
-export type VideoCallPropertyProps = Partial<
-  Pick<VideoCall, 'room' | 'signalingUrl' | 'name' | 'iceTransportPolicy' | 'ticket' | 'autoAnswer' | 'ringTimeout'>
->;
+/**
+ * The element's settings as properties (camelCase: `signalingUrl`, `autoAnswer`, `strings`, …:
+ * every property of video-call.attributes.ts); React 19 sets these on the element.
+ */
+export type VideoCallPropertyProps = Partial<Pick<VideoCall, Exclude<keyof VideoCallAttributes, keyof LitElement | 'i18n'>>>;
 
 /** `onvc-state-change`, `onvc-error`, …: listeners of the element's events, typed by event. */
 export type VideoCallEventProps = {
