@@ -4,7 +4,7 @@
  * its payload as `unknown` and a `reply` that is a no-op when the client sent no acknowledgement.
  * An event of an unknown name is never answered: it takes a point of `events` and one of
  * `violations`. No handler throws into socket.io: a failure is logged and answered
- * `internal-error`.
+ * `internal-error` (`unavailable` when the shared room store, Redis, cannot be reached).
  *
  * Memory: one router per server; each socket holds one small middleware closure and nothing else
  * of ours (handlers are shared and receive the socket).
@@ -14,6 +14,7 @@ import type { Socket } from 'socket.io';
 import { closeConnection } from './connection-guard.js';
 import type { Ack, ClientToServerEvents, ErrorCode } from './protocol.js';
 import type { LimitedRequest, SocketRateLimiter } from './rate-limits.js';
+import { StoreUnavailableError } from './rooms.js';
 
 /** Answers a request (a no-op when the client sent no acknowledgement). */
 export type Reply = (result: Ack<Record<string, unknown>>) => void;
@@ -108,6 +109,11 @@ export function routeEvents<S extends AnySocket>(
         return handler(socket, payload, reply, ack !== undefined);
       })
       .catch((error: unknown) => {
+        // The shared room store (Redis) is down: a known, passing condition, not a fault here.
+        if (error instanceof StoreUnavailableError) {
+          logger.warn({ event: name.slice(0, 64), socket: socket.id }, 'request refused: room store unavailable');
+          return reply(fail('unavailable', 'The service cannot reach its room store right now; try again in a few seconds.'));
+        }
         logger.error({ err: error, event: name.slice(0, 64), socket: socket.id }, 'handler failed');
         reply(fail('internal-error', 'The service could not handle this request.'));
       });

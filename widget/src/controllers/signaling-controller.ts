@@ -150,7 +150,7 @@ export class SignalingController implements ReactiveController {
     if (code === 'ticket-required' || code === 'ticket-invalid' || code === 'ticket-expired' || code === 'ticket-wrong-room') {
       throw new VideoCallError(code);
     }
-    if (code === 'overloaded') throw new VideoCallError('join-failed', { key: 'errorServiceBusy', protocolCode: code });
+    if (code === 'overloaded' || code === 'unavailable') throw new VideoCallError('join-failed', { key: 'errorServiceBusy', protocolCode: code });
     // The service's own words name the cause (they are not translated).
     throw new VideoCallError('join-failed', { params: { room, reason: message }, protocolCode: code });
   }
