@@ -8,7 +8,14 @@ import type { ChatController } from './controllers/chat-controller.js';
 import { english, type Translate } from './i18n/translator.js';
 
 /** The panel for `chat`, worded by `t`; `send(text)` returns false when the text could not be sent. */
-export function renderChatPanel(chat: ChatController, peerName: string, canSend: boolean, send: (text: string) => boolean, t: Translate = english) {
+export function renderChatPanel(
+  chat: ChatController,
+  peerName: string,
+  canSend: boolean,
+  send: (text: string) => boolean,
+  t: Translate = english,
+  lang?: string,
+) {
   if (!chat.open) return nothing;
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -16,7 +23,7 @@ export function renderChatPanel(chat: ChatController, peerName: string, canSend:
     const input = form.elements.namedItem('text') as HTMLInputElement;
     if (send(input.value)) input.value = '';
   };
-  const time = (sentAt: number) => new Date(sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const time = (sentAt: number) => new Date(sentAt).toLocaleTimeString(lang ?? [], { hour: '2-digit', minute: '2-digit' });
   return html`
     <section part="chat" class="chat" aria-label=${t('chat')}>
       <ol class="messages" aria-live="polite">

@@ -54,6 +54,12 @@ export class VideoCallAttributes extends LitElement {
    */
   readonly i18n = new LocalizeController(this, () => this.strings);
 
+  /** The first render waits (at most 1 s) for the words of the page's language: no flash of English. */
+  protected override async scheduleUpdate(): Promise<void> {
+    if (!this.hasUpdated) await this.i18n.settled();
+    super.scheduleUpdate();
+  }
+
   constructor() {
     super();
     this.room = '';

@@ -101,6 +101,8 @@ export function renderCall(
   const preCall = state === 'waiting' || state === 'ready';
   const devicesShown = !!call && !!media && showsDevicePickers(ctx, call);
   const screen = call?.inCall.screen;
+  // English is also the fallback for languages without words here: their times follow the browser.
+  const timeLang = el.i18n.lang === 'en' ? undefined : el.i18n.lang;
   return html`
     <div class="frame" lang=${el.i18n.lang}>
       <section part="stage" class=${sharing ? 'stage sharing' : 'stage'} data-state=${state} aria-label=${t('stageLabel')}>
@@ -182,7 +184,7 @@ export function renderCall(
               { pick: (kind, deviceId) => pickDevice(el, kind, deviceId) },
               t,
             )
-          : nothing}${chat ? renderChatPanel(chat, peerName, ctx.peer !== null && !ctx.signalingDown, (text) => sendFromPanel(el, text), t) : nothing}</div>
+          : nothing}${chat ? renderChatPanel(chat, peerName, ctx.peer !== null && !ctx.signalingDown, (text) => sendFromPanel(el, text), t, timeLang) : nothing}</div>
       <div part="announcer" class="visually-hidden" aria-live="polite">${announcer.polite}</div>
       <div class="visually-hidden" role="alert">${announcer.assertive}</div>
     </div>

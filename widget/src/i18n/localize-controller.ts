@@ -53,6 +53,8 @@ export class LocalizeController implements ReactiveController {
   #catalog: Messages = en;
   #merged: { catalog: Messages; overrides: unknown; messages: Messages } | null = null;
   #observer: MutationObserver | null = null;
+  /** The wanted catalog while it loads, else null. */
+  #pending: Promise<unknown> | null = null;
 
   /** `overrides` returns the host page's words (the element's `strings`), read at each use. */
   constructor(host: ReactiveControllerHost & HTMLElement, overrides: () => unknown = () => undefined) {
@@ -95,13 +97,34 @@ export class LocalizeController implements ReactiveController {
     this.wanted = lang;
     const ready = loadedMessages(lang);
     if (ready) return this.#show(lang, ready);
-    loadMessages(lang).then(
+    const pending = loadMessages(lang).then(
       (messages) => {
         if (this.wanted === lang) this.#show(lang, messages);
       },
       (error: unknown) => console.warn(`[video-call] the "${lang}" words could not be loaded; English stays.`, error),
     );
+    this.#pending = pending;
+    void pending.finally(() => {
+      if (this.#pending === pending) this.#pending = null;
+    });
   };
+
+  /**
+   * Resolves when the words of the wanted language are shown (or could not be loaded), waiting at
+   * most `maxMs` ms: the element's first render waits for it, so a French page never flashes
+   * English at a screen reader. Resolves at once when nothing is loading.
+   */
+  settled(maxMs = 1000): Promise<void> {
+    const pending = this.#pending;
+    if (!pending) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, maxMs);
+      void pending.finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 
   #show(lang: Language, messages: Messages): void {
     if (lang === this.lang && messages === this.#catalog) return;
