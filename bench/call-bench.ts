@@ -27,8 +27,8 @@
  * right before `call()` / `accept()` (no DevTools round trip inside a measured interval); both wait
  * the same settle time after joining; flows alternate so drift in machine load hits both alike.
  * Medians over the rounds. Sizes are gzipped (zlib, level 9): the first download is
- * dist/video-call.js, what a page's script tag loads; the total adds the call engine chunk that
- * `start()` loads beside it (dist/video-call-*.js).
+ * widget/dist/video-call.js, what a page's script tag loads; the total adds the call engine chunk that
+ * `start()` loads beside it (widget/dist/video-call-*.js).
  *
  * Run: `npm run bench:call` (builds first), `npm run bench:call -- --rounds 20`, or without the
  * build `node --import tsx bench/call-bench.ts --rounds N`. On a shared machine wrap it in
@@ -47,7 +47,7 @@ import { startPageServer, type PageServer } from './pages.js';
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '8' } } });
 const ROUNDS = Number(args.rounds);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a positive integer');
-const DIST = new URL('../dist/', import.meta.url);
+const DIST = new URL('../widget/dist/', import.meta.url);
 const BUNDLE_LIMIT_BYTES = 26_000; // "26 KB" with 1 KB = 1000 bytes (the stricter reading)
 
 // ---- report ---------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ function report(results: Record<Flow, Figures[]>, order: string[], meta: { chrom
   out('targets (printed, not asserted):');
   out(`  widget call() → connected ≤ 1.05× vanilla                          ${times(connectedRatio).padStart(7)}  ${verdict(connectedRatio, 1.05)}  (median of per-round ratios ${times(pairedConnected)})`);
   out(`  widget accept() → frame (both) ≤ 0.5× vanilla call() → frame (both) ${times(acceptRatio).padStart(7)}  ${verdict(acceptRatio, 0.5)}  (median of per-round ratios ${times(pairedAccept)})`);
-  out(`  first download dist/video-call.js gzip -9: ${gz} bytes = ${(gz / 1000).toFixed(2)} KB (1 KB = 1000 bytes; ${(gz / 1024).toFixed(2)} KiB), limit 26 KB  ${gz <= BUNDLE_LIMIT_BYTES ? 'PASS' : 'MISS'}`);
+  out(`  first download widget/dist/video-call.js gzip -9: ${gz} bytes = ${(gz / 1000).toFixed(2)} KB (1 KB = 1000 bytes; ${(gz / 1024).toFixed(2)} KiB), limit 26 KB  ${gz <= BUNDLE_LIMIT_BYTES ? 'PASS' : 'MISS'}`);
   out(`  with the call engine chunk loaded by start(): ${total} bytes = ${(total / 1000).toFixed(2)} KB`);
 
   const accepted = results.accept.filter((f) => f.acceptCallee !== undefined);

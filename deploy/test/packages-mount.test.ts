@@ -111,6 +111,32 @@ describe('createSignalService on an existing server', () => {
     }
   });
 
+  it('drain() tells the clients, disconnects them so they reconnect elsewhere, and /readyz says 503; the host keeps serving', async () => {
+    const other = http.createServer((req, res) => (mounted ? mounted.handler(req, res, () => res.end('host')) : res.end('host')));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    let mounted: MountedSignalService | undefined = await createSignalService({ server: other, env: ENV, logger: silent });
+    const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      const client = await connectClient(url);
+      clients.push(client);
+      client.io.opts.reconnection = false; // nowhere else to go in this test
+      const told = new Promise<void>((resolve) => client.once('server:draining', () => resolve()));
+      const gone = new Promise<string>((resolve) => client.once('disconnect', resolve));
+      const result = await mounted.drain(5000);
+      await told;
+      assert.equal(await gone, 'transport close', 'a transport close, after which socket.io clients reconnect');
+      assert.deepEqual({ drained: result.drained, remaining: result.remaining }, { drained: true, remaining: 0 });
+      assert.equal((await fetch(`${url}/readyz`)).status, 503);
+      assert.equal(await (await fetch(`${url}/anything`)).text(), 'host');
+      assert.ok(other.listening, 'the host’s server still listens');
+    } finally {
+      await mounted?.close();
+      mounted = undefined;
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
   it('rejects bad settings with a ConfigError naming the variable, and mounts nothing', async () => {
     const other = http.createServer();
     await assert.rejects(createSignalService({ server: other, env: { ALLOWED_ORIGINS: 'not a url' } }), (error: unknown) => {

@@ -21,6 +21,7 @@ import { NPM_INSTALL, installedPackages, npm, packWorkspaces, start, tempDir, wa
 const WIDGET_FILES = [
   /^package\.json$/,
   /^README\.md$/,
+  /^LICENSE$/,
   /^dist\/video-call\.js(\.map)?$/, // the script-tag build …
   /^dist\/video-call-[A-Za-z0-9_-]+\.js(\.map)?$/, // … and its chunks (the service serves the maps when asked)
   /^dist\/lib\/(video-call|react|jsx)\.js$/, // the bundler build's entries …
@@ -29,7 +30,7 @@ const WIDGET_FILES = [
   /^dist\/(custom-elements|vscode\.html-custom-data|vscode\.css-custom-data|web-types)\.json$/,
 ];
 /** Files the service tarball may hold. */
-const SERVICE_FILES = [/^package\.json$/, /^README\.md$/, /^PROTOCOL\.md$/, /^dist\/[A-Za-z0-9/._-]+\.(js|d\.ts)$/, /^dist\/demo\/index\.html$/];
+const SERVICE_FILES = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^PROTOCOL\.md$/, /^dist\/[A-Za-z0-9/._-]+\.(js|d\.ts)$/, /^dist\/demo\/index\.html$/];
 /** What neither may ever hold. */
 const NEVER = /^src\/|(^|\/)(test|tests|bench|\.tmp|node_modules|coverage)\/|\.test\.|(?<!\.d)\.ts$|\.tsbuildinfo$/;
 
@@ -86,7 +87,7 @@ describe('npm packages', { timeout: 600_000 }, () => {
     for (const field of ['customElements', 'web-types', 'types', 'main', 'module']) {
       assert.ok(paths.includes(manifest[field].replace(/^\.\//, '')), `${field} points to a packed file`);
     }
-    for (const required of ['README.md', 'dist/custom-elements.json', 'dist/web-types.json', 'dist/vscode.html-custom-data.json']) {
+    for (const required of ['README.md', 'LICENSE', 'dist/custom-elements.json', 'dist/web-types.json', 'dist/vscode.html-custom-data.json']) {
       assert.ok(paths.includes(required), `${required} is packed`);
     }
     assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['lit', 'socket.io-client']);
@@ -103,7 +104,7 @@ describe('npm packages', { timeout: 600_000 }, () => {
     for (const target of exportTargets(manifest)) assert.ok(paths.includes(target), `exports target ${target} is packed`);
     assert.deepEqual(manifest.bin, { 'video-call-server': 'dist/bin.js' });
     assert.match(readFileSync(path.join(app.dir, 'node_modules/video-call-server/dist/bin.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/);
-    for (const required of ['README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/demo/index.html']) assert.ok(paths.includes(required), `${required} is packed`);
+    for (const required of ['README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/demo/index.html']) assert.ok(paths.includes(required), `${required} is packed`);
     assert.ok(!paths.some((file) => file.endsWith('.map')), 'no source maps (the sources are not packed)');
     assert.deepEqual(manifest.peerDependenciesMeta, { twilio: { optional: true } });
     assert.ok(!('twilio' in manifest.dependencies), 'twilio is not a dependency');

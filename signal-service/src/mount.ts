@@ -22,6 +22,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { getRequestListener } from '@hono/node-server';
 import { loadConfig, type Config } from './config.js';
 import { startSignalService, type SignalService, type StartOptions } from './server.js';
+import type { DrainResult } from './drain.js';
 import type { SignalServer } from './signaling.js';
 
 /**
@@ -56,6 +57,13 @@ export interface MountedSignalService {
   handler(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void;
   /** Whether `handler` answers this request's path (SERVICE_PATHS). */
   handles(req: IncomingMessage): boolean;
+  /**
+   * Drains (drain.ts): refuses new socket.io connections, `/readyz` answers 503, every client is
+   * told `server:draining` and disconnected so that it reconnects elsewhere; resolves with
+   * `{ drained, remaining, ms }` when none is left or after `timeoutMs` (default
+   * `DRAIN_TIMEOUT_MS`). Call close() after it. The host's own routes are not affected.
+   */
+  drain(timeoutMs?: number): Promise<DrainResult>;
   /** Disconnects every socket and stops the service's timers and Redis clients; the server stays open. */
   close(): Promise<void>;
 }
@@ -91,6 +99,7 @@ export async function createSignalService(options: CreateSignalServiceOptions): 
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }).end('Not found');
       }
     },
+    drain: (timeoutMs) => service.drain(timeoutMs),
     close: () => service.close(),
   };
 }
