@@ -54,6 +54,8 @@ interface Finding {
 /** Runs axe on `targets` and adds what it finds to `findings` (keyed by rule, element and summary). */
 async function axeOn(targets: VideoCall[], variant: string, findings: Map<string, Finding>): Promise<void> {
   const results: AxeResults = await axe.run({ include: targets }, AXE_OPTIONS);
+  runs.count++;
+  runs.rulesPassed = Math.max(runs.rulesPassed, results.passes.length);
   for (const v of results.violations as Result[]) {
     for (const node of v.nodes) {
       const target = JSON.stringify(node.target);
@@ -65,6 +67,9 @@ async function axeOn(targets: VideoCall[], variant: string, findings: Map<string
     }
   }
 }
+
+/** axe runs in the current state and the most rules passed in one (printed for the closing note). */
+const runs = { count: 0, rulesPassed: 0 };
 
 /** One line per violation: rule and impact, element, failure summary, and where it showed. */
 const report = (findings: Map<string, Finding>) =>
@@ -94,6 +99,7 @@ async function mouseAway() {
  */
 async function checkState(label: string, targets: VideoCall[], subject: VideoCall, before: HTMLButtonElement, pressed?: HTMLElement | null) {
   const findings = new Map<string, Finding>();
+  Object.assign(runs, { count: 0, rulesPassed: 0 });
   for (const name of ['dark', 'light'] as const) {
     await theme(name);
     await mouseAway();
@@ -122,6 +128,7 @@ async function checkState(label: string, targets: VideoCall[], subject: VideoCal
     (subject.shadowRoot!.activeElement as HTMLElement | null)?.blur();
   }
   const lines = report(findings);
+  console.log(`axe ${label}: ${runs.count} runs (dark and light host, hover, focus), ${lines.length} violations, up to ${runs.rulesPassed} rules passed per run`);
   if (lines.length) expect.fail(`${lines.length} axe violation(s) in ${label} (state ${subject.state}):\n${lines.join('\n')}`);
 }
 
