@@ -42,6 +42,22 @@ describe('one-to-one call through the demo page', () => {
       () => document.querySelector('video-call')!.shadowRoot!.querySelector<HTMLButtonElement>('[part~="call-button"]')!.disabled,
     );
     assert.equal(callButtonDisabled, false);
+    // The built bundle's icons are drawn: every shape is a direct child of its <svg> (the template
+    // minifier once dropped the "/>" of self-closing tags, nesting each path in the one before).
+    const icons = await alice.evaluate(() =>
+      [...document.querySelector('video-call')!.shadowRoot!.querySelectorAll('svg.icon')]
+        .filter((svg) => svg.closest('button')!.checkVisibility())
+        .map((svg) => ({
+        shapes: svg.querySelectorAll('path, rect, circle').length,
+        direct: svg.querySelectorAll(':scope > path, :scope > rect, :scope > circle').length,
+        width: svg.getBoundingClientRect().width,
+      })),
+    );
+    assert.ok(icons.length >= 3, `icons on the buttons (${icons.length})`);
+    for (const icon of icons) {
+      assert.ok(icon.shapes > 0 && icon.shapes === icon.direct, `an icon's shapes are all drawn: ${JSON.stringify(icon)}`);
+      assert.ok(icon.width > 0, 'an icon has a size');
+    }
 
     const elapsedMs = await alice.evaluate(async () => {
       const el = document.querySelector('video-call')!;
