@@ -223,9 +223,18 @@ const layout = css`
       line-clamp: 2;
       overflow: hidden;
     }
+    /* An error or a full room: no video to keep large, and the words say what to do. */
+    .status[data-state='error'],
+    .status[data-state='full'] {
+      display: block;
+      -webkit-line-clamp: none;
+      line-clamp: none;
+      overflow: visible;
+    }
     .controls {
       flex-wrap: nowrap;
-      justify-content: center;
+      /* 'safe': when the row overflows it scrolls from its start; plain centring would cut off the first buttons for good. */
+      justify-content: safe center;
       gap: 6px;
       padding: 0 0 2px;
       overflow-x: auto;
@@ -382,4 +391,5 @@ const buttons = css`
   }
 `;
 
-export const styles = [tokens, layout, buttons];
+/* The layout's container queries come after the buttons' base rules, so the narrow and compact sizes win. */
+export const styles = [tokens, buttons, layout];

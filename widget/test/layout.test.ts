@@ -129,6 +129,19 @@ describe('layout', () => {
     });
   }
 
+  it('connected in 320×240: every control is in view (none cut off at the start of the row), at the compact size', async () => {
+    await fitsIn(ann, page.boxes[0]!, SIZES[0], 'connected');
+    const row = s.part(ann, 'controls')!;
+    const box = row.getBoundingClientRect();
+    const buttons = [...row.querySelectorAll('button')].filter((b) => b.checkVisibility());
+    expect(buttons.length, 'buttons').to.be.at.least(3);
+    for (const b of buttons) {
+      const r = b.getBoundingClientRect();
+      expect(within(r, box), `${b.getAttribute('part')} at ${fmt(r)} inside the controls ${fmt(box)}`).to.equal(true);
+      expect(r.height, `${b.getAttribute('part')} height`).to.be.at.most(35);
+    }
+  });
+
   for (const size of SIZES) {
     it(`connected with the chat open: fits ${size.width}×${size.height}`, async () => {
       if (!s.part(ann, 'chat')) {
@@ -139,6 +152,25 @@ describe('layout', () => {
       await fitsIn(ann, page.boxes[0]!, size, 'chat open');
     });
   }
+
+  it('error in 320×240 and 390×844: the whole status line shows (not cut to two lines)', async () => {
+    const lone = s.mount(['Eve'], { box: SIZES[0] });
+    const [eve] = lone.els as [VideoCall];
+    eve.lang = 'fr';
+    const restore = s.refuseCamera();
+    try {
+      await eve.start().catch(() => {});
+      await s.waitForState(eve, 'error');
+      for (const size of SIZES.slice(0, 2)) {
+        await fitsIn(eve, lone.boxes[0]!, size, 'error');
+        const status = s.part(eve, 'status')!;
+        expect(status.scrollHeight, `status "${status.textContent}" at ${size.width}×${size.height}`).to.be.at.most(status.clientHeight + 1);
+      }
+    } finally {
+      restore();
+      lone.remove();
+    }
+  });
 
   it('forced colours: every button keeps a visible edge (border or outline)', async function () {
     await emulateMedia({ forcedColors: 'active' });
