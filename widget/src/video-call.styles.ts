@@ -345,11 +345,14 @@ const buttons = css`
   button.danger:hover:not(:disabled) {
     background: var(--_danger-hover);
   }
-  button[aria-pressed='true'] {
+  /* A pressed toggle, and a panel button whose panel is open. */
+  button[aria-pressed='true'],
+  button[aria-expanded='true'] {
     background: var(--_pressed-bg);
     color: var(--_pressed-fg);
   }
-  button[aria-pressed='true']:hover:not(:disabled) {
+  button[aria-pressed='true']:hover:not(:disabled),
+  button[aria-expanded='true']:hover:not(:disabled) {
     background: var(--_pressed-hover-bg);
   }
   .ringing {
@@ -374,7 +377,8 @@ const buttons = css`
     button {
       border-color: ButtonText;
     }
-    button[aria-pressed='true'] {
+    button[aria-pressed='true'],
+    button[aria-expanded='true'] {
       forced-color-adjust: none;
       background: SelectedItem;
       color: SelectedItemText;

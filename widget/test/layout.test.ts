@@ -153,6 +153,12 @@ describe('layout', () => {
     });
   }
 
+  it('the chat button looks pressed while its panel is open', async () => {
+    const bg = (name: string) => getComputedStyle(s.part(ann, name)!).backgroundColor;
+    expect(s.part(ann, 'chat-button')!.getAttribute('aria-expanded')).to.equal('true');
+    expect(bg('chat-button'), 'open chat vs the (not pressed) camera button').to.not.equal(bg('camera-button'));
+  });
+
   it('error in 320×240 and 390×844: the whole status line shows (not cut to two lines)', async () => {
     const lone = s.mount(['Eve'], { box: SIZES[0] });
     const [eve] = lone.els as [VideoCall];
