@@ -182,7 +182,7 @@ export function createApp(deps: AppDeps) {
     .get('/metrics', async (c) => {
       if (!deps.metrics) return c.notFound();
       c.header('Cache-Control', 'no-store');
-      const access = metricsAccess(deps.metricsToken, c.req.header('authorization'), client(c).address);
+      const access = metricsAccess(deps.metricsToken, c.req.header('authorization'), client(c));
       if (access === 'unauthorized') {
         c.header('WWW-Authenticate', 'Bearer realm="metrics"');
         return c.json({ error: { code: 'unauthorized', message: 'A valid bearer token is required.' } }, 401);

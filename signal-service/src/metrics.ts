@@ -33,7 +33,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Ack } from './protocol.js';
-import { createAddressMatcher } from './trusted-proxy.js';
+import { createAddressMatcher, type ClientInfo } from './trusted-proxy.js';
 
 /** Where the gauges read their values, at each scrape. */
 export interface MetricsSources {
@@ -123,11 +123,17 @@ const isPrivate = createAddressMatcher(['loopback', 'linklocal', 'uniquelocal'])
  * - with `METRICS_TOKEN` (`token`): a request with `Authorization: Bearer <token>` (compared in
  *   constant time), from anywhere; otherwise `unauthorized` (401);
  * - without it: clients on this machine or a private network (loopback, 10/8, 172.16/12,
- *   192.168/16, 169.254/16, fc00::/7, fe80::/10; the client address as TRUST_PROXY resolves it);
- *   otherwise `forbidden` (403).
+ *   192.168/16, 169.254/16, fc00::/7, fe80::/10; the client address as TRUST_PROXY resolves it),
+ *   unless the request came through a proxy that TRUST_PROXY does not list (`client.unsure`:
+ *   forwarding headers not believed; the address is then the proxy's, and a proxy usually sits on
+ *   a private address); otherwise `forbidden` (403).
  */
-export function metricsAccess(token: string | undefined, authorization: string | undefined, clientAddress: string): 'ok' | 'unauthorized' | 'forbidden' {
-  if (token === undefined) return isPrivate(clientAddress) ? 'ok' : 'forbidden';
+export function metricsAccess(
+  token: string | undefined,
+  authorization: string | undefined,
+  client: Pick<ClientInfo, 'address' | 'unsure'>,
+): 'ok' | 'unauthorized' | 'forbidden' {
+  if (token === undefined) return !client.unsure && isPrivate(client.address) ? 'ok' : 'forbidden';
   const given = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '')?.[1] ?? '';
   // Equal-length digests: the comparison takes the same time whatever was sent.
   const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();

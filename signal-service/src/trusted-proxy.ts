@@ -17,7 +17,9 @@
  *   service cannot be reached except through those proxies.
  *
  * `X-Forwarded-Proto` and `X-Forwarded-Host` (their first value) are believed when the TCP peer
- * is trusted. An `X-Forwarded-For` entry that is not an IP address ends the walk: the client is
+ * is trusted. A request whose forwarding headers were not believed (or not read to their end) is
+ * marked `unsure`: it probably came through a proxy that TRUST_PROXY does not list, so its address
+ * is the proxy's (metrics.ts refuses such requests its private-address access). An `X-Forwarded-For` entry that is not an IP address ends the walk: the client is
  * then the last trusted hop (never a made-up string). IPv4-mapped IPv6 addresses
  * (`::ffff:192.0.2.1`) are written as IPv4, so one client has one key in the per-address limits.
  * Matching uses node:net's BlockList.
@@ -38,6 +40,14 @@ export interface ClientInfo {
    * well-formed `host[:port]`; undefined otherwise.
    */
   host?: string;
+  /**
+   * True when the request carries forwarding headers (`X-Forwarded-For`, `Forwarded`,
+   * `X-Real-IP`) that were not believed (an untrusted peer: a proxy missing from `TRUST_PROXY`, or
+   * a client making them up) or could not be read to their end (a malformed `X-Forwarded-For`
+   * entry, or a trusted peer that names its client only in a header other than
+   * `X-Forwarded-For`): `address` is then probably a proxy's, not the client's. Absent otherwise.
+   */
+  unsure?: true;
 }
 
 /** The minimum of a Node request that {@link ClientResolver} reads. */
@@ -54,6 +64,10 @@ const KEYWORDS: Record<string, [string, number][]> = {
   linklocal: [['169.254.0.0', 16], ['fe80::', 10]],
   uniquelocal: [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['fc00::', 7]],
 };
+
+/** Headers by which proxies name the client they forward (Node lower-cases header names). */
+const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
+const UNSURE = { unsure: true } as const;
 
 /** Most hops a number may trust. */
 const MAX_HOPS = 10;
@@ -150,17 +164,24 @@ export function createClientResolver(policy: TrustProxy = { kind: 'none' }): Cli
     const peer = normalizeAddress(req.socket?.remoteAddress ?? '');
     const peerTrusted = trusted(peer, 0);
     const hostHeader = hostValue(req.headers.host);
-    if (!peerTrusted) return { address: peer, proto: 'http', host: hostHeader };
+    const claims = FORWARDING_HEADERS.some((name) => req.headers[name] !== undefined);
+    if (!peerTrusted) return { address: peer, proto: 'http', host: hostHeader, ...(claims && UNSURE) };
 
     // Right to left: the peer, then what each trusted hop says about the one before it.
     const forwarded = (Array.isArray(req.headers['x-forwarded-for']) ? req.headers['x-forwarded-for'].join(',') : req.headers['x-forwarded-for'] ?? '')
       .split(',')
       .map((hop) => hop.trim())
       .filter(Boolean);
+    // Unsure unless X-Forwarded-For names someone: a trusted peer that said who its client was
+    // only in another header (X-Real-IP, Forwarded) leaves the proxy's own address here.
+    let unsure = claims && forwarded.length === 0;
     let address = peer;
     for (let index = 0; trusted(address, index) && forwarded.length > 0; index++) {
       const next = normalizeAddress(forwarded.pop()!);
-      if (isIP(next) === 0) break;
+      if (isIP(next) === 0) {
+        unsure = true;
+        break;
+      }
       address = next;
     }
     const proto = firstValue(req.headers['x-forwarded-proto'])?.toLowerCase();
@@ -168,6 +189,7 @@ export function createClientResolver(policy: TrustProxy = { kind: 'none' }): Cli
       address,
       proto: proto === 'https' ? 'https' : 'http',
       host: hostValue(req.headers['x-forwarded-host']) ?? hostHeader,
+      ...(unsure && UNSURE),
     };
   };
 }

@@ -47,7 +47,27 @@ describe('client resolution', () => {
       address: '198.51.100.9',
       proto: 'http',
       host: 'calls.example',
+      unsure: true,
     });
+  });
+
+  it('marks unsure a request whose forwarding headers were not believed or not read to their end', () => {
+    const none = createClientResolver();
+    const loopback = createClientResolver(policy('loopback'));
+    // A proxy missing from TRUST_PROXY (or a client making headers up): the address is the peer's.
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip']) {
+      assert.equal(none(req('127.0.0.1', { [header]: 'for=203.0.113.1' })).unsure, true, header);
+      assert.equal(loopback(req('198.51.100.9', { [header]: '203.0.113.1' })).unsure, true, header);
+    }
+    // A trusted proxy that names its client only in X-Real-IP: the address is still the proxy's.
+    assert.equal(loopback(req('127.0.0.1', { 'x-real-ip': '203.0.113.1' })).unsure, true);
+    // A malformed entry ends the walk at a proxy.
+    assert.equal(loopback(req('127.0.0.1', { 'x-forwarded-for': '203.0.113.1:4711' })).unsure, true);
+    // Sure: no forwarding header at all, or an X-Forwarded-For read to an untrusted hop or its leftmost entry.
+    assert.equal(none(req('127.0.0.1')).unsure, undefined);
+    assert.equal(loopback(req('127.0.0.1', { 'x-forwarded-for': '203.0.113.1', 'x-real-ip': '203.0.113.1' })).unsure, undefined);
+    assert.equal(loopback(req('127.0.0.1', { 'x-forwarded-for': '127.0.0.5' })).unsure, undefined);
+    assert.equal(createClientResolver(policy('1'))(req('198.51.100.9', { 'x-forwarded-for': '203.0.113.1' })).unsure, undefined);
   });
 
   it('believes a trusted peer, walks right to left past trusted hops, and stops at the first untrusted one', () => {
@@ -148,7 +168,7 @@ describe('a service behind a trusted proxy at 127.0.0.2', () => {
     assert.deepEqual(addresses(), ['127.0.0.1', '203.0.113.1', '203.0.113.2']);
   });
 
-  it('answers /metrics without a token to private clients only, as the trusted proxy names them; the CSP uses its X-Forwarded-Host', async () => {
+  it('answers /metrics without a token to private clients only, as the trusted proxy names them, never through an unlisted proxy; the CSP uses its X-Forwarded-Host', async () => {
     const get = (localAddress: string, headers: Record<string, string>) =>
       new Promise<{ status: number; csp: string }>((resolve, reject) => {
         request({ host: '127.0.0.1', port: service.port, path: '/metrics', localAddress, headers }, (response) => {
@@ -160,8 +180,15 @@ describe('a service behind a trusted proxy at 127.0.0.2', () => {
       });
     assert.equal((await get('127.0.0.2', { 'X-Forwarded-For': '203.0.113.1' })).status, 403);
     assert.equal((await get('127.0.0.2', { 'X-Forwarded-For': '10.1.2.3' })).status, 200);
-    // A spoofed public address from an untrusted (loopback) peer changes nothing: it is loopback.
-    assert.equal((await get('127.0.0.1', { 'X-Forwarded-For': '203.0.113.1' })).status, 200);
+    // Straight from a private peer without forwarding headers: allowed.
+    assert.equal((await get('127.0.0.1', {})).status, 200);
+    // From a private peer that TRUST_PROXY does not list, with forwarding headers: most likely a
+    // proxy that is missing from TRUST_PROXY, forwarding a client from anywhere. Refused.
+    assert.equal((await get('127.0.0.1', { 'X-Forwarded-For': '203.0.113.1' })).status, 403);
+    assert.equal((await get('127.0.0.1', { 'X-Real-IP': '203.0.113.1' })).status, 403);
+    assert.equal((await get('127.0.0.1', { Forwarded: 'for=203.0.113.1' })).status, 403);
+    // The trusted proxy naming its client only in X-Real-IP: the client is unknown. Refused.
+    assert.equal((await get('127.0.0.2', { 'X-Real-IP': '10.1.2.3' })).status, 403);
     const viaProxy = await get('127.0.0.2', { 'X-Forwarded-For': '10.1.2.3', 'X-Forwarded-Host': 'calls.example' });
     assert.match(viaProxy.csp, /connect-src 'self' ws:\/\/calls\.example wss:\/\/calls\.example/);
     const spoofed = await get('127.0.0.1', { 'X-Forwarded-Host': 'evil.example' });
