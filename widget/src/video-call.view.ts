@@ -134,7 +134,7 @@ export function renderCall(
         <video part="local-video" class="local" autoplay playsinline muted .muted=${true} aria-label=${t('localVideoLabel')} ?hidden=${!media?.stream}></video>
         ${media?.stream && media.videoMuted ? html`<div part="local-off" class="local local-off">${t('localCameraOff')}</div>` : nothing}
       </section>
-      <p part="status" class="status" role="status" aria-live="polite" data-state=${state}>${statusText(ctx, t)}</p>
+      <p part="status" class="status" role="status" aria-live=${saidAloud(state) ? 'off' : 'polite'} data-state=${state}>${statusText(ctx, t)}</p>
       <div part="controls" class="controls" role="group" aria-label=${t('controlsLabel')}>
         ${canStart(ctx)
           ? button({ action: 'start', part: 'start-button', label: state === 'idle' ? t('start') : t('tryAgain'), icon: 'camera', kind: 'primary keep-label' })
@@ -190,6 +190,12 @@ export function renderCall(
     </div>
   `;
 }
+
+/**
+ * States whose news the assertive region says (an incoming call, the vc-error message): the
+ * status line is then not live, so a screen reader hears it once.
+ */
+const saidAloud = (state: string) => state === 'incoming' || state === 'error' || state === 'full';
 
 /** The first letter of a name, for the avatar (a person icon's stand-in when unnamed). */
 function initial(name: string): string {

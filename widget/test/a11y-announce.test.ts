@@ -66,6 +66,15 @@ async function expectAnnounced(el: VideoCall, level: Politeness | 'any', pattern
   }
 }
 
+/** Expects exactly one live region of `el` to say something matching `pattern` (a screen reader hears it once, not twice). */
+function expectSaidOnce(el: VideoCall, pattern: RegExp) {
+  const saying = liveRegions(el).filter(({ region }) => pattern.test(text(region)));
+  expect(
+    saying.map(({ region, level }) => `${level} <${region.localName} part="${region.getAttribute('part') ?? ''}">: “${text(region)}”`),
+    `live regions saying ${pattern}`,
+  ).to.have.length(1);
+}
+
 describe('names, toggles and announcements', () => {
   let page: s.Mounted;
   let ann: VideoCall, bob: VideoCall;
@@ -82,6 +91,7 @@ describe('names, toggles and announcements', () => {
 
   it('an incoming call is announced assertively, with the caller’s name', async () => {
     await expectAnnounced(bob, 'assertive', /Ann/, () => ann.call());
+    expectSaidOnce(bob, /Ann/);
   });
 
   it('the videos say whose they are', async () => {
@@ -143,6 +153,8 @@ describe('names, toggles and announcements', () => {
 
   it('the other person leaving is announced politely', async () => {
     await expectAnnounced(ann, 'polite', /Bob.*(left|leav)|(left|leav).*Bob/i, () => bob.leave());
+    await s.settle(ann);
+    expectSaidOnce(ann, /Bob.*(left|leav)|(left|leav).*Bob/i);
   });
 
   it('an error (camera refused) is announced', async () => {
@@ -151,6 +163,8 @@ describe('names, toggles and announcements', () => {
     try {
       await s.settle(eve.els[0]!);
       await expectAnnounced(eve.els[0]!, 'any', /denied|allow|permission|blocked/i, () => eve.els[0]!.start());
+      await s.settle(eve.els[0]!);
+      expectSaidOnce(eve.els[0]!, /denied|allow|permission|blocked/i);
     } finally {
       restore();
       eve.remove();

@@ -36,7 +36,8 @@ export function announce(
   const out: Announcement = { polite: [], assertive: [] };
   const name = next.peerName || prev.peerName || t('theOtherPerson');
   if (next.state === 'incoming' && prev.state !== 'incoming') out.assertive.push(t('announceIncoming', { name }));
-  if (prev.peerName !== null && next.peerName === null) out.polite.push(t('announceLeft', { name: prev.peerName || t('theOtherPerson') }));
+  // Back to waiting, the status line says who left.
+  if (prev.peerName !== null && next.peerName === null && next.state !== 'waiting') out.polite.push(t('announceLeft', { name: prev.peerName || t('theOtherPerson') }));
   // Their media only matters while both are in the call (it is reset between calls).
   if (prev.inCall && next.inCall) {
     if (prev.microphoneEnabled !== next.microphoneEnabled)
