@@ -167,7 +167,8 @@ export function renderCall(
               @click=${() => act('toggleChat')}
             >
               ${icon('chat')}<span class="label">${t('chat')}</span>${chat.unread > 0
-                ? html`<span part="chat-unread" class="badge" aria-label=${t('unread', { count: chat.unread })}>${chat.unread}</span>`
+                ? html`<span part="chat-unread" class="badge" aria-hidden="true">${chat.unread}</span
+                    ><span class="visually-hidden">${t('listSeparator')}${t('unread', { count: chat.unread })}</span>`
                 : nothing}
             </button>`
           : nothing}

@@ -151,6 +151,12 @@ describe('names, toggles and announcements', () => {
     await expectAnnounced(ann, 'polite', /camera|video/i, () => bob.setCameraEnabled(false));
   });
 
+  it('a message while the chat is closed is announced, and the chat button names the unread count', async () => {
+    await expectAnnounced(ann, 'polite', /Bob.*hello there/i, () => bob.sendMessage('hello there'));
+    await s.settle(ann);
+    expect(accessibleName(s.part(ann, 'chat-button'))).to.match(/^Chat\W+1 unread$/);
+  });
+
   it('the other person leaving is announced politely', async () => {
     await expectAnnounced(ann, 'polite', /Bob.*(left|leav)|(left|leav).*Bob/i, () => bob.leave());
     await s.settle(ann);
