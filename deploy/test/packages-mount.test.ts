@@ -90,10 +90,19 @@ describe('createSignalService on an existing server', () => {
     assert.equal(server.maxConnections, undefined);
   });
 
-  it('close() disconnects the sockets and leaves the host’s server open', async () => {
+  it('close() disconnects the sockets, gives the host’s server its listeners back and leaves it open', async () => {
     const other = http.createServer((req, res) => (mounted ? mounted.handler(req, res, () => res.end('host')) : res.end('host')));
+    // The host's own upgrade handling: 418 on its path; once the service is gone, 404 for the rest.
+    const hostUpgrade = (req: http.IncomingMessage, socket: import('node:stream').Duplex) => {
+      if (req.url === '/host-ws') socket.end('HTTP/1.1 418 Host\r\nContent-Length: 0\r\n\r\n');
+      else if (!mounted) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    };
+    other.on('upgrade', hostUpgrade);
+    const listeners = (server: http.Server) => ({ request: server.listeners('request'), upgrade: server.listeners('upgrade'), close: server.listeners('close'), listening: server.listeners('listening') });
+    const hostOwn = listeners(other);
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     let mounted: MountedSignalService | undefined = await createSignalService({ server: other, env: ENV, logger: silent });
+    const closed = mounted;
     const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
     try {
       const client = await connectClient(url);
@@ -104,6 +113,22 @@ describe('createSignalService on an existing server', () => {
       assert.match(await gone, /^(io server disconnect|transport close)$/);
       assert.ok(other.listening, 'still listening');
       assert.equal(await (await fetch(`${url}/anything`)).text(), 'host');
+      // No socket.io left on the host's server: a handshake reaches the host, and gets no session.
+      assert.deepEqual(listeners(other), hostOwn);
+      assert.equal(await (await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).text(), 'host');
+      await assert.rejects(connectClient(url), 'no WebSocket session after close');
+      // A handler the host still holds does not call the closed service ready.
+      const probe = http.createServer((req, res) => closed.handler(req, res));
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const readyz = await fetch(`http://127.0.0.1:${(probe.address() as AddressInfo).port}/readyz`, { headers: { Connection: 'close' } });
+      probe.closeAllConnections();
+      await new Promise((resolve) => probe.close(resolve));
+      assert.equal(readyz.status, 503);
+      // Mounted again on the same server: one socket.io answers.
+      mounted = await createSignalService({ server: other, env: ENV, logger: silent });
+      const again = await connectClient(url);
+      clients.push(again);
+      await join(again, 'after-remount', 'Again');
     } finally {
       await mounted?.close();
       other.closeAllConnections();

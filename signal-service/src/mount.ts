@@ -64,7 +64,11 @@ export interface MountedSignalService {
    * `DRAIN_TIMEOUT_MS`). Call close() after it. The host's own routes are not affected.
    */
   drain(timeoutMs?: number): Promise<DrainResult>;
-  /** Disconnects every socket and stops the service's timers and Redis clients; the server stays open. */
+  /**
+   * Disconnects every socket, stops the service's timers and Redis clients, and gives the server
+   * back its own listeners (no socket.io on `/socket.io/` any more; the service may be mounted
+   * again); the server stays open. `handler` still answers, `/readyz` with 503.
+   */
   close(): Promise<void>;
 }
 

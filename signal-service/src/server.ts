@@ -9,6 +9,7 @@ import pino, { type Logger } from 'pino';
 import { installAdmission } from './admission.js';
 import { createApp } from './app.js';
 import { createDrainer, type DrainResult } from './drain.js';
+import { watchListeners } from './host-listeners.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { defaultDemoDir, defaultWidgetFile } from './default-paths.js';
 import type { Config } from './config.js';
@@ -50,7 +51,11 @@ export interface SignalService {
    * none is left or after `timeoutMs` (default `DRAIN_TIMEOUT_MS`). Call close() after it.
    */
   drain(timeoutMs?: number): Promise<DrainResult>;
-  /** Stops accepting, disconnects every socket, ends every HTTP connection, closes the server. */
+  /**
+   * Stops accepting, disconnects every socket, ends every HTTP connection, closes the server
+   * (mounted: gives the host's server its own listeners back and leaves it open); `/readyz`
+   * answers 503 from then on. Calling it again returns the same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -125,10 +130,13 @@ export async function startSignalService(config: Config, options: StartOptions =
     metricsToken: config.metricsToken,
     clientInfo: resolveClient,
     draining: () => drainer.draining,
-    readiness: async () => (mounted || http.listening) && (redis?.ready ?? true) && (await (options.readiness?.() ?? true)),
+    readiness: async () => !closing && (mounted || http.listening) && (redis?.ready ?? true) && (await (options.readiness?.() ?? true)),
   });
   const mounted = options.server !== undefined;
   const http = options.server ?? (createAdaptorServer({ fetch: app.fetch }) as HttpServer);
+  // Mounted: the host's listeners as they were, put back at close (host-listeners.ts).
+  const hostListeners = mounted ? watchListeners(http) : undefined;
+  let closing: Promise<void> | undefined;
   if (!mounted) {
     // A connection that sends no complete request head within 10 s is closed (default 60 s).
     http.headersTimeout = 10_000;
@@ -170,6 +178,7 @@ export async function startSignalService(config: Config, options: StartOptions =
     onRefused: (code) => metrics.handshakeRefused(code),
   });
 
+  hostListeners?.settle();
   await redis?.attach(io);
 
   if (!mounted) {
@@ -197,14 +206,16 @@ export async function startSignalService(config: Config, options: StartOptions =
     },
     drain: (timeoutMs = config.drainTimeoutMs) => drainer.drain(timeoutMs),
     close: () =>
-      new Promise<void>((resolve) => {
+      (closing ??= new Promise<void>((resolve) => {
         load.stop();
-        // Mounted: socket.io closes its own part only (it would close the server it is attached to).
+        // Mounted: socket.io closes its own part only (it would close the server it is attached to),
+        // and the host's server stops handing `/socket.io/` to it.
         if (mounted) (io as unknown as { httpServer?: HttpServer }).httpServer = undefined;
+        hostListeners?.restore();
         io.close(() => resolve(redis?.close()));
         // A keep-alive connection whose last answer (say /video-call.js) is still finishing is not
         // idle yet when close() starts, and would hold the close for seconds: end them all now.
         if (!mounted) http.closeAllConnections();
-      }),
+      })),
   };
 }
