@@ -104,6 +104,9 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
   const { pingIntervalMs, pingTimeoutMs, maxBufferedBytes } = deps.connection;
   const io: SignalServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    // No /socket.io/socket.io.js (nor its source map): the widget bundles its client, and the file
+    // would only tell anyone the exact socket.io version, outside SERVE_SOURCE_MAPS and the CSP.
+    serveClient: false,
     // Idle connections cost little (PING_INTERVAL_MS, default 25 s); a client in a call asks for
     // a tighter watch with `watch:beat`.
     pingInterval: pingIntervalMs,

@@ -494,3 +494,14 @@ describe('message size limit', () => {
     await waitFor('room count 1', async () => (await health(service)).rooms === 1);
   });
 });
+
+describe('socket.io over HTTP', () => {
+  it('does not serve the socket.io client bundle or its source map (the widget bundles its own)', async () => {
+    for (const path of ['/socket.io/socket.io.js', '/socket.io/socket.io.min.js', '/socket.io/socket.io.js.map', '/socket.io/socket.io.esm.min.js']) {
+      const response = await fetch(`${service.url}${path}`);
+      const body = await response.text();
+      assert.notEqual(response.status, 200, path);
+      assert.doesNotMatch(body, /socket\.io|sourceMappingURL|function/i, path);
+    }
+  });
+});
