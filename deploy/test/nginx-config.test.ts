@@ -10,9 +10,12 @@ import { once } from 'node:events';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { request } from 'node:https';
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../signal-service/src/config.js';
+import { startServer } from '../../signal-service/test/helpers.js';
 import { PRODUCTION_CONFIG, checkNginxConfig, httpsRequest, prepareNginx, startNginx, type NginxProcess } from './nginx.js';
 
 /** What the stub upstream saw of each request. */
@@ -20,6 +23,8 @@ interface Seen {
   url: string;
   headers: IncomingHttpHeaders;
   peer: string;
+  /** The upstream connection's socket (one per keep-alive connection). */
+  socket: Socket;
 }
 
 describe('deploy/nginx/video-call.conf', () => {
@@ -30,7 +35,7 @@ describe('deploy/nginx/video-call.conf', () => {
 
   before(async () => {
     upstream = createServer((req, res) => {
-      seen.push({ url: req.url ?? '', headers: req.headers, peer: req.socket.remoteAddress ?? '' });
+      seen.push({ url: req.url ?? '', headers: req.headers, peer: req.socket.remoteAddress ?? '', socket: req.socket });
       if (req.url?.endsWith('/slow')) {
         // A long-polling answer: a first packet now, the rest a second later.
         res.writeHead(200, { 'Content-Type': 'text/plain' });
@@ -41,7 +46,7 @@ describe('deploy/nginx/video-call.conf', () => {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
     });
     upstream.on('upgrade', (req, socket) => {
-      seen.push({ url: req.url ?? '', headers: req.headers, peer: req.socket.remoteAddress ?? '' });
+      seen.push({ url: req.url ?? '', headers: req.headers, peer: req.socket.remoteAddress ?? '', socket: req.socket as Socket });
       socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
     });
     upstream.listen(0, '127.0.0.1');
@@ -150,6 +155,26 @@ describe('deploy/nginx/video-call.conf', () => {
     const local = await httpsRequest(`${nginx.url}/metrics`, { ca: nginx.certificate.pem, localAddress: '127.0.0.1' });
     assert.equal(local.status, 200);
     assert.equal(last('/metrics')?.headers['x-forwarded-for'], '127.0.0.1');
+  });
+
+  it('closes idle upstream connections before the service would (a request never lands on a connection the service is closing)', async () => {
+    // The service's own idle timeout for keep-alive connections.
+    const service = await startServer();
+    const serviceIdleMs = service.http.keepAliveTimeout;
+    await service.close();
+    const previous = upstream.keepAliveTimeout;
+    upstream.keepAliveTimeout = serviceIdleMs;
+    try {
+      await httpsRequest(`${nginx.url}/idle-check`, { ca: nginx.certificate.pem });
+      const { socket } = last('/idle-check')!;
+      // Just before the service would close it, nginx must already have: otherwise its next
+      // request on that connection can cross the service's close (a 502, or a lost long-poll POST).
+      await sleep(serviceIdleMs - 250);
+      assert.ok(socket.destroyed, `nginx still held an upstream connection idle for ${serviceIdleMs - 250} ms (the service closes it at ${serviceIdleMs} ms)`);
+      assert.equal((await httpsRequest(`${nginx.url}/idle-check`, { ca: nginx.certificate.pem })).status, 200);
+    } finally {
+      upstream.keepAliveTimeout = previous;
+    }
   });
 
   it("keeps its proxy timeouts above socket.io's ping interval plus ping timeout", async () => {
