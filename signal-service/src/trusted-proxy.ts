@@ -20,7 +20,8 @@
  * is trusted. A request whose forwarding headers were not believed (or not read to their end) is
  * marked `unsure`: it probably came through a proxy that TRUST_PROXY does not list, so its address
  * is the proxy's (metrics.ts refuses such requests its private-address access). An `X-Forwarded-For` entry that is not an IP address ends the walk: the client is
- * then the last trusted hop (never a made-up string). IPv4-mapped IPv6 addresses
+ * then the last trusted hop (never a made-up string); a port after an entry (`203.0.113.7:51234`,
+ * `[2001:db8::7]:51234`, as some proxies write them) is dropped. IPv4-mapped IPv6 addresses
  * (`::ffff:192.0.2.1`) are written as IPv4, so one client has one key in the per-address limits.
  * Matching uses node:net's BlockList.
  */
@@ -79,9 +80,10 @@ const MAX_HOPS = 10;
 export function parseTrustProxy(value: string | undefined): TrustProxy | { error: string } {
   const text = (value ?? '').trim();
   if (text === '' || text === 'false' || text === '0') return { kind: 'none' };
+  // "00" and the like are not "0": a number of proxies is 1 to MAX_HOPS, written plainly.
   if (/^\d+$/.test(text)) {
     const hops = Number(text);
-    if (hops > MAX_HOPS) return { error: `a number of proxies must be from 1 to ${MAX_HOPS}` };
+    if (text.startsWith('0') || hops > MAX_HOPS) return { error: `a number of proxies must be from 1 to ${MAX_HOPS}` };
     return { kind: 'hops', hops };
   }
   const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
@@ -111,6 +113,16 @@ export function normalizeAddress(address: string): string {
   const trimmed = address.trim();
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(trimmed);
   return mapped ? mapped[1]! : trimmed;
+}
+
+/**
+ * An `X-Forwarded-For` entry as an address: some proxies (Azure Application Gateway, some CDNs)
+ * add the client's port, `203.0.113.7:51234` or `[2001:db8::7]:51234`, which is dropped.
+ */
+function forwardedAddress(entry: string): string {
+  const trimmed = entry.trim();
+  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(trimmed) ?? /^\[([0-9A-Fa-f:.]+)\](?::\d{1,5})?$/.exec(trimmed);
+  return normalizeAddress(withPort ? withPort[1]! : trimmed);
 }
 
 /** `host[:port]` as a Host header may carry it (a name, IPv4, or [IPv6]); anything else is not used. */
@@ -177,7 +189,7 @@ export function createClientResolver(policy: TrustProxy = { kind: 'none' }): Cli
     let unsure = claims && forwarded.length === 0;
     let address = peer;
     for (let index = 0; trusted(address, index) && forwarded.length > 0; index++) {
-      const next = normalizeAddress(forwarded.pop()!);
+      const next = forwardedAddress(forwarded.pop()!);
       if (isIP(next) === 0) {
         unsure = true;
         break;

@@ -31,7 +31,7 @@ describe('TRUST_PROXY parsing', () => {
   });
 
   it('refuses malformed entries with a clear message, and loadConfig names the variable', () => {
-    for (const bad of ['10.0.0.0/33', 'not-an-ip', '11', '1.2.3.4/8/1', '::1/129', 'toString', 'true']) {
+    for (const bad of ['10.0.0.0/33', 'not-an-ip', '11', '00', '007', '1.2.3.4/8/1', '::1/129', 'toString', 'true']) {
       const parsed = parseTrustProxy(bad);
       assert.ok('error' in parsed, bad);
     }
@@ -62,7 +62,7 @@ describe('client resolution', () => {
     // A trusted proxy that names its client only in X-Real-IP: the address is still the proxy's.
     assert.equal(loopback(req('127.0.0.1', { 'x-real-ip': '203.0.113.1' })).unsure, true);
     // A malformed entry ends the walk at a proxy.
-    assert.equal(loopback(req('127.0.0.1', { 'x-forwarded-for': '203.0.113.1:4711' })).unsure, true);
+    assert.equal(loopback(req('127.0.0.1', { 'x-forwarded-for': '203.0.113.1/24' })).unsure, true);
     // Sure: no forwarding header at all, or an X-Forwarded-For read to an untrusted hop or its leftmost entry.
     assert.equal(none(req('127.0.0.1')).unsure, undefined);
     assert.equal(loopback(req('127.0.0.1', { 'x-forwarded-for': '203.0.113.1', 'x-real-ip': '203.0.113.1' })).unsure, undefined);
@@ -82,6 +82,12 @@ describe('client resolution', () => {
     // Garbage ends the walk at the last trusted hop, never a made-up address.
     assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-for': 'not-an-ip' })).address, '127.0.0.1');
     assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-for': '203.0.113.1, <script>' })).address, '127.0.0.1');
+    // Entries with the client's port (Azure Application Gateway and others write them so): the port is dropped.
+    assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-for': '203.0.113.1:51234' })).address, '203.0.113.1');
+    assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-for': '[2001:db8::7]:51234' })).address, '2001:db8::7');
+    assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-for': '[2001:db8::7]' })).address, '2001:db8::7');
+    assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-for': '198.51.100.1, 10.0.0.9:443' })).address, '198.51.100.1');
+    assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-for': '203.0.113.1:99999999' })).address, '127.0.0.1');
     // IPv4-mapped IPv6 peers match IPv4 ranges and are written as IPv4.
     assert.equal(resolve(req('::ffff:127.0.0.1', { 'x-forwarded-for': '::ffff:203.0.113.1' })).address, '203.0.113.1');
     assert.equal(resolve(req('::ffff:198.51.100.9')).address, '198.51.100.9');
