@@ -135,10 +135,12 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
     headers['X-Content-Type-Options'] = 'nosniff';
     headers['Cache-Control'] = 'no-store';
   });
-  io.engine.on('connection_error', (error: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
+  io.engine.on('connection_error', (error: { code: number; message: string; req?: IncomingMessage }) => {
     // Origin refusals are logged above; these are malformed handshakes (bad transport, unknown sid, …).
     if (error.message === ORIGIN_NOT_ALLOWED.message) return;
-    log('info', 'refused-bad-request', { address: error.req?.socket?.remoteAddress, code: error.code, error: error.message }, 'refused a connection');
+    // The client's address (behind a trusted proxy, the one it names), as every other log line.
+    const address = error.req && (deps.clientAddress?.(error.req) ?? error.req.socket?.remoteAddress);
+    log('info', 'refused-bad-request', { address, code: error.code, error: error.message }, 'refused a connection');
   });
   const budgets = new Budgets(deps.rateLimiter ?? new SocketRateLimiter(), deps.logger);
   const handlers = createHandlers(io, deps, budgets);

@@ -174,6 +174,21 @@ describe('a service behind a trusted proxy at 127.0.0.2', () => {
     assert.deepEqual(addresses(), ['127.0.0.1', '203.0.113.1', '203.0.113.2']);
   });
 
+  it('logs a malformed handshake through the proxy with the client the proxy names', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: service.port, path: '/socket.io/?EIO=4&transport=bogus', localAddress: '127.0.0.2', headers: { 'X-Forwarded-For': '203.0.113.7' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    assert.equal(status, 400);
+    await waitFor('the refusal log', () => lines.some((line) => line.code === 'refused-bad-request' || line.msg === 'refused a connection'));
+    const line = lines.find((l) => l.msg === 'refused a connection');
+    assert.equal(line?.address, '203.0.113.7');
+  });
+
   it('answers /metrics without a token to private clients only, as the trusted proxy names them, never through an unlisted proxy; the CSP uses its X-Forwarded-Host', async () => {
     const get = (localAddress: string, headers: Record<string, string>) =>
       new Promise<{ status: number; csp: string }>((resolve, reject) => {
