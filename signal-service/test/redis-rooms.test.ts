@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { startRedisServer, type RedisServerProcess } from '../../deploy/test/redis-server.js';
-import { connectRedis, type RedisConnections } from '../src/redis/clients.js';
+import { connectRedis, reconnectDelayMs, type RedisConnections } from '../src/redis/clients.js';
 import { RedisRoomStore } from '../src/redis/room-store.js';
 import { MemoryRoomStore, StoreUnavailableError, type Joiner, type RoomStore } from '../src/rooms.js';
 
@@ -195,5 +195,15 @@ describe('RedisRoomStore while Redis is down', () => {
     for (let i = 0; i < 100 && !connections.every((c) => c.ready); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     await store.renewLease(60_000);
     assert.ok((await store.join('r1', joiner('b'))).ok, 'a join works again (Redis came back empty)');
+  });
+});
+
+describe('reconnection to Redis', () => {
+  it('backs off exponentially up to 2 s with jitter, so that nodes that lost Redis together do not reconnect in lockstep', () => {
+    for (const [retries, base] of [[0, 50], [1, 100], [3, 400], [5, 1600], [6, 2000], [50, 2000]] as const) {
+      const delays = Array.from({ length: 200 }, () => reconnectDelayMs(retries));
+      assert.ok(delays.every((ms) => Number.isInteger(ms) && ms >= base / 2 && ms <= base), `retry ${retries}: ${Math.min(...delays)}–${Math.max(...delays)} ms, base ${base}`);
+      assert.ok(new Set(delays).size > 10, `retry ${retries}: ${new Set(delays).size} distinct delays`);
+    }
   });
 });

@@ -3,8 +3,8 @@
  * limits, leases and the adapter's publishes (one connection, so what a node sends is applied in
  * the order it sent it), and `subscriber` for the adapter's sharded subscriptions.
  *
- * Neither waits for Redis to be up: both retry forever with a capped backoff (50 ms doubling to
- * 2 s), logging the first failure as an error and then at most one line per 30 s. `command`
+ * Neither waits for Redis to be up: both retry forever with a capped, jittered backoff (50 ms
+ * doubling to 2 s), logging the first failure as an error and then at most one line per 30 s. `command`
  * fails at once while disconnected (no offline queue), so a request during an outage gets a
  * clean error instead of waiting; `subscriber` keeps its subscriptions and renews them on
  * reconnection. Log lines name the Redis host and port, never the URL's credentials.
@@ -18,8 +18,15 @@ export type CommandClient = ReturnType<typeof createCommandClient>;
 /** The subscriber connection (sharded pub/sub only). */
 export type SubscriberClient = ReturnType<typeof createSubscriberClient>;
 
-/** Milliseconds before reconnection attempt `retries` (0-based): 50, 100, 200, … capped at 2000. */
-export const reconnectDelayMs = (retries: number) => Math.min(50 * 2 ** Math.min(retries, 10), 2000);
+/**
+ * Milliseconds before reconnection attempt `retries` (0-based): 50, 100, 200, … capped at 2000,
+ * each drawn at random between half of that and all of it ("equal jitter"), so that the nodes
+ * that lost Redis at the same moment do not all come back at the same moment.
+ */
+export const reconnectDelayMs = (retries: number) => {
+  const base = Math.min(50 * 2 ** Math.min(retries, 10), 2000);
+  return Math.round(base / 2 + Math.random() * (base / 2));
+};
 
 const socketOptions = { reconnectStrategy: reconnectDelayMs, connectTimeout: 5000 };
 
