@@ -19,7 +19,8 @@
  */
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimitStore } from './rate-limits.js';
 import type { Server as EngineServer, Socket as EngineSocket } from 'engine.io';
 import type { Limits } from './config.js';
 import type { LoadMonitor } from './load-monitor.js';
@@ -42,6 +43,11 @@ export interface AdmissionOptions {
   clientAddress?: (req: IncomingMessage) => string;
   /** Told the code of each refused handshake (metrics). */
   onRefused?: (code: HandshakeRefusalCode) => void;
+  /**
+   * With `REDIS_URL`: the new-connection budget per address is counted in Redis, shared by every
+   * node (else N nodes would give an address N budgets); in memory while Redis is unreachable.
+   */
+  store?: RateLimitStore;
 }
 
 interface Refusal {
@@ -73,7 +79,18 @@ export function installAdmission(http: HttpServer, engine: EngineServer, options
   const { limits, load, log } = options;
   const path = options.path ?? '/socket.io/';
   const perAddress = new Map<string, number>();
-  const budget = new RateLimiterMemory({ keyPrefix: 'connect', points: limits.newConnectionsPerIp, duration: 10 });
+  const memoryBudget = new RateLimiterMemory({ keyPrefix: 'connect', points: limits.newConnectionsPerIp, duration: 10 });
+  const budget = options.store
+    ? new RateLimiterRedis({
+        storeClient: options.store.redis,
+        useRedisPackage: true,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memoryBudget,
+        keyPrefix: `${options.store.prefix}rl:connect`,
+        points: limits.newConnectionsPerIp,
+        duration: 10,
+      })
+    : memoryBudget;
 
   // One listener for every connection (engine.io calls it with the connection as `this`).
   function countOut(this: EngineSocket): void {

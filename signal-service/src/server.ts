@@ -176,6 +176,7 @@ export async function startSignalService(config: Config, options: StartOptions =
     draining: () => drainer.draining,
     clientAddress,
     onRefused: (code) => metrics.handshakeRefused(code),
+    store: redis?.rateLimitStore,
   });
 
   hostListeners?.settle();

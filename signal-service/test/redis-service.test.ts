@@ -15,6 +15,7 @@ import pino from 'pino';
 import { createClient } from 'redis';
 import { startRedisServer, type RedisServerProcess } from '../../deploy/test/redis-server.js';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { HandshakeRefused, RawClient } from './raw-client.js';
 import type { JoinResult, Signal } from '../src/protocol.js';
 import type { SignalService } from '../src/server.js';
 import {
@@ -273,6 +274,29 @@ describe('REDIS_URL and NODE_LEASE_MS', () => {
         () => loadConfig({ REDIS_URL: 'redis://cache', [name]: value }),
         (e: unknown) => e instanceof ConfigError && e.message.includes(name) && !e.message.includes('secret'),
       );
+    }
+  });
+});
+
+describe('the new-connection budget per address, shared by the nodes', () => {
+  it('counts the handshakes of one address on every node together (429 rate-limited on the second node)', async () => {
+    const config = testConfig({ REDIS_URL: redis.url, REJOIN_SECRET, NEW_CONNECTIONS_PER_IP: '3' });
+    const [a, b] = [await ctx.server({}, config), await ctx.server({}, config)];
+    const raws: RawClient[] = [];
+    try {
+      // 127.0.0.7: an address no other test of this file uses (the budget lives in Redis for 10 s).
+      for (const service of [a, b, a]) raws.push(await RawClient.connect(service.port, { localAddress: '127.0.0.7' }));
+      const refused = await RawClient.connect(b.port, { localAddress: '127.0.0.7' }).then(
+        (raw) => (raws.push(raw), null),
+        (error: unknown) => error,
+      );
+      assert.ok(refused instanceof HandshakeRefused, 'the fourth handshake, on the other node, is refused');
+      assert.equal(refused.status, 429);
+      assert.equal(JSON.parse(refused.body).error.code, 'rate-limited');
+      // Another address has its own budget.
+      raws.push(await RawClient.connect(b.port, { localAddress: '127.0.0.8' }));
+    } finally {
+      for (const raw of raws) raw.destroy();
     }
   });
 });

@@ -19,7 +19,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
-import { SocketRateLimiter, type RateLimitConfig } from '../rate-limits.js';
+import { SocketRateLimiter, type RateLimitConfig, type RateLimitStore } from '../rate-limits.js';
 import { announceLeft } from '../room-handlers.js';
 import type { SignalServer } from '../signaling.js';
 import { connectRedis, redisAddress } from './clients.js';
@@ -51,6 +51,8 @@ export interface RedisNode {
   nodeId: string;
   rooms: RedisRoomStore;
   rateLimiter: SocketRateLimiter;
+  /** Where shared budgets are counted (the admission's new-connection budget per address). */
+  rateLimitStore: RateLimitStore;
   /** Whether Redis is reachable now (for readiness). */
   readonly ready: boolean;
   /** Puts the sharded adapter on `io` and takes this node's lease. Call before listening. */
@@ -69,7 +71,8 @@ export async function startRedisNode(config: RedisConfig, logger: Logger, option
     prefix,
     beforeUnlock: () => connections.subscriptionsSettled(1000),
   });
-  const rateLimiter = new SocketRateLimiter(options.budgets, { redis: connections.command, prefix });
+  const rateLimitStore: RateLimitStore = { redis: connections.command, prefix };
+  const rateLimiter = new SocketRateLimiter(options.budgets, rateLimitStore);
   if (!(await connections.connected(options.connectWaitMs ?? 3000))) {
     logger.error({ redis: redisAddress(config.url) }, 'could not reach Redis at start-up: starting anyway and retrying');
   }
@@ -80,6 +83,7 @@ export async function startRedisNode(config: RedisConfig, logger: Logger, option
     nodeId,
     rooms,
     rateLimiter,
+    rateLimitStore,
     get ready() {
       return connections.ready;
     },
