@@ -6,15 +6,9 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import type { VideoCall } from '../src/video-call.js';
+import { axe } from './axe.js';
 import * as s from './states.js';
 
-type Axe = typeof import('axe-core');
-const axe = await new Promise<Axe>((resolve, reject) => {
-  const script = Object.assign(document.createElement('script'), { src: '/node_modules/axe-core/axe.min.js' });
-  script.onload = () => resolve((window as unknown as { axe: Axe }).axe);
-  script.onerror = () => reject(new Error('axe-core did not load'));
-  document.head.append(script);
-});
 
 /** The accessible name of `el` (in any shadow root of the page), as axe-core computes it. */
 function accessibleName(el: Element | null): string {

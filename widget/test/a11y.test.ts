@@ -8,15 +8,9 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import type { AxeResults, Result, RunOptions } from 'axe-core';
 import type { VideoCall } from '../src/video-call.js';
+import { axe } from './axe.js';
 import * as s from './states.js';
 
-type Axe = typeof import('axe-core');
-const axe = await new Promise<Axe>((resolve, reject) => {
-  const script = Object.assign(document.createElement('script'), { src: '/node_modules/axe-core/axe.min.js' });
-  script.onload = () => resolve((window as unknown as { axe: Axe }).axe);
-  script.onerror = () => reject(new Error('axe-core did not load'));
-  document.head.append(script);
-});
 
 const AXE_OPTIONS: RunOptions = {
   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
