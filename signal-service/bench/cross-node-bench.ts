@@ -1,9 +1,9 @@
 /**
  * Cross-node relay latency: prints figures, asserts nothing (not a test). Run it with
- * `flock /tmp/cpu.lock node --import tsx signal-service/bench/cross-node-bench.ts`.
+ * `npm run build:service && flock /tmp/cpu.lock node --import tsx signal-service/bench/cross-node-bench.ts`.
  *
- * Services run as processes of their own (`signal-service/src/main.ts` through tsx, LOG_LEVEL
- * warn) on loopback; a real redis-server (deploy/test/redis-server.ts) serves the two-node case.
+ * Services run as processes of their own (the built `signal-service/dist/main.js`, started as the
+ * end-to-end tests start it) on loopback; a real redis-server (deploy/test/redis-server.ts) serves the two-node case.
  * Clients are socket.io-client sockets over WebSocket in this process. A sample is one `signal:relay`
  * (an ICE candidate, ~120 bytes) from its `emit` at the sender to its arrival at the receiver,
  * both in this process (one clock), sent one at a time. Pairs take turns so that no socket
@@ -15,12 +15,10 @@
  * - two nodes on Redis, members on different nodes.
  * Same-node and cross-node samples alternate, so both see the same conditions.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { startRedisServer } from '../../deploy/test/redis-server.js';
+import { startService } from '../../widget/test/e2e/harness.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents, Signal } from '../src/protocol.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -31,43 +29,15 @@ const SAMPLES = 1000;
 const WARM_UP = 100;
 /** Pairs per case: each socket sends SAMPLES / PAIRS relays, well inside its budget. */
 const PAIRS = 10;
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const CANDIDATE: Signal = {
   kind: 'candidate',
   call: 'bench-call-0001',
   candidate: { candidate: 'candidate:842163049 1 udp 1677729535 192.0.2.10 49152 typ srflx raddr 10.0.0.2 rport 49152', sdpMid: '0', sdpMLineIndex: 0 },
 };
 
-interface Service {
-  url: string;
-  child: ChildProcess;
-}
-
-async function startService(env: Record<string, string>): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_IP: '100000', NEW_CONNECTIONS_PER_IP: '100000', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"port":(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-async function stop(service: Service): Promise<void> {
-  if (service.child.exitCode !== null) return;
-  service.child.kill('SIGTERM');
-  await once(service.child, 'exit');
-}
+/** A service process (the built one: `npm run build:service` first), with the limits out of the way. */
+const startNode = (env: Record<string, string>) =>
+  startService({ MAX_CONNECTIONS_PER_IP: '100000', NEW_CONNECTIONS_PER_IP: '100000', ...env });
 
 function connect(url: string): Promise<Client> {
   const socket: Client = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
@@ -133,22 +103,22 @@ const figure = (values: number[]) => {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
-  const single = await startService({});
+  const single = await startNode({});
   const memoryPairs = await pairs('mem', single.url, single.url);
   const memory = await measure({ memory: memoryPairs });
   for (const pair of memoryPairs) for (const socket of pair) socket.close();
-  await stop(single);
+  await single.stop();
 
   const redis = await startRedisServer();
   const env = { REDIS_URL: redis.url };
-  const [nodeA, nodeB] = await Promise.all([startService(env), startService(env)]);
+  const [nodeA, nodeB] = await Promise.all([startNode(env), startNode(env)]);
   const clusterCases = {
     'same node': await pairs('same', nodeA.url, nodeA.url),
     'cross node': await pairs('cross', nodeA.url, nodeB.url),
   };
   const cluster = await measure(clusterCases);
   for (const list of Object.values(clusterCases)) for (const pair of list) for (const socket of pair) socket.close();
-  await Promise.all([stop(nodeA), stop(nodeB)]);
+  await Promise.all([nodeA.stop(), nodeB.stop()]);
   await redis.stop();
 
   console.log(`relay latency, emit to arrival, ${SAMPLES} samples each (after ${WARM_UP} warm-up), loopback:`);

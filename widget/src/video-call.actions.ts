@@ -7,6 +7,7 @@ import type { CallController } from './controllers/call-controller.js';
 import { errorText, VideoCallError } from './errors.js';
 import { VideoCallErrorEvent } from './events.js';
 import type { VideoCall } from './video-call.js';
+import type { Shortcut } from './a11y/keyboard-shortcuts.js';
 
 /** A button's action. */
 export type CallAction =
@@ -69,4 +70,19 @@ export function pickDevice(el: VideoCall, kind: 'videoinput' | 'audioinput' | 'a
   el.switchDevice(kind, deviceId).catch((error: unknown) => {
     if (error instanceof VideoCallError) el.dispatchEvent(new VideoCallErrorEvent({ code: error.code, message: errorText(error, el.i18n.t) }));
   });
+}
+
+/**
+ * The keyboard shortcuts (a11y/keyboard-shortcuts.ts) of `el`: the same actions as the buttons,
+ * by key (`t` gives the keys: M, V, H by default). Each applies only when its button shows.
+ */
+export function callShortcuts(el: VideoCall, call: CallController | null, t: (key: 'keyMute' | 'keyCamera' | 'keyHangUp') => string): Shortcut[] {
+  const when = (ok: boolean, action: CallAction) => () => ok && (act(el, call, action), true);
+  const media = !!call?.media.stream;
+  const inCall = el.state === 'calling' || call?.context.call?.accepted === true;
+  return [
+    { key: t('keyMute'), run: when(media, 'toggleMicrophone') },
+    { key: t('keyCamera'), run: when(media, 'toggleCamera') },
+    { key: t('keyHangUp'), run: when(inCall, 'hangUp') },
+  ];
 }

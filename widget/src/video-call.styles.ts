@@ -1,43 +1,13 @@
 /**
- * Styles of `<video-call>`: the colour tokens, the layout that fits the box the host page gives
- * (container queries) and the buttons. Host pages theme it with the `--video-call-*` custom
+ * Styles of `<video-call>`: the layout that fits the box the host page gives (container
+ * queries). The colour tokens are in video-call.tokens.styles.ts, the buttons in
+ * video-call.buttons.styles.ts. Host pages theme it with the `--video-call-*` custom
  * properties and reach inside with `::part(...)` (both listed in video-call.ts and the README).
  * The labels over the video and the chat are in video-call.in-call.styles.ts.
  */
 import { css } from 'lit';
-
-/**
- * Every colour comes from a `--video-call-*` property; the defaults follow the `color-scheme`
- * the element inherits from the page (`light-dark()`), so a dark page gets the dark widget.
- * The `--_*` properties are private shorthands.
- */
-const tokens = css`
-  :host {
-    --_bg: var(--video-call-background, light-dark(#f8fafc, #0f172a));
-    --_fg: var(--video-call-color, light-dark(#0f172a, #f8fafc));
-    --_muted-fg: var(--video-call-muted-color, light-dark(#475569, #cbd5e1));
-    --_border: var(--video-call-border-color, light-dark(#94a3b8, #64748b));
-    --_stage-bg: var(--video-call-stage-background, #000);
-    --_stage-fg: var(--video-call-stage-color, #f1f5f9);
-    --_button-bg: var(--video-call-button-background, light-dark(#e2e8f0, #1e293b));
-    --_button-fg: var(--video-call-button-color, var(--_fg));
-    --_button-hover-bg: var(--video-call-button-hover-background, light-dark(#cbd5e1, #334155));
-    --_pressed-bg: var(--video-call-pressed-background, light-dark(#0f172a, #f8fafc));
-    --_pressed-fg: var(--video-call-pressed-color, light-dark(#f8fafc, #0f172a));
-    --_pressed-hover-bg: var(--video-call-pressed-hover-background, light-dark(#334155, #cbd5e1));
-    --_accent: var(--video-call-accent, #2563eb);
-    --_accent-fg: var(--video-call-accent-color, #fff);
-    --_accent-hover: var(--video-call-accent-hover, #1d4ed8);
-    --_danger: var(--video-call-danger, #dc2626);
-    --_danger-fg: var(--video-call-danger-color, #fff);
-    --_danger-hover: var(--video-call-danger-hover, #b91c1c);
-    --_error-fg: var(--video-call-error-color, light-dark(#b91c1c, #fca5a5));
-    --_focus: var(--video-call-focus-ring, light-dark(#1d4ed8, #93c5fd));
-    --_overlay-bg: var(--video-call-overlay-background, rgb(0 0 0 / 0.7));
-    --_overlay-fg: var(--video-call-overlay-color, #fff);
-    --_radius: var(--video-call-radius, 12px);
-  }
-`;
+import { buttons } from './video-call.buttons.styles.js';
+import { tokens, visuallyHidden } from './video-call.tokens.styles.js';
 
 const layout = css`
   :host {
@@ -65,15 +35,7 @@ const layout = css`
     display: none !important;
   }
   .visually-hidden {
-    position: absolute !important;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-    border: 0;
+    ${visuallyHidden}
   }
 
   /*
@@ -244,12 +206,7 @@ const layout = css`
       padding: 0;
     }
     button.labelled .label {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
+      ${visuallyHidden}
     }
   }
   @container video-call (max-width: 360px) {
@@ -268,12 +225,7 @@ const layout = css`
       padding: 0;
     }
     button.answer .label {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
+      ${visuallyHidden}
     }
     .icon {
       width: 18px;
@@ -286,114 +238,4 @@ const layout = css`
   }
 `;
 
-const buttons = css`
-  button {
-    position: relative;
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    gap: 6px;
-    flex: 0 0 auto;
-    font: inherit;
-    font-size: 0.95rem;
-    min-height: 40px;
-    padding: 0 16px;
-    border-radius: 999px;
-    border: 1px solid transparent;
-    background: var(--_button-bg);
-    color: var(--_button-fg);
-    cursor: pointer;
-  }
-  /* Toggles are round icon buttons; their name is the visually hidden label. */
-  button.toggle {
-    width: 40px;
-    padding: 0;
-  }
-  button.toggle .label {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-  .icon {
-    flex: none;
-  }
-  button:hover:not(:disabled) {
-    background: var(--_button-hover-bg);
-  }
-  button:focus-visible {
-    outline: 3px solid var(--_focus);
-    outline-offset: 2px;
-  }
-  button:disabled {
-    opacity: 0.5;
-    cursor: not-allowed;
-  }
-  button.primary {
-    background: var(--_accent);
-    color: var(--_accent-fg);
-  }
-  button.primary:hover:not(:disabled) {
-    background: var(--_accent-hover);
-  }
-  button.danger {
-    background: var(--_danger);
-    color: var(--_danger-fg);
-  }
-  button.danger:hover:not(:disabled) {
-    background: var(--_danger-hover);
-  }
-  /* A pressed toggle, and a panel button whose panel is open. */
-  button[aria-pressed='true'],
-  button[aria-expanded='true'] {
-    background: var(--_pressed-bg);
-    color: var(--_pressed-fg);
-  }
-  button[aria-pressed='true']:hover:not(:disabled),
-  button[aria-expanded='true']:hover:not(:disabled) {
-    background: var(--_pressed-hover-bg);
-  }
-  .ringing {
-    animation: ring 1.2s ease-in-out infinite;
-  }
-  @keyframes ring {
-    50% {
-      box-shadow: 0 0 0 6px color-mix(in srgb, var(--_accent) 35%, transparent);
-    }
-  }
-
-  @media (prefers-reduced-motion: reduce) {
-    *,
-    *::before,
-    *::after {
-      animation: none !important;
-      transition: none !important;
-    }
-  }
-  /* Windows high contrast and other forced colours: system colours, visible edges. */
-  @media (forced-colors: active) {
-    button {
-      border-color: ButtonText;
-    }
-    button[aria-pressed='true'],
-    button[aria-expanded='true'] {
-      forced-color-adjust: none;
-      background: SelectedItem;
-      color: SelectedItemText;
-      border-color: SelectedItem;
-    }
-    button:disabled {
-      color: GrayText;
-      border-color: GrayText;
-    }
-    .stage,
-    .local {
-      border: 1px solid CanvasText;
-    }
-  }
-`;
-
-/* The layout's container queries come after the buttons' base rules, so the narrow and compact sizes win. */
 export const styles = [tokens, buttons, layout];

@@ -19,7 +19,7 @@ import type { PeerIdentity } from './events.js';
 import { VideoCallAttributes } from './video-call.attributes.js';
 import { defaultSignalingUrl } from './signaling-default.js';
 import { announcedView, renderCall, showsDevicePickers, showsRemoteVideo } from './video-call.view.js';
-import { act, type CallAction } from './video-call.actions.js';
+import { callShortcuts } from './video-call.actions.js';
 import { AnnouncerController } from './a11y/announcer-controller.js';
 import { FocusKeeper } from './a11y/focus-keeper.js';
 import { KeyboardShortcuts } from './a11y/keyboard-shortcuts.js';
@@ -354,16 +354,7 @@ export class VideoCall extends VideoCallAttributes {
   #t = (key: MessageKey, params?: MessageParams) => this.i18n.t(key, params);
   #announcer = new AnnouncerController(this, () => announcedView(this.#context, this.#call), this.#t);
   #focusKeeper = new FocusKeeper(this);
-  #shortcuts = new KeyboardShortcuts(this, () => {
-    const call = this.#call;
-    const when = (ok: boolean, action: CallAction) => () => ok && (act(this, call, action), true);
-    const media = !!call?.media.stream;
-    return [
-      { key: this.#t('keyMute'), run: when(media, 'toggleMicrophone') },
-      { key: this.#t('keyCamera'), run: when(media, 'toggleCamera') },
-      { key: this.#t('keyHangUp'), run: when(this.state === 'calling' || this.#context.call?.accepted === true, 'hangUp') },
-    ];
-  });
+  #shortcuts = new KeyboardShortcuts(this, () => callShortcuts(this, this.#call, this.#t));
 
   override render() {
     return renderCall(this.#context, this.#call, this, this.#t, this.#announcer);
