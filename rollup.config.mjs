@@ -26,8 +26,8 @@ const ELEMENT_ENTRY = fileURLToPath(new URL('widget/src/index.ts', import.meta.u
 /** Where the bundler build goes; no source maps (the sources are not shipped). */
 const LIB_OUTPUT = { dir: 'widget/dist/lib', entryFileNames: '[name].js', format: 'es', sourcemap: false };
 
-/** Packages the bundler build imports instead of carrying (dependencies and peer dependencies). */
-const EXTERNAL = /^(lit|@lit|@lit-labs|socket\.io-client|react)(\/|$)/;
+/** Packages the bundler build imports instead of carrying (dependencies and peer dependencies; the protocol is one). */
+const EXTERNAL = /^(lit|@lit|@lit-labs|socket\.io-client|react|video-call-protocol)(\/|$)/;
 
 export default [
   {

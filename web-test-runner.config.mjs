@@ -28,7 +28,7 @@ const signalServicePlugin = {
 
 export default {
   files: ['widget/test/**/*.test.ts', '!widget/test/e2e/**', '!widget/test/node/**'],
-  nodeResolve: { browser: true, exportConditions: ['browser'] },
+  nodeResolve: { browser: true, exportConditions: ['browser', 'video-call-source'] },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'widget/tsconfig.json' }), signalServicePlugin],
   browsers: [
     chromeLauncher({

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import type { Signal } from '../../signal-service/src/protocol.js';
+import type { Signal } from 'video-call-protocol';
 import { assertError, assertOk, connectClient, expectNoEvent, join, nextEvent, request, type ClientSocket } from '../../signal-service/test/helpers.js';
 import { startCluster, type Cluster } from './multi-node.js';
 

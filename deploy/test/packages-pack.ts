@@ -1,8 +1,8 @@
 /**
- * Helpers of the package tests (packages*.test.ts): `npm pack` of the two workspaces, a fresh
+ * Helpers of the package tests (packages*.test.ts): `npm pack` of the three workspaces, a fresh
  * install of the tarballs in a temporary folder, and child processes that are always stopped.
  *
- * The tests pack what `npm run build` left in widget/dist and signal-service/dist (`npm test`
+ * The tests pack what `npm run build` left in protocol/dist, widget/dist and signal-service/dist (`npm test`
  * builds before `test:deploy`); `requireBuild()` fails with that advice when a build is missing.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -37,7 +37,7 @@ export interface PackResult {
 
 /** Throws, saying to build first, when the widget or the service has not been built. */
 export function requireBuild(): void {
-  for (const file of ['widget/dist/video-call.js', 'widget/dist/lib/video-call.js', 'widget/dist/custom-elements.json', 'signal-service/dist/bin.js']) {
+  for (const file of ['protocol/dist/index.js', 'widget/dist/video-call.js', 'widget/dist/lib/video-call.js', 'widget/dist/custom-elements.json', 'signal-service/dist/bin.js']) {
     if (!existsSync(path.join(ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` before the package tests`);
   }
 }
@@ -59,15 +59,19 @@ export async function npm(args: string[], cwd: string, timeoutMs = 300_000): Pro
   }
 }
 
-/** `npm pack` of both workspaces into `dest`: the widget (`video-call`) and the service (`video-call-server`). */
-export async function packWorkspaces(dest: string): Promise<{ widget: PackResult; service: PackResult }> {
+/**
+ * `npm pack` of the three workspaces into `dest`: the protocol (`video-call-protocol`), the widget
+ * (`video-call`) and the service (`video-call-server`).
+ */
+export async function packWorkspaces(dest: string): Promise<{ protocol: PackResult; widget: PackResult; service: PackResult }> {
   requireBuild();
-  const out = await npm(['pack', '--json', '--pack-destination', dest, '-w', 'widget', '-w', 'signal-service'], ROOT, 120_000);
+  const out = await npm(['pack', '--json', '--pack-destination', dest, '-w', 'protocol', '-w', 'widget', '-w', 'signal-service'], ROOT, 120_000);
   const packs = (JSON.parse(out) as Omit<PackResult, 'file'>[]).map((p) => ({ ...p, file: path.join(dest, p.filename) }));
+  const protocol = packs.find((p) => p.name === 'video-call-protocol');
   const widget = packs.find((p) => p.name === 'video-call');
   const service = packs.find((p) => p.name === 'video-call-server');
-  if (!widget || !service) throw new Error(`npm pack gave ${packs.map((p) => p.name).join(', ')}`);
-  return { widget, service };
+  if (!protocol || !widget || !service) throw new Error(`npm pack gave ${packs.map((p) => p.name).join(', ')}`);
+  return { protocol, widget, service };
 }
 
 /** Packages installed under `dir`/node_modules (scoped ones counted one by one) and their bytes on disk. */

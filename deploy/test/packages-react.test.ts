@@ -111,11 +111,12 @@ describe('the widget package in a fresh Vite + React 19 app', { timeout: 600_000
 
   before(async () => {
     work = await tempDir('vc-react-app-');
-    const { widget } = await packWorkspaces(work.dir);
+    const { protocol, widget } = await packWorkspaces(work.dir);
     app = path.join(work.dir, 'app');
     await mkdir(path.join(app, 'src'), { recursive: true });
     await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'react-app', private: true, type: 'module' }, null, 2));
-    await npm([...NPM_INSTALL, widget.file, ...APP_DEPENDENCIES], app);
+    // The protocol tarball stands in for the registry's `video-call-protocol` the widget depends on.
+    await npm([...NPM_INSTALL, protocol.file, widget.file, ...APP_DEPENDENCIES], app);
     let failure = '';
     for (const candidate of VITES) {
       try {

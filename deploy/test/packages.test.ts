@@ -1,5 +1,5 @@
 /**
- * The two npm packages as a user gets them: `npm pack` of each holds exactly what it should
+ * The three npm packages as a user gets them: `npm pack` of each holds exactly what it should
  * (allow-lists, every `exports` target, sizes), a fresh install of the service tarball pulls no
  * Twilio and few dependencies, `npx video-call-server` starts from it with the same environment
  * variables as `npm start` and stops on SIGTERM, a Twilio setting without `twilio` installed is a
@@ -26,11 +26,13 @@ const WIDGET_FILES = [
   /^dist\/video-call-[A-Za-z0-9_-]+\.js(\.map)?$/, // … and its chunks (the service serves the maps when asked)
   /^dist\/lib\/(video-call|react|jsx)\.js$/, // the bundler build's entries …
   /^dist\/lib\/chunks\/[A-Za-z0-9_-]+\.js$/, // … and chunks (no maps: the sources are not shipped)
-  /^dist\/types\/(widget|signal-service)\/src\/[A-Za-z0-9/._-]+\.d\.ts$/,
+  /^dist\/types\/[A-Za-z0-9/._-]+\.d\.ts$/,
   /^dist\/(custom-elements|vscode\.html-custom-data|vscode\.css-custom-data|web-types)\.json$/,
 ];
 /** Files the service tarball may hold. */
-const SERVICE_FILES = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^PROTOCOL\.md$/, /^dist\/[A-Za-z0-9/._-]+\.(js|d\.ts)$/, /^dist\/demo\/index\.html$/];
+const SERVICE_FILES = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^dist\/[A-Za-z0-9/._-]+\.(js|d\.ts)$/, /^dist\/demo\/index\.html$/];
+/** Files the protocol tarball may hold. */
+const PROTOCOL_FILES = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^PROTOCOL\.md$/, /^dist\/[a-z-]+\.(js|d\.ts)$/];
 /** What neither may ever hold. */
 const NEVER = /^src\/|(^|\/)(test|tests|bench|\.tmp|node_modules|coverage)\/|\.test\.|(?<!\.d)\.ts$|\.tsbuildinfo$/;
 
@@ -38,6 +40,7 @@ const NEVER = /^src\/|(^|\/)(test|tests|bench|\.tmp|node_modules|coverage)\/|\.t
 const LIMITS = {
   widget: { packed: 400_000, unpacked: 1_500_000 },
   service: { packed: 200_000, unpacked: 600_000 },
+  protocol: { packed: 40_000 },
   /**
    * A fresh install of the service (which brings the widget): 64 packages, 31.5 MB at 0.1.0
    * (node-redis alone 15 MB); Twilio would add 21 MB and about 30 packages.
@@ -45,9 +48,15 @@ const LIMITS = {
   install: { packages: 80, bytes: 40_000_000 },
 };
 
-/** Every file path an `exports` map points to (strings, and condition objects one level deep). */
+/**
+ * Every file path an `exports` map points to (strings, and condition objects one level deep),
+ * except the repository-only `video-call-source` condition (the sources, for the repository's
+ * own tests and type check; never packed).
+ */
 function exportTargets(manifest: { exports: Record<string, string | Record<string, string>>; bin?: Record<string, string> }): string[] {
-  const targets = Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)));
+  const targets = Object.values(manifest.exports).flatMap((target) =>
+    typeof target === 'string' ? [target] : Object.entries(target).filter(([condition]) => condition !== 'video-call-source').map(([, file]) => file),
+  );
   return [...targets, ...Object.values(manifest.bin ?? {})].map((target) => target.replace(/^\.\//, ''));
 }
 
@@ -61,7 +70,7 @@ function checkFiles(pack: PackResult, allowed: RegExp[]): string[] {
 }
 
 describe('npm packages', { timeout: 600_000 }, () => {
-  let packs: { widget: PackResult; service: PackResult };
+  let packs: { protocol: PackResult; widget: PackResult; service: PackResult };
   let tgz: Awaited<ReturnType<typeof tempDir>>;
   /** A fresh folder with both tarballs installed (as `npm install video-call-server` would). */
   let app: Awaited<ReturnType<typeof tempDir>>;
@@ -71,8 +80,9 @@ describe('npm packages', { timeout: 600_000 }, () => {
     packs = await packWorkspaces(tgz.dir);
     app = await tempDir('vc-service-app-');
     await npm(['init', '-y'], app.dir);
-    // The widget tarball stands in for the registry's `video-call` the service depends on.
-    await npm([...NPM_INSTALL, packs.widget.file, packs.service.file], app.dir);
+    // The widget and protocol tarballs stand in for the registry's `video-call` and
+    // `video-call-protocol` the service depends on.
+    await npm([...NPM_INSTALL, packs.protocol.file, packs.widget.file, packs.service.file], app.dir);
   });
   after(async () => {
     await app?.remove();
@@ -90,11 +100,21 @@ describe('npm packages', { timeout: 600_000 }, () => {
     for (const required of ['README.md', 'LICENSE', 'dist/custom-elements.json', 'dist/web-types.json', 'dist/vscode.html-custom-data.json']) {
       assert.ok(paths.includes(required), `${required} is packed`);
     }
-    assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['lit', 'socket.io-client']);
+    assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['lit', 'socket.io-client', 'video-call-protocol']);
     assert.equal(manifest.license, 'MIT');
     assert.ok(Array.isArray(manifest.sideEffects) && manifest.sideEffects.includes('./dist/lib/video-call.js'), 'the define module is listed in sideEffects');
     assert.ok(widget.size <= LIMITS.widget.packed, `widget tarball ${widget.size} bytes`);
     assert.ok(widget.unpackedSize <= LIMITS.widget.unpacked, `widget unpacked ${widget.unpackedSize} bytes`);
+  });
+
+  it('the protocol tarball holds its build, its types and PROTOCOL.md, and has no dependencies', () => {
+    const { protocol } = packs;
+    const paths = checkFiles(protocol, PROTOCOL_FILES);
+    const manifest = JSON.parse(readFileSync(path.join(app.dir, 'node_modules/video-call-protocol/package.json'), 'utf8'));
+    for (const target of exportTargets(manifest)) assert.ok(paths.includes(target), `exports target ${target} is packed`);
+    for (const required of ['PROTOCOL.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/data-channel.js']) assert.ok(paths.includes(required), `${required} is packed`);
+    assert.equal(manifest.dependencies, undefined);
+    assert.ok(protocol.size <= LIMITS.protocol.packed, `protocol tarball ${protocol.size} bytes`);
   });
 
   it('the service tarball holds its build, the demo page and its docs, and nothing else', () => {

@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { startRedisServer } from '../../deploy/test/redis-server.js';
 import { startService } from '../../widget/test/e2e/harness.js';
-import type { Ack, ClientToServerEvents, ServerToClientEvents, Signal } from '../src/protocol.js';
+import type { Ack, ClientToServerEvents, ServerToClientEvents, Signal } from 'video-call-protocol';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

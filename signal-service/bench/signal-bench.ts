@@ -23,7 +23,7 @@ import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../src/config.js';
-import type { Ack, ClientToServerEvents, RelayRequest, ServerToClientEvents, Signal } from '../src/protocol.js';
+import type { Ack, ClientToServerEvents, RelayRequest, ServerToClientEvents, Signal } from 'video-call-protocol';
 import { DEFAULT_RATE_LIMITS, SocketRateLimiter, type RateLimitConfig } from '../src/rate-limits.js';
 import { startSignalService, type SignalService } from '../src/server.js';
 

@@ -2,7 +2,7 @@
  * Admission of new socket.io connections: caps, a per-address budget and load shedding, checked
  * on the handshake request (WebSocket upgrade or long-polling `GET` without `sid`) before engine.io
  * sees it. A refused handshake gets a clean HTTP answer with `Retry-After` and a JSON body
- * `{ "error": { code, message } }` (codes: protocol.ts HANDSHAKE_REFUSAL_CODES), is logged
+ * `{ "error": { code, message } }` (codes: video-call-protocol HANDSHAKE_REFUSAL_CODES), is logged
  * (log-throttle.ts), and costs the service no connection state. Everything else (requests of
  * existing connections, every other HTTP route: /healthz stays answerable) passes untouched.
  *
@@ -25,7 +25,7 @@ import type { Server as EngineServer, Socket as EngineSocket } from 'engine.io';
 import type { Limits } from './config.js';
 import type { LoadMonitor } from './load-monitor.js';
 import type { ThrottledLog } from './log-throttle.js';
-import type { HandshakeRefusalCode } from './protocol.js';
+import type { HandshakeRefusalCode } from 'video-call-protocol';
 
 /** What admission needs: the limits (with the connection cap resolved), the load signal, a log. */
 export interface AdmissionOptions {

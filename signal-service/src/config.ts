@@ -5,7 +5,7 @@
  * it and exits with status 1 before anything listens. Every variable is documented in README.md.
  */
 import { z } from 'zod';
-import type { IceServer } from './protocol.js';
+import type { IceServer } from 'video-call-protocol';
 import { DEFAULT_STUN_URLS } from './ice/static.js';
 import { parseTrustProxy, type TrustProxy } from './trusted-proxy.js';
 

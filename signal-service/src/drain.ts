@@ -8,7 +8,7 @@
  *    `draining` (load balancers stop sending new clients) and every new socket.io handshake is
  *    refused with 503 `draining` (admission.ts; nginx's `proxy_next_upstream http_503` hands it to
  *    another node). `/healthz` still answers 200: the process is alive.
- * 2. Every client of this node is sent `server:draining` (protocol.ts), then its connection is
+ * 2. Every client of this node is sent `server:draining` (video-call-protocol), then its connection is
  *    closed at the engine.io level, after what it was sent: the client sees `transport close`,
  *    not a socket.io goodbye, so a standard client (the widget) reconnects by itself with its
  *    back-off, to whichever node the load balancer picks, and rejoins its room with its rejoin

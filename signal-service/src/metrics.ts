@@ -32,7 +32,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Ack } from './protocol.js';
+import type { Ack } from 'video-call-protocol';
 import { createAddressMatcher, type ClientInfo } from './trusted-proxy.js';
 
 /** Where the gauges read their values, at each scrape. */

@@ -16,7 +16,7 @@
  * at start-up (a restart refuses old tokens with `rejoin-invalid`; clients join afresh).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { REJOIN_TOKEN_TTL_SECONDS } from './protocol.js';
+import { REJOIN_TOKEN_TTL_SECONDS } from 'video-call-protocol';
 
 const PEER_ID_BYTES = 16;
 const EXPIRY_BYTES = 4;

@@ -16,7 +16,7 @@
  */
 import type { Logger } from 'pino';
 import type { LoadMonitor } from './load-monitor.js';
-import type { JoinResult, PeerInfo, PeerLeft } from './protocol.js';
+import type { JoinResult, PeerInfo, PeerLeft } from 'video-call-protocol';
 import type { RejoinTokens } from './rejoin-tokens.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import { StoreUnavailableError, type RoomMember, type RoomStore } from './rooms.js';

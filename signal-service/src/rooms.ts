@@ -10,7 +10,7 @@
  * for every request and keeps no copy on the socket. `RedisRoomStore` (redis/room-store.ts) is the
  * one several nodes share (`REDIS_URL`).
  */
-import { ROOM_CAPACITY } from './protocol.js';
+import { ROOM_CAPACITY } from 'video-call-protocol';
 
 /** A member as the store keeps it. */
 export interface RoomMember {

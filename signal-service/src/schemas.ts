@@ -1,9 +1,9 @@
 /**
  * Runtime validation of every incoming payload, one schema per client event (zod).
  *
- * Types in protocol.ts do not validate: a socket can send anything. Each handler parses its
+ * Types in the protocol do not validate: a socket can send anything. Each handler parses its
  * payload here first and answers `invalid-payload` when it does not fit, before touching state.
- * The rules and limits themselves are protocol constants (protocol.ts), shared with the widget;
+ * The rules and limits themselves are protocol constants (the protocol), shared with the widget;
  * this file only applies them. Every object is strict: an unknown field is `invalid-payload`.
  */
 import { z } from 'zod';
@@ -25,7 +25,7 @@ import {
   type RelayRequest,
   type Signal,
   type WatchBeat,
-} from './protocol.js';
+} from 'video-call-protocol';
 
 const roomName = z
   .string()
@@ -68,10 +68,11 @@ const iceCandidate = z.strictObject({
 /** Every signal names its call; the service checks the id's shape only. */
 const call = z.string().regex(CALL_ID_PATTERN, 'call must be 8-64 characters of letters, digits, "_" or "-"');
 
-/** The signal kinds of protocol.ts; the service relays them without interpreting them. */
+/** The signal kinds of the protocol; the service relays them without interpreting them. */
 const signal = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('ring'), call }),
   z.strictObject({ kind: z.literal('accept'), call }),
+  z.strictObject({ kind: z.literal('in-call'), call }),
   z.strictObject({ kind: z.literal('decline'), call }),
   z.strictObject({ kind: z.literal('hang-up'), call, reason: z.enum(['no-answer', 'failed']).optional() }),
   z.strictObject({ kind: z.literal('description'), call, description: sessionDescription }),
@@ -84,7 +85,7 @@ const signal = z.discriminatedUnion('kind', [
   }),
 ]);
 
-// Fails to compile when the schema and protocol.ts's Signal disagree, in either direction (a kind
+// Fails to compile when the schema and the protocol's Signal disagree, in either direction (a kind
 // or field added on one side only).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const signalMatchesProtocol: Same<z.output<typeof signal>, Signal> = true;

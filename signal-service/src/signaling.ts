@@ -1,7 +1,7 @@
 /**
  * The socket.io side of the service: room presence, room-scoped relay of signals (ring, accept,
  * SDP, ICE candidates, …; validated, never interpreted), and ICE servers for room members. The
- * contract is protocol.ts; PROTOCOL.md describes it.
+ * contract is the video-call-protocol package (protocol/); its PROTOCOL.md describes it.
  *
  * Rules kept here:
  * - every payload is validated (schemas.ts) before it touches state; a bad one is answered with
@@ -43,7 +43,7 @@ import type { LoadMonitor } from './load-monitor.js';
 import { throttledLogger, type ThrottledLog } from './log-throttle.js';
 import { ORIGIN_NOT_ALLOWED, createOriginPolicy, originHeader, type OriginPolicy } from './origins.js';
 import type { ServiceMetrics } from './metrics.js';
-import { MAX_MESSAGE_BYTES, type ClientToServerEvents, type ServerToClientEvents } from './protocol.js';
+import { MAX_MESSAGE_BYTES, type ClientToServerEvents, type ServerToClientEvents } from 'video-call-protocol';
 import { SocketRateLimiter } from './rate-limits.js';
 import { createRejoinTokens, type RejoinTokens } from './rejoin-tokens.js';
 import { createRoomHandlers } from './room-handlers.js';
@@ -81,7 +81,7 @@ export interface SignalingDeps {
 
 /**
  * Events between service nodes: none yet (one node, or a socket.io adapter's own). Server-only,
- * like {@link SocketData}: not in protocol.ts, so clients' types never show them.
+ * like {@link SocketData}: not in the protocol package, so clients' types never show them.
  */
 export type InterServerEvents = Record<never, never>;
 /**
@@ -92,7 +92,7 @@ export interface SocketData {
   watch?: NodeJS.Timeout;
 }
 
-/** The socket.io server, typed with the protocol's event maps (protocol.ts). */
+/** The socket.io server, typed with the protocol's event maps (video-call-protocol). */
 export type SignalServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 /** One connection's socket, typed like {@link SignalServer}. */
 export type SignalSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

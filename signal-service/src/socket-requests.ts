@@ -12,7 +12,7 @@
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import { closeConnection } from './connection-guard.js';
-import type { Ack, ClientToServerEvents, ErrorCode } from './protocol.js';
+import type { Ack, ClientToServerEvents, ErrorCode } from 'video-call-protocol';
 import type { LimitedRequest, SocketRateLimiter } from './rate-limits.js';
 import { StoreUnavailableError } from './rooms.js';
 

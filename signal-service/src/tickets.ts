@@ -13,7 +13,7 @@
  * Verification is jose's `jwtVerify` with `algorithms: ['HS256']` only (so `alg: none`, HS512 or
  * any public-key algorithm is refused) and {@link TICKET_CLOCK_TOLERANCE_SECONDS} of clock skew.
  *
- * Failures map to stable error codes (protocol.ts): `ticket-required`, `ticket-invalid`,
+ * Failures map to stable error codes (video-call-protocol): `ticket-required`, `ticket-invalid`,
  * `ticket-expired`, `ticket-wrong-room`. Messages are fixed English sentences: nothing from the
  * ticket or from jose reaches the client. Without a secret, tickets are not checked at all.
  *
@@ -21,7 +21,7 @@
  * admits to its own room. examples/mint-ticket.mjs shows the backend side.
  */
 import { errors, jwtVerify } from 'jose';
-import type { ErrorCode } from './protocol.js';
+import type { ErrorCode } from 'video-call-protocol';
 import { displayName } from './schemas.js';
 
 /** Allowed clock difference between the host backend that mints and this service, in seconds. */

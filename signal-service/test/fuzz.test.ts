@@ -19,7 +19,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { ERROR_CODES, FORBIDDEN_NAME_CHARS, MAX_SDP_LENGTH, type ErrorCode, type Signal } from '../src/protocol.js';
+import { ERROR_CODES, FORBIDDEN_NAME_CHARS, MAX_SDP_LENGTH, type ErrorCode, type Signal } from 'video-call-protocol';
 import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
 import {

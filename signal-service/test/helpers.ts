@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { loadConfig, type Config } from '../src/config.js';
-import { PEER_ID_PATTERN, REJOIN_TOKEN_PATTERN } from '../src/protocol.js';
+import { PEER_ID_PATTERN, REJOIN_TOKEN_PATTERN } from 'video-call-protocol';
 import type {
   Ack,
   ClientToServerEvents,
@@ -19,7 +19,7 @@ import type {
   RelayRequest,
   ServerToClientEvents,
   WatchBeat,
-} from '../src/protocol.js';
+} from 'video-call-protocol';
 import { startSignalService, type SignalService, type StartOptions } from '../src/server.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { RelayedSignal, Signal } from '../src/protocol.js';
+import type { RelayedSignal, Signal } from 'video-call-protocol';
 import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
 import { TestContext, assertOk, join, nextEvent, record, request, settle, waitFor, type ClientSocket } from './helpers.js';

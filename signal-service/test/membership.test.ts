@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { Ack, JoinResult, PeerInfo, PeerLeft } from '../src/protocol.js';
+import type { Ack, JoinResult, PeerInfo, PeerLeft } from 'video-call-protocol';
 import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
 import {

@@ -16,7 +16,7 @@ import { createClient } from 'redis';
 import { startRedisServer, type RedisServerProcess } from '../../deploy/test/redis-server.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { HandshakeRefused, RawClient } from './raw-client.js';
-import type { JoinResult, Signal } from '../src/protocol.js';
+import type { JoinResult, Signal } from 'video-call-protocol';
 import type { SignalService } from '../src/server.js';
 import {
   TestContext,

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { REJOIN_TOKEN_TTL_SECONDS } from '../src/protocol.js';
+import { REJOIN_TOKEN_TTL_SECONDS } from 'video-call-protocol';
 import { createRejoinTokens } from '../src/rejoin-tokens.js';
 import type { SignalService } from '../src/server.js';
 import { TestContext, assertError, assertOk, expectNoEvent, join, nextEvent, record, request, settle, type ClientSocket } from './helpers.js';

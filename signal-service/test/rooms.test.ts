@@ -1,7 +1,7 @@
 /** Unit tests of MemoryRoomStore: capacity, complementary polite roles, empty rooms deleted. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ROOM_CAPACITY } from '../src/protocol.js';
+import { ROOM_CAPACITY } from 'video-call-protocol';
 import { MemoryRoomStore, type Joiner } from '../src/rooms.js';
 
 /** A joiner whose peer id is derived from its socket id (`p-<id>`). */

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_STUN_URLS } from '../src/ice/static.js';
 import type { IceProvider } from '../src/ice/index.js';
-import type { Signal } from '../src/protocol.js';
+import type { Signal } from 'video-call-protocol';
 import type { SignalService } from '../src/server.js';
 import {
   TestContext,

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Socket as EngineSocket } from 'engine.io';
-import { MAX_SDP_LENGTH, type Signal } from '../src/protocol.js';
+import { MAX_SDP_LENGTH, type Signal } from 'video-call-protocol';
 import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
 import { TestContext, join, nextEvent, record, testConfig, waitFor, type ClientSocket } from './helpers.js';

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { SignJWT, type JWTPayload } from 'jose';
 import type { SignalService } from '../src/server.js';
-import { MAX_NAME_LENGTH, MAX_TICKET_LENGTH } from '../src/protocol.js';
+import { MAX_NAME_LENGTH, MAX_TICKET_LENGTH } from 'video-call-protocol';
 import { MAX_TICKET_LIFETIME_SECONDS, TICKET_CLOCK_TOLERANCE_SECONDS, createTicketVerifier } from '../src/tickets.js';
 import {
   TestContext,

@@ -15,7 +15,7 @@ import { loadConfig, type Config } from '../src/config.js';
 import { createIceProvider, iceServersFor, type IceProvider } from '../src/ice/index.js';
 import { DEFAULT_STUN_URLS } from '../src/ice/static.js';
 import { TwilioIceProvider, type TwilioIceOptions } from '../src/ice/twilio.js';
-import type { IceServersResult } from '../src/protocol.js';
+import type { IceServersResult } from 'video-call-protocol';
 import type { SignalService } from '../src/server.js';
 import { TestContext, assertError, assertOk, join, request, type ClientSocket } from './helpers.js';
 

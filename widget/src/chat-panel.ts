@@ -3,7 +3,7 @@
  * a form to send one. Messages and names are peer-supplied: Lit text bindings only.
  */
 import { html, nothing } from 'lit';
-import { MAX_CHAT_LENGTH } from './call/peer-messages.js';
+import { MAX_CHAT_LENGTH } from 'video-call-protocol';
 import type { ChatController } from './controllers/chat-controller.js';
 import { english, type Translate } from './i18n/translator.js';
 

@@ -118,7 +118,7 @@ export class VideoCallError extends Error implements CodedError {
   /**
    * @param code stable code for the host page
    * @param details `key`: the words when not the code's default; `params`: what they name;
-   *   `protocolCode`: the signal service's own code behind it (protocol.ts `ErrorCode`)
+   *   `protocolCode`: the signal service's own code behind it (video-call-protocol `ErrorCode`)
    */
   constructor(
     readonly code: VideoCallErrorCode,

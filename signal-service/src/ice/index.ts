@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { IceConfig } from '../config.js';
-import type { IceServersResult } from '../protocol.js';
+import type { IceServersResult } from 'video-call-protocol';
 import type { IceProvider } from './provider.js';
 import { DEFAULT_STUN_URLS, StaticIceProvider } from './static.js';
 import { TurnRestIceProvider } from './turn-rest.js';

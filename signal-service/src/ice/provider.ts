@@ -2,7 +2,7 @@
  * Where ICE servers come from. One provider is chosen at start-up from the environment
  * (see config.ts): Twilio Network Traversal Service, coturn TURN REST credentials, or a static list.
  */
-import type { IceServer } from '../protocol.js';
+import type { IceServer } from 'video-call-protocol';
 
 /** ICE servers handed to one room member. */
 export interface IceGrant {

@@ -1,5 +1,5 @@
 /** A fixed list of ICE servers, from `ICE_SERVERS` (JSON `RTCIceServer[]`) or the default STUN entry. */
-import type { IceServer } from '../protocol.js';
+import type { IceServer } from 'video-call-protocol';
 import type { IceGrant, IceProvider } from './provider.js';
 
 /** Public STUN server used when nothing else is configured: enough for most home networks. */

@@ -6,7 +6,7 @@
  * The TURN server recomputes the HMAC and refuses the credential once the expiry has passed.
  */
 import { createHmac } from 'node:crypto';
-import type { IceServer } from '../protocol.js';
+import type { IceServer } from 'video-call-protocol';
 import type { IceGrant, IceProvider } from './provider.js';
 
 export interface TurnRestOptions {

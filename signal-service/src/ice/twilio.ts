@@ -11,7 +11,7 @@
  */
 import type Twilio from 'twilio';
 import { ConfigError } from '../config.js';
-import type { IceServer } from '../protocol.js';
+import type { IceServer } from 'video-call-protocol';
 import type { IceGrant, IceProvider } from './provider.js';
 
 export interface TwilioIceOptions {

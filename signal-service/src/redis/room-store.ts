@@ -14,7 +14,7 @@
  * `needsReconcile`, so that node-lease.ts later removes this node's members whose connection
  * is gone (a leave that failed during the outage).
  */
-import { ROOM_CAPACITY } from '../protocol.js';
+import { ROOM_CAPACITY } from 'video-call-protocol';
 import type { JoinOutcome, Joiner, RoomMember, RoomStore } from '../rooms.js';
 import { StoreUnavailableError } from '../rooms.js';
 import type { CommandClient } from './clients.js';

@@ -2,10 +2,10 @@
  * What the call machine knows (its context), what it is told (events) and what it asks the
  * element to do (effects). Types only, plus the one function that names the state.
  */
-import type { Signal } from '../../../signal-service/src/protocol.js';
+import type { Signal } from 'video-call-protocol';
 import type { CodedError } from '../errors.js';
 import type { CallEndReason, CallState } from './call-state.js';
-import { DEFAULT_MEDIA, type ChatMessage, type MediaState, type PeerMessage } from './peer-messages.js';
+import { DEFAULT_MEDIA, type ChatMessage, type MediaState, type DataChannelMessage } from 'video-call-protocol';
 
 /** A member of the room. `peerId` (issued by the service) stays the same when the member rejoins; `id` (its connection) does not. */
 export interface Peer {
@@ -99,7 +99,7 @@ export type CallEvent =
   | { type: 'peer-left'; peer: Peer; reason: 'left' | 'disconnected' }
   | { type: 'signal'; from: string; signal: Signal }
   // the other widget, directly (the call's data channel)
-  | { type: 'peer-message'; message: PeerMessage }
+  | { type: 'peer-message'; message: DataChannelMessage }
   // the peer connection and the watches
   | { type: 'pc-state'; state: RTCPeerConnectionState }
   | { type: 'no-local-candidates' }

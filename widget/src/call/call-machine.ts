@@ -7,7 +7,7 @@
  * so ICE and DTLS finish while it rings, but no local track is attached on either side until
  * the callee accepts (`attach-media`). Both ringing at once (glare) counts as both accepting.
  */
-import { ROOM_NAME_PATTERN } from '../../../signal-service/src/protocol.js';
+import { ROOM_NAME_PATTERN } from 'video-call-protocol';
 import { canCall, canStart, initialContext, type CallContext, type CallEffect, type CallEvent } from './call-context.js';
 
 export { canCall, canStart };

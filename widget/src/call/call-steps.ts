@@ -2,10 +2,10 @@
  * The transitions the call machine is made of (call-machine.ts picks them by event): each reads
  * and replaces the context and collects effects. Pure: no DOM, socket, timer or RTCPeerConnection.
  */
-import type { Signal } from '../../../signal-service/src/protocol.js';
+import type { Signal } from 'video-call-protocol';
 import { CONNECT_TIMEOUT_MS, initialContext, type CallContext, type CallEffect, type CodedError, type Notice, type Peer } from './call-context.js';
 import type { CallEndReason } from './call-state.js';
-import { DEFAULT_MEDIA } from './peer-messages.js';
+import { DEFAULT_MEDIA } from 'video-call-protocol';
 import { ICE_RESTART_TIMEOUT_MS, iceRestartDelayMs, MAX_ICE_RESTARTS } from './ice-recovery.js';
 
 /** One transition being built: the context so far and the effects collected. */

@@ -4,14 +4,14 @@
  * and carries out the machine's effects with them. It decides nothing itself.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { JoinRequest } from '../../../signal-service/src/protocol.js';
+import type { JoinRequest } from 'video-call-protocol';
 import { callState, initialContext, type CallContext, type CallEffect, type CallEvent, type CodedError, type Notice, type TimerName } from '../call/call-context.js';
 import { reduce } from '../call/call-machine.js';
 import type { CallState } from '../call/call-state.js';
 import { Timers } from '../call/timers.js';
 import { errorText, VideoCallError } from '../errors.js';
 import type { Translate } from '../i18n/translator.js';
-import { decodePeerMessage } from '../call/peer-messages.js';
+import { decodeDataChannelMessage } from 'video-call-protocol';
 import {
   VideoCallEndedEvent,
   VideoCallErrorEvent,
@@ -110,7 +110,7 @@ export class CallController implements ReactiveController {
       // Every new connection: tell the other side our media state (so after any reconnection).
       onChannelOpen: () => this.inCall.sendMediaState(),
       onChannelMessage: (data) => {
-        const message = decodePeerMessage(data);
+        const message = decodeDataChannelMessage(data);
         if (message) this.dispatch({ type: 'peer-message', message });
       },
     });

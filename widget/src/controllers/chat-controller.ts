@@ -3,7 +3,7 @@
  * {@link MAX_KEPT_MESSAGES}), whether the panel is open, and how many arrived unseen.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage } from '../call/peer-messages.js';
+import type { ChatMessage } from 'video-call-protocol';
 
 /** Messages kept for the panel; older ones are dropped. */
 const MAX_KEPT_MESSAGES = 500;

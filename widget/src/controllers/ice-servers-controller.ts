@@ -5,7 +5,7 @@
  * has valid TURN credentials.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { IceServer, IceServersResult } from '../../../signal-service/src/protocol.js';
+import type { IceServer, IceServersResult } from 'video-call-protocol';
 import { VideoCallError } from '../errors.js';
 
 /** Credentials are asked for again when this share of their lifetime (`ttl`) has passed … */

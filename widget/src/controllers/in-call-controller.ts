@@ -3,8 +3,8 @@
  * other side is told over the call's data channel), chatting, and sharing a screen.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Signal } from '../../../signal-service/src/protocol.js';
-import { encodePeerMessage, isSendableChat, type ChatMessage } from '../call/peer-messages.js';
+import type { Signal } from 'video-call-protocol';
+import { encodeDataChannelMessage, isSendableChat, type ChatMessage } from 'video-call-protocol';
 import { VideoCallMessageEvent } from '../events.js';
 import { ChatController } from './chat-controller.js';
 import type { MediaController } from './media-controller.js';
@@ -65,7 +65,7 @@ export class InCallController implements ReactiveController {
   sendMediaState(): void {
     const { media, peer } = this.#deps;
     peer.sendOnChannel(
-      encodePeerMessage({
+      encodeDataChannelMessage({
         t: 'media',
         microphoneEnabled: !media.audioMuted,
         cameraEnabled: !media.videoMuted,
@@ -84,7 +84,7 @@ export class InCallController implements ReactiveController {
     if (!isSendableChat(text)) throw new DOMException('A message has 1–2000 characters.', 'SyntaxError');
     const message = { id, text, sentAt: Date.now() };
     const sent =
-      this.#deps.peer.sendOnChannel(encodePeerMessage({ t: 'chat', ...message })) || this.#deps.relay({ kind: 'chat', ...message });
+      this.#deps.peer.sendOnChannel(encodeDataChannelMessage({ t: 'chat', ...message })) || this.#deps.relay({ kind: 'chat', ...message });
     if (!sent) throw new DOMException('Nobody is in the room to read the message.', 'InvalidStateError');
     this.#add({ id: 'self', name: '' }, message, true);
   }

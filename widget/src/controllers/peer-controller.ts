@@ -16,7 +16,7 @@
  * (remote-candidates.ts).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { IceCandidate, IceServer } from '../../../signal-service/src/protocol.js';
+import type { IceCandidate, IceServer } from 'video-call-protocol';
 import type { PeerControllerOptions, PeerSetup, PeerSignal } from './peer-setup.js';
 import { RemoteCandidates } from './remote-candidates.js';
 import { CAMERA_KINDS, remoteStreamOf, SCREEN_KINDS, senderOf, sendTracks } from './sender-tracks.js';

@@ -2,7 +2,7 @@
  * What PeerController (peer-controller.ts) is given: the settings of one call's connection, the
  * callbacks it reports through, and the signals it sends and handles.
  */
-import type { IceCandidate, IceServer, SessionDescription } from '../../../signal-service/src/protocol.js';
+import type { IceCandidate, IceServer, SessionDescription } from 'video-call-protocol';
 
 /** Signals this controller sends and handles (the caller adds the call id). */
 export type PeerSignal =

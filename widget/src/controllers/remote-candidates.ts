@@ -3,7 +3,7 @@
  * that arrives before the remote description cannot be added yet: it waits here (at most
  * {@link MAX_PENDING_CANDIDATES}) and is added, in order, right after the description is set.
  */
-import type { IceCandidate } from '../../../signal-service/src/protocol.js';
+import type { IceCandidate } from 'video-call-protocol';
 
 /** Remote candidates kept while waiting for the remote description (a call gathers some 10–40). */
 export const MAX_PENDING_CANDIDATES = 200;

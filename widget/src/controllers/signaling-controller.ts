@@ -1,6 +1,6 @@
 /**
  * The connection to the signal service: a typed socket.io client speaking the protocol of
- * signal-service/src/protocol.ts (described in signal-service/PROTOCOL.md).
+ * the video-call-protocol package (protocol/, described in its PROTOCOL.md).
  *
  * Requests use acknowledgements with a timeout; failures become {@link VideoCallError}s with a
  * code and the key and params of words fit for the person (errors.ts). Incoming events are handed to the options' callbacks.
@@ -18,7 +18,7 @@ import type {
   RelayedSignal,
   ServerToClientEvents,
   Signal,
-} from '../../../signal-service/src/protocol.js';
+} from 'video-call-protocol';
 import { VideoCallError } from '../errors.js';
 
 export interface SignalingControllerOptions {

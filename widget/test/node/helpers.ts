@@ -3,7 +3,7 @@
  * `drive()` that folds events through `reduce()`, and contexts reached by real event sequences
  * (never hand-built, so every fixture is a state the machine can really be in).
  */
-import type { Signal } from '../../../signal-service/src/protocol.js';
+import type { Signal } from 'video-call-protocol';
 import {
   initialContext,
   type CallContext,

@@ -4,7 +4,7 @@
  * to the other side as `signal` events (in order, like the socket). Every effect is logged with
  * the time it was asked for.
  */
-import type { Signal } from '../../../signal-service/src/protocol.js';
+import type { Signal } from 'video-call-protocol';
 import {
   callState, initialContext, type CallContext, type CallEffect, type CallEvent, type Notice, type Peer, type TimerName,
 } from '../../src/call/call-context.js';
