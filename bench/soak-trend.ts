@@ -96,8 +96,12 @@ export function trendOf(series: Series): Trend {
 
 /** The summary table: one line per trend, with a header. */
 export function formatTrends(trends: Trend[]): string[] {
-  const num = (x: number, d: number, signed = false) =>
-    Number.isNaN(x) ? 'n/a' : `${signed && x > 0 ? '+' : ''}${x.toFixed(d)}`;
+  // Rounded to `d` decimals; a value that rounds to zero prints as plain 0 (no sign, no "-0.00").
+  const num = (x: number, d: number, signed = false) => {
+    if (!Number.isFinite(x)) return 'n/a';
+    const rounded = Number(x.toFixed(d));
+    return rounded === 0 ? (0).toFixed(d) : `${signed && rounded > 0 ? '+' : ''}${rounded.toFixed(d)}`;
+  };
   const width = Math.max(24, ...trends.map((t) => t.name.length + 2));
   const lines = [
     `${'figure'.padEnd(width)}${'first'.padStart(10)}${'last'.padStart(10)}${'growth'.padStart(10)}${'growth/h'.padStart(11)}` +
