@@ -15,9 +15,13 @@
  * sockets (entries of /proc/<pid>/fd that link to `socket:[inode]` with that inode listed in
  * /proc/<pid>/net/tcp or tcp6: the listening socket plus one per connection; the stdout and stderr
  * pipes to the bench are Unix sockets and are left out) and all open descriptors; CPU time (utime +
- * stime of /proc/<pid>/stat, clock ticks → seconds).
+ * stime of /proc/<pid>/stat, clock ticks → seconds). And the service's live heap
+ * ({@link readServiceHeap}): the service runs with bench/soak-service-gc.mjs preloaded
+ * ({@link serviceHeapEnv}), which on SIGUSR2 runs a full GC and writes `process.memoryUsage()` to
+ * stderr; RSS alone cannot tell a leak from a heap that simply has not been collected yet.
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 
 const MB = 1024 * 1024;
@@ -145,10 +149,41 @@ export interface ServiceFigures {
   fds: number;
   /** CPU time used since the process started (user + system), seconds. */
   cpuSeconds: number;
+  /** Live V8 heap after a full GC, MB (NaN when the service did not answer, see {@link readServiceHeap}). */
+  heapMB: number;
 }
 
-/** Reads the service process's figures from /proc/<pid> (Linux only; throws elsewhere or once it exited). */
-export async function readServiceFigures(pid: number): Promise<ServiceFigures> {
+/** Environment for `startService` that preloads bench/soak-service-gc.mjs (and exposes gc) in the service. */
+export function serviceHeapEnv(): Record<string, string> {
+  const preload = pathToFileURL(new URL('./soak-service-gc.mjs', import.meta.url).pathname).href;
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc --import ${preload}`.trim() };
+}
+
+/**
+ * Asks the service (started with {@link serviceHeapEnv}) for its live heap: sends SIGUSR2 and
+ * waits up to 5 s for a new `soak-heap` line in its output (`output()`: everything it wrote so
+ * far). Returns the heap used in MB, or NaN without an answer.
+ */
+export async function readServiceHeap(pid: number, output: () => string): Promise<number> {
+  const count = () => output().split('\nsoak-heap ').length;
+  const before = count();
+  process.kill(pid, 'SIGUSR2');
+  for (let waited = 0; waited < 5000; waited += 20) {
+    if (count() > before) {
+      const line = output().slice(output().lastIndexOf('\nsoak-heap ') + '\nsoak-heap '.length).split('\n')[0]!;
+      return (JSON.parse(line) as { heapUsed: number }).heapUsed / MB;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return Number.NaN;
+}
+
+/**
+ * Reads the service process's figures from /proc/<pid> (Linux only; throws elsewhere or once it
+ * exited), after its live heap ({@link readServiceHeap}) so the GC comes first.
+ */
+export async function readServiceFigures(pid: number, output: () => string): Promise<ServiceFigures> {
+  const heapMB = await readServiceHeap(pid, output);
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
   const entries = await readdir(`/proc/${pid}/fd`);
@@ -171,5 +206,6 @@ export async function readServiceFigures(pid: number): Promise<ServiceFigures> {
     sockets: links.filter((link) => tcpInodes.has(/^socket:\[(\d+)\]$/.exec(link)?.[1] ?? '')).length,
     fds: links.length,
     cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND,
+    heapMB,
   };
 }

@@ -52,7 +52,7 @@ export function printSample(names: string[], sample: Sample, previous: Sample | 
   });
   const s = sample.service;
   const cpu = previous ? `, cpu ${fixed(cpuPercentBetween(previous, sample), 1)} %` : '';
-  out(`${t} service rss ${fixed(s.rssMB, 1)} MB, tcp sockets ${s.sockets} (fds ${s.fds})${cpu}`);
+  out(`${t} service heap ${fixed(s.heapMB, 2)} MB, rss ${fixed(s.rssMB, 1)} MB, tcp sockets ${s.sockets} (fds ${s.fds})${cpu}`);
 }
 
 /**
@@ -79,6 +79,7 @@ export function printSummary(names: string[], samples: Sample[]): Trend[] {
     );
   });
   all.push(
+    series('service heap MB', 0.5, 2, (s) => s.service.heapMB),
     series('service RSS MB', 2, 1, (s) => s.service.rssMB),
     series('service tcp sockets', 0.5, 0, (s) => s.service.sockets),
     series('service fds', 0.5, 0, (s) => s.service.fds),

@@ -14,7 +14,9 @@
  *            RTCPeerConnections in the heap (and how many are not closed), remote video frames
  *            decoded so far and per second over the interval, the widget's state and quality
  *            level with the last `vc-quality-change` figures (RTT, loss, outgoing kbps, fps);
- *   service  RSS (MB), open TCP sockets and all descriptors, CPU % (of one core) over the interval.
+ *   service  live heap after a full GC (MB; bench/soak-service-gc.mjs, preloaded into the
+ *            service, answers SIGUSR2), RSS (MB), open TCP sockets and all descriptors, CPU % (of
+ *            one core) over the interval.
  * At the end: each figure's growth from the first interval's sample to the last (the minute-0
  * sample, taken right after set-up, is left out when there are later ones), absolute and per
  * hour, a least-squares slope and its r², and "GROWS STEADILY" where a figure rises steadily
@@ -25,7 +27,8 @@
  * `node --import tsx bench/soak.ts --minutes 3 [--interval 60] [--people 2]`. Ctrl-C ends the soak
  * early and still prints the summary of the samples taken. On a shared machine wrap it in
  * `flock /tmp/cpu.lock …`: other CPU-heavy work shows in the frame rates.
- * Files: soak-probes.ts (how each figure is read), soak-report.ts (what is printed),
+ * Files: soak-probes.ts (how each figure is read), soak-service-gc.mjs (the service's heap probe),
+ * soak-report.ts (what is printed),
  * soak-trend.ts (growth, least squares, the "grows steadily" rule).
  */
 import { parseArgs } from 'node:util';
@@ -39,7 +42,7 @@ import {
   stateOf,
   type ServiceProcess,
 } from '../widget/test/e2e/harness.js';
-import { PageProbe, readServiceFigures, type PageFigures } from './soak-probes.js';
+import { PageProbe, readServiceFigures, serviceHeapEnv, type PageFigures } from './soak-probes.js';
 import { fixed, fpsBetween, printSample, printSummary, type Sample } from './soak-report.js';
 
 // ---- arguments ------------------------------------------------------------------------------
@@ -170,7 +173,7 @@ process.on('SIGINT', () => {
 });
 
 try {
-  service = await startService({ LOG_LEVEL: 'info' });
+  service = await startService({ LOG_LEVEL: 'info', ...serviceHeapEnv() });
   browser = await launchBrowser();
   out(`soak: ${PEOPLE} people, ${MINUTES} min, a sample every ${INTERVAL_S} s; service ${service.url} (pid ${service.child.pid}), Chromium ${browser.version()}`);
   const people = await joinCall(browser, service.url, PEOPLE);
@@ -186,7 +189,7 @@ try {
     const at = (performance.now() - started) / 60_000;
     const pages: PageFigures[] = [];
     for (const probe of probes) pages.push(await probe.sample()); // one GC at a time
-    const sample: Sample = { at, pages, service: await readServiceFigures(service!.child.pid!) };
+    const sample: Sample = { at, pages, service: await readServiceFigures(service!.child.pid!, service!.output) };
     printSample(names, sample, samples.at(-1));
     samples.push(sample);
   };
