@@ -97,6 +97,9 @@ async function joinCall(browser: Browser, serviceUrl: string, people: number): P
     return pages.map((page, i) => ({ name: NAMES[i]!, page }));
   }
   // ── GROUP CALLS (next issue: up to 4 people) ────────────────────────────────────────────────
+  // The service: start it with room for everyone (video-call-protocol has DEFAULT_ROOM_CAPACITY 2
+  //   and a `ROOM_CAPACITY` setting in its docs): startService({ ROOM_CAPACITY: String(people), … })
+  //   in main, and add the size to SUPPORTED_PEOPLE.
   // How pages join: one openDemo(browser, `${room}&name=${NAMES[i]}`) per person, in order, each
   //   startWidget()ed and waited to `ready` before the next joins (a deterministic join order).
   // Who calls whom: the first person call()s; each later joiner joins the running call and offers
