@@ -1,21 +1,25 @@
 /**
- * The chat panel of `<video-call>` (`part="chat"`): the messages of the call, oldest first, and
- * a form to send one. Messages and names are peer-supplied: Lit text bindings only.
+ * The chat panel of `<video-call>` (`part="chat"`): the messages, oldest first, and a form to
+ * send one to everyone in the room. Messages and names are member-supplied: Lit text bindings only.
  */
 import { html, nothing } from 'lit';
 import { MAX_CHAT_LENGTH } from 'video-call-protocol';
-import type { ChatController } from './controllers/chat-controller.js';
+import type { ChatEntry } from './controllers/chat-controller.js';
 import { english, type Translate } from './i18n/translator.js';
 
+/** What the chat panel shows. */
+export interface ChatView {
+  messages: readonly ChatEntry[];
+  open: boolean;
+  /** Someone is there to read a message. */
+  canSend: boolean;
+  /** The name for a received message whose sender is unnamed ('' : `chatThem`). */
+  fallbackName: string;
+}
+
 /** The panel for `chat`, worded by `t`; `send(text)` returns false when the text could not be sent. */
-export function renderChatPanel(
-  chat: ChatController,
-  peerName: string,
-  canSend: boolean,
-  send: (text: string) => boolean,
-  t: Translate = english,
-  lang?: string,
-) {
+export function renderChatPanel(chat: ChatView, send: (text: string) => boolean, t: Translate = english, lang?: string) {
+  const { canSend } = chat;
   if (!chat.open) return nothing;
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -29,7 +33,7 @@ export function renderChatPanel(
       <ol class="messages" aria-live="polite">
         ${chat.messages.map(
           (m) => html`<li class=${m.mine ? 'mine' : 'theirs'} part="chat-message">
-            <span class="who">${m.mine ? t('chatYou') : m.from.name || peerName || t('chatThem')}</span>
+            <span class="who">${m.mine ? t('chatYou') : m.from.name || chat.fallbackName || t('chatThem')}</span>
             <span class="when">${time(m.sentAt)}</span>
             <span class="text">${m.text}</span>
           </li>`,

@@ -147,3 +147,10 @@ export function deviceLostText(t: Translate, kind: MediaDeviceKind, label: strin
   const lost = label ? t(words.lost, { device: label }) : t(words.gone);
   return fallback ? t('deviceNowUsing', { lost, fallback }) : t(words.none, { lost });
 }
+
+/** A thrown error as a coded one (anything unexpected is logged and becomes `call-failed`). */
+export function codedError(error: unknown): CodedError {
+  if (error instanceof VideoCallError) return { code: error.code, key: error.key, params: error.params };
+  console.error('[video-call]', error);
+  return { code: 'call-failed' };
+}

@@ -19,8 +19,9 @@ export interface ErrorDetail {
 }
 
 /**
- * `detail` of `vc-peer-joined`, `vc-peer-left` and `vc-incoming-call`: the other person's
- * connection id in the room and display name. `name` is peer-supplied: render it as text.
+ * `detail` of `vc-peer-joined`, `vc-peer-left` and `vc-incoming-call`: a member's connection id
+ * in the room and display name (for `vc-incoming-call`, who rings). `name` is member-supplied:
+ * render it as text.
  */
 export interface PeerDetail {
   id: string;
@@ -28,8 +29,9 @@ export interface PeerDetail {
 }
 
 /**
- * `detail` of `vc-peer-change`: the other person as `peer` shows them, or null when nobody is
- * there. The media fields come from their widget, over the call's data channel.
+ * `detail` of `vc-peer-change`: the first other participant (or member) as `peer` shows them,
+ * or null when nobody is there. The media fields come from their widget, over the leg's data
+ * channel.
  */
 export interface PeerChangeDetail {
   peer: PeerIdentity | null;
@@ -46,7 +48,7 @@ export interface MessageDetail {
   sentAt: number;
 }
 
-/** The other person in the room, as `peer` shows them. */
+/** The first other participant (or member) of the room, as `peer` shows them. */
 export interface PeerIdentity {
   /** Their connection id in the room (changes when they reconnect). */
   id: string;
@@ -58,6 +60,29 @@ export interface PeerIdentity {
   cameraEnabled: boolean;
   /** They share their screen. */
   screenSharing: boolean;
+}
+
+/**
+ * Another member of the room, as `participants` lists them. `id` is their connection id in the
+ * room (the `id` of `vc-peer-joined`; a new one when they reconnect); `name` is member-supplied:
+ * render it as text. The media fields come from their widget over the leg's data channel while
+ * they are in our call, and are `true, true, false` otherwise.
+ */
+export interface Participant {
+  id: string;
+  name: string;
+  /** They are in the call running in the room (ours, or the one we may join). */
+  inCall: boolean;
+  microphoneEnabled: boolean;
+  cameraEnabled: boolean;
+  screenSharing: boolean;
+  /** They speak now (their audio level, with hysteresis: call/speaking.ts). */
+  speaking: boolean;
+}
+
+/** `detail` of `vc-participants-change`: every other member of the room, in the order they joined. */
+export interface ParticipantsChangeDetail {
+  participants: Participant[];
 }
 
 /** `detail` of `vc-call-ended`: why the call ended (see `CallEndReason`). */
@@ -81,21 +106,21 @@ export class VideoCallErrorEvent extends CustomEvent<ErrorDetail> {
   }
 }
 
-/** Fired when the other person enters (`vc-peer-joined`) or leaves (`vc-peer-left`) the room. */
+/** Fired when a member enters (`vc-peer-joined`) or leaves (`vc-peer-left`) the room, once per member. */
 export class VideoCallPeerEvent extends CustomEvent<PeerDetail> {
   constructor(type: 'vc-peer-joined' | 'vc-peer-left', detail: PeerDetail) {
     super(type, { ...init, detail });
   }
 }
 
-/** Fired when the other person calls: the widget rings (state `incoming`) until `accept()` or `decline()`. */
+/** Fired when someone calls us (rings every member present): the widget rings (state `incoming`) until `accept()` or `decline()`. */
 export class VideoCallIncomingEvent extends CustomEvent<PeerDetail> {
   constructor(detail: PeerDetail) {
     super('vc-incoming-call', { ...init, detail });
   }
 }
 
-/** Fired once when a call ends, for any reason, on both sides. */
+/** Fired once when our part in a call ends, for any reason (in a group, when we leave it or are the last one in it). */
 export class VideoCallEndedEvent extends CustomEvent<CallEndedDetail> {
   constructor(detail: CallEndedDetail) {
     super('vc-call-ended', { ...init, detail });
@@ -122,6 +147,13 @@ export class VideoCallPeerChangeEvent extends CustomEvent<PeerChangeDetail> {
   }
 }
 
+/** Fired when anything of `participants` changes: who is there, who is in the call, their media, who speaks. */
+export class VideoCallParticipantsChangeEvent extends CustomEvent<ParticipantsChangeDetail> {
+  constructor(detail: ParticipantsChangeDetail) {
+    super('vc-participants-change', { ...init, detail });
+  }
+}
+
 /** Fired for every chat message, received or sent (`from` tells which). */
 export class VideoCallMessageEvent extends CustomEvent<MessageDetail> {
   constructor(detail: MessageDetail) {
@@ -138,6 +170,7 @@ declare global {
     'vc-incoming-call': VideoCallIncomingEvent;
     'vc-call-ended': VideoCallEndedEvent;
     'vc-peer-change': VideoCallPeerChangeEvent;
+    'vc-participants-change': VideoCallParticipantsChangeEvent;
     'vc-message': VideoCallMessageEvent;
     'vc-quality-change': VideoCallQualityChangeEvent;
   }

@@ -25,6 +25,7 @@ const EVENT_PROPS = {
   onVcPeerJoined: 'vc-peer-joined',
   onVcPeerLeft: 'vc-peer-left',
   onVcPeerChange: 'vc-peer-change',
+  onVcParticipantsChange: 'vc-participants-change',
   onVcMessage: 'vc-message',
   onVcQualityChange: 'vc-quality-change',
 } as const satisfies Record<`onVc${string}`, VideoCallEventName>;

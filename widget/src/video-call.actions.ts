@@ -40,9 +40,9 @@ export function act(el: VideoCall, call: CallController | null, action: CallActi
       case 'toggleScreen':
         return el.screenSharing ? el.stopScreenShare() : el.shareScreen();
       case 'pictureInPicture': {
-        // The video shown large: the shared screen while the other person shares, else their camera.
-        const part = el.peer?.screenSharing ? 'remote-screen' : 'remote-video';
-        return el.renderRoot.querySelector<HTMLVideoElement>(`[part~="${part}"]`)?.requestPictureInPicture();
+        // The video shown large: a shared screen, else the first participant's camera that plays.
+        const videos = el.renderRoot.querySelectorAll<HTMLVideoElement>('[part~="remote-screen"], [part~="remote-video"]:not([hidden])');
+        return videos[0]?.requestPictureInPicture();
       }
       case 'fullscreen':
         return document.fullscreenElement ? document.exitFullscreen() : el.renderRoot.querySelector('[part~="stage"]')?.requestFullscreen();
@@ -79,7 +79,7 @@ export function pickDevice(el: VideoCall, kind: 'videoinput' | 'audioinput' | 'a
 export function callShortcuts(el: VideoCall, call: CallController | null, t: (key: 'keyMute' | 'keyCamera' | 'keyHangUp') => string): Shortcut[] {
   const when = (ok: boolean, action: CallAction) => () => ok && (act(el, call, action), true);
   const media = !!call?.media.stream;
-  const inCall = el.state === 'calling' || call?.context.call?.accepted === true;
+  const inCall = el.state === 'calling' || call?.context.call?.joined === true;
   return [
     { key: t('keyMute'), run: when(media, 'toggleMicrophone') },
     { key: t('keyCamera'), run: when(media, 'toggleCamera') },

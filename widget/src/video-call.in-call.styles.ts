@@ -131,21 +131,34 @@ export const inCallStyles = css`
     display: block;
     background: var(--_stage-bg);
   }
-  /* While the other person shares a screen, it fills the stage and their camera sits small. */
-  .sharing .remote {
-    position: absolute;
-    left: 10px;
-    top: 10px;
+  /* While someone shares a screen, it fills the stage and the cameras sit small in a column. */
+  .sharing .tiles {
+    inset: 10px auto auto 10px;
     width: var(--video-call-local-width, 28%);
-    height: auto;
+    max-height: calc(100% - 20px);
+    grid-template-columns: minmax(0, 1fr);
+    grid-auto-rows: auto;
+  }
+  .sharing .tile {
     aspect-ratio: 4 / 3;
-    object-fit: cover;
+    grid-column: auto;
     border-radius: 8px;
   }
+  .sharing .remote {
+    object-fit: cover;
+  }
   .sharing .remote-name {
-    top: 10px;
-    bottom: auto;
-    left: calc(var(--video-call-local-width, 28%) + 20px);
+    left: 4px;
+    bottom: 4px;
+    max-width: calc(100% - 8px);
+    font-size: 0.75rem;
+  }
+  .sharing .quality {
+    display: none;
+  }
+  .in-call-list {
+    font-size: 0.9rem;
+    opacity: 0.9;
   }
 
   .quality {

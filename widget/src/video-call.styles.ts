@@ -68,6 +68,71 @@ const layout = css`
     /* Labels over the video size themselves from the stage. */
     container: stage / size;
   }
+  /*
+   * The participants' tiles: one fills the stage; more share it in a grid, in columns while the
+   * stage is wide and in rows while it is tall (the stage is a size container).
+   */
+  .tiles {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    gap: 4px;
+    grid-template-columns: minmax(0, 1fr);
+    grid-auto-rows: minmax(0, 1fr);
+  }
+  .tiles-2 .tiles,
+  .tiles-3 .tiles,
+  .tiles-4 .tiles {
+    grid-template-columns: repeat(2, minmax(0, 1fr));
+  }
+  .tiles-3 .tile:last-child {
+    grid-column: 1 / -1;
+  }
+  .tiles-5 .tiles {
+    grid-template-columns: repeat(3, minmax(0, 1fr));
+  }
+  @container stage (orientation: portrait) {
+    .tiles-2 .tiles,
+    .tiles-3 .tiles {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    .tiles-3 .tile:last-child {
+      grid-column: auto;
+    }
+    .tiles-5 .tiles {
+      grid-template-columns: repeat(2, minmax(0, 1fr));
+    }
+  }
+  .tile {
+    position: relative;
+    min-width: 0;
+    min-height: 0;
+    overflow: hidden;
+    background: var(--_stage-bg);
+  }
+  /* Who speaks: a ring inside their tile (3:1 against the dark stage and most pictures). */
+  .tile[part~='speaking']::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    border: 3px solid var(--video-call-speaking-color, #22c55e);
+    border-radius: inherit;
+    pointer-events: none;
+  }
+  .tiles-2 .tile,
+  .tiles-3 .tile,
+  .tiles-4 .tile,
+  .tiles-5 .tile {
+    border-radius: 6px;
+  }
+  .tile-waiting {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    padding: 8px;
+    text-align: center;
+  }
   .remote {
     width: 100%;
     height: 100%;
@@ -76,10 +141,19 @@ const layout = css`
     display: block;
     background: var(--_stage-bg);
   }
+  /* Several people: each tile filled (cropped a little), as video meetings do. */
+  .tiles-2 .remote,
+  .tiles-3 .remote,
+  .tiles-4 .remote,
+  .tiles-5 .remote {
+    object-fit: cover;
+  }
   .placeholder {
     position: absolute;
     inset: 0;
     display: flex;
+    flex-direction: column;
+    gap: 6px;
     align-items: center;
     justify-content: center;
     padding: 16px;

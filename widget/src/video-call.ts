@@ -1,25 +1,30 @@
 /**
- * `<video-call>`: a one-to-one video call any page can embed.
+ * `<video-call>`: a video call any page can embed: one to one, or a group of up to six in a full
+ * mesh (as many as the room holds).
  *
- * A thin shell: properties, the public API and rendering. The call's logic is a pure state
- * machine (call/call-machine.ts); the CallController feeds it what happens and carries out what
- * it decides, with one reactive controller per concern (controllers/).
+ * A thin shell: properties, the public API and rendering. The room's and calls' logic is a pure
+ * state machine (call/room-machine.ts); the CallController feeds it what happens and carries out
+ * what it decides, with one reactive controller per concern (controllers/). The template is a
+ * pure function of a view model (video-call.view-model.ts).
  *
  * The call engine (the machine, the controllers and socket.io-client) is a separate chunk that
  * `start()` loads: a page that shows the widget but never starts a call downloads only the
  * element. The chunk comes from beside this module, while the camera prompt is up.
  */
 import type { PropertyValues } from 'lit';
-import { callState, canCall, canStart, initialContext, type CallContext } from './call/call-context.js';
 import type { CallState } from './call/call-state.js';
 import type { QualityLevel } from './call/quality.js';
+import { initialContext, type RoomContext } from './call/room-context.js';
+import { callState, canCall, canStart } from './call/room-state.js';
 import type { CallController } from './controllers/call-controller.js';
 import type { DeviceLists } from './controllers/devices-controller.js';
-import type { PeerIdentity } from './events.js';
+import type { Participant, PeerIdentity } from './events.js';
 import { VideoCallAttributes } from './video-call.attributes.js';
 import { defaultSignalingUrl } from './signaling-default.js';
-import { announcedView, renderCall, showsDevicePickers, showsRemoteVideo } from './video-call.view.js';
-import { callShortcuts } from './video-call.actions.js';
+import { renderCall, type CallActions } from './video-call.view.js';
+import { callView, type CallView } from './video-call.view-model.js';
+import { announcedView } from './a11y/announcements.js';
+import { act, callShortcuts, pickDevice, sendFromPanel } from './video-call.actions.js';
 import { AnnouncerController } from './a11y/announcer-controller.js';
 import { FocusKeeper } from './a11y/focus-keeper.js';
 import { KeyboardShortcuts } from './a11y/keyboard-shortcuts.js';
@@ -34,7 +39,7 @@ const IDLE = initialContext();
  *
  * @element video-call
  *
- * @attr {string} room - Room to join (required): 1–64 characters of `A–Z a–z 0–9 _ . -`. Two people in the same room can call each other.
+ * @attr {string} room - Room to join (required): 1–64 characters of `A–Z a–z 0–9 _ . -`. The people in the same room can call each other (two by default; the service's `ROOM_CAPACITY` or the room's ticket may allow up to six).
  * @attr {string} signaling-url - Origin of the signal service, e.g. `https://call.example.com`. Default: `<meta name="video-call-signaling-url" content="…">` in the page, else (script-tag build only) the origin that served the script; without either, `start()` fails with `missing-signaling-url`.
  * @attr {string} name - Display name shown to the other person (at most 64 characters).
  * @attr {'all'|'relay'} ice-transport-policy - `relay` sends media through a TURN relay only (hides IP addresses from the peer). Default `all`.
@@ -43,17 +48,21 @@ const IDLE = initialContext();
  * @attr {number} ring-timeout - Seconds an unanswered call rings before it ends as `no-answer`. Default 30.
  *
  * @fires {VideoCallStateChangeEvent} vc-state-change - `detail: { state, previous }` on every state change.
- * @fires {VideoCallIncomingEvent} vc-incoming-call - `detail: { id, name }` when the other person calls: the widget rings.
- * @fires {VideoCallEndedEvent} vc-call-ended - `detail: { reason }` when a call ends: `hang-up`, `remote-hang-up`, `declined`, `cancelled`, `no-answer`, `peer-left` or `failed`.
+ * @fires {VideoCallIncomingEvent} vc-incoming-call - `detail: { id, name }` (who rings) when someone calls: the widget rings.
+ * @fires {VideoCallEndedEvent} vc-call-ended - `detail: { reason }` when our part in a call ends (we leave it, or we are the last in it): `hang-up`, `remote-hang-up`, `declined`, `cancelled`, `no-answer`, `peer-left` or `failed`.
  * @fires {VideoCallErrorEvent} vc-error - `detail: { code, message }` when something fails (codes in errors.ts and the README).
- * @fires {VideoCallPeerEvent} vc-peer-joined - `detail: { id, name }` when the other person enters the room.
- * @fires {VideoCallPeerEvent} vc-peer-left - `detail: { id, name }` when the other person leaves the room or is gone.
+ * @fires {VideoCallPeerEvent} vc-peer-joined - `detail: { id, name }` when a member enters the room (once per member).
+ * @fires {VideoCallPeerEvent} vc-peer-left - `detail: { id, name }` when a member leaves the room or is gone.
  * @fires {VideoCallPeerChangeEvent} vc-peer-change - `detail: { peer }` when anything of `peer` changes (who, microphone, camera, screen).
+ * @fires {VideoCallParticipantsChangeEvent} vc-participants-change - `detail: { participants }` when anything of `participants` changes (who is there, who is in the call, their media, who speaks).
  * @fires {VideoCallMessageEvent} vc-message - `detail: { id, from: { id, name }, text, sentAt }` for each chat message sent or received.
  * @fires {VideoCallQualityChangeEvent} vc-quality-change - `detail: { level, roundTripTimeMs, packetLossPercent, availableOutgoingKbps, framesPerSecond }`.
  *
- * @csspart stage - The box holding both videos.
- * @csspart remote-video - The other person's `<video>`.
+ * @csspart stage - The box holding the videos.
+ * @csspart tiles - The grid of the participants' tiles.
+ * @csspart tile - One participant's tile (`data-participant-id` is their id); also `speaking` while they speak.
+ * @csspart speaking - The tile of a participant who speaks now.
+ * @csspart remote-video - A participant's `<video>`, in their tile.
  * @csspart local-video - Your own muted preview `<video>`.
  * @csspart placeholder - Text shown in the stage while there is no remote video.
  * @csspart status - The status line telling what is happening.
@@ -73,12 +82,12 @@ const IDLE = initialContext();
  * @csspart chat-unread - The chat button's count of unread messages.
  * @csspart pip-button - Picture in picture.
  * @csspart fullscreen-button - Full screen.
- * @csspart remote-screen - The other person's shared screen, large.
- * @csspart remote-name - Their name on their video.
+ * @csspart remote-screen - A participant's shared screen, large.
+ * @csspart remote-name - A participant's name on their tile.
  * @csspart remote-muted - The mark beside their name when their microphone is off.
  * @csspart remote-placeholder - Their initial instead of black when their camera is off.
  * @csspart local-off - Says that your own camera is off.
- * @csspart quality - Connection quality, with the figures on hover and focus.
+ * @csspart quality - A participant's connection quality, on their tile, with the figures on hover and focus.
  * @csspart timer - How long the call has lasted.
  * @csspart chat - The chat panel.
  * @csspart chat-message - One message in the chat panel.
@@ -91,7 +100,7 @@ const IDLE = initialContext();
  * @csspart speaker-picker - The speaker `<select>` (where the browser can choose one).
  * @csspart mic-level - The microphone level meter beside the microphone picker.
  * @csspart devices-button - Shows the camera, microphone and speaker pickers (`devices`, `device-picker`, `mic-level`).
- * @csspart announcer - The visually hidden live region that tells screen readers what the other person did.
+ * @csspart announcer - The visually hidden live region that tells screen readers what the others did.
  *
  * @cssprop [--video-call-background=light-dark(#f8fafc, #0f172a)] - Background of the element (around the stage) and its panels.
  * @cssprop [--video-call-color=light-dark(#0f172a, #f8fafc)] - Text colour.
@@ -119,6 +128,7 @@ const IDLE = initialContext();
  * @cssprop [--video-call-font=system-ui, sans-serif] - Font family.
  * @cssprop [--video-call-aspect-ratio=16 / 9] - Aspect ratio of the stage when the host gives the element no height.
  * @cssprop [--video-call-local-width=28%] - Width of the local preview relative to the stage.
+ * @cssprop [--video-call-speaking-color=#22c55e] - The ring around the tile of a participant who speaks.
  */
 export class VideoCall extends VideoCallAttributes {
   /** The call engine, once `start()` has loaded it. */
@@ -133,12 +143,24 @@ export class VideoCall extends VideoCallAttributes {
   }
 
   /**
-   * The other person in the room, or null: `{ id, name, microphoneEnabled, cameraEnabled,
-   * screenSharing }`; `vc-peer-change` fires when any of it changes. `name` is peer-supplied:
+   * The other person, for one-to-one pages: the first other participant of the call (else the
+   * first other member of the room), or null: `{ id, name, microphoneEnabled, cameraEnabled,
+   * screenSharing }`; `vc-peer-change` fires when any of it changes. `name` is member-supplied:
    * render it as text.
    */
   get peer(): PeerIdentity | null {
     return this.#call?.peerDetail ?? null;
+  }
+
+  /**
+   * Every other member of the room, in the order they joined (read-only): `{ id, name, inCall,
+   * microphoneEnabled, cameraEnabled, screenSharing, speaking }`, where `id` is their connection
+   * id (as in `vc-peer-joined`, and `data-participant-id` of their tile) and `inCall` says they are
+   * in the call running in the room. `vc-participants-change` fires when any of it changes.
+   * `name` is member-supplied: render it as text.
+   */
+  get participants(): readonly Participant[] {
+    return this.#call?.participants ?? [];
   }
 
   /** Our microphone is on (read-only; `setMicrophoneEnabled()` changes it). */
@@ -151,7 +173,7 @@ export class VideoCall extends VideoCallAttributes {
     return !this.#call?.media.videoMuted;
   }
 
-  get #context(): CallContext {
+  get #context(): RoomContext {
     return this.#call?.context ?? IDLE;
   }
 
@@ -177,14 +199,16 @@ export class VideoCall extends VideoCallAttributes {
   }
 
   /**
-   * Calls the other person: their widget rings (`calling` here, `incoming` there). The
-   * connection is set up meanwhile; camera and microphone flow once they accept (`connected`).
-   * Resolves at once; `vc-call-ended` follows if they decline or do not answer.
-   * @throws DOMException `InvalidStateError` (as a rejection) unless someone is in the room and no call is under way.
+   * Calls everyone in the room: their widgets ring (`calling` here, `incoming` there), each
+   * accepts or declines on their own, and the call starts with the first who accepts. While a
+   * call already runs in the room, joins it instead (the Call button reads Join): a leg to every
+   * participant, nobody rings. Legs are set up meanwhile; camera and microphone flow to each
+   * once both are in the call. Resolves at once; `vc-call-ended` follows if nobody answers.
+   * @throws DOMException `InvalidStateError` (as a rejection) unless someone is in the room and we are in no call.
    */
   async call(): Promise<void> {
     if (!this.#call || !canCall(this.#call.context)) {
-      throw new DOMException(`call() needs a peer in the room and no call (state is "${this.state}")`, 'InvalidStateError');
+      throw new DOMException(`call() needs someone in the room and no call (state is "${this.state}")`, 'InvalidStateError');
     }
     this.#configure();
     this.#call.dispatch({ type: 'call', callId: crypto.randomUUID?.() ?? randomHex() });
@@ -201,9 +225,9 @@ export class VideoCall extends VideoCallAttributes {
   }
 
   /**
-   * Ends the call and tells the other person; also cancels our call while it rings, and declines
-   * one that rings for us. Camera and microphone are released; we stay in the room (`ended`).
-   * Does nothing without a call.
+   * Leaves the call and tells the others (who go on while two or more remain); also cancels our
+   * call while it rings, and declines one that rings for us. Camera and microphone are released;
+   * we stay in the room (`ended`) and may join again. Does nothing without a call.
    */
   hangUp(): void {
     this.#call?.dispatch({ type: 'hang-up' });
@@ -229,9 +253,9 @@ export class VideoCall extends VideoCallAttributes {
   }
 
   /**
-   * Sends a chat message (1–2000 characters) to the other person. During a connected call it goes
-   * over the call's data channel, end to end: the signal service never sees it. Before or after
-   * a call it goes through the service's room relay (rate-limited). `vc-message` fires for it too.
+   * Sends a chat message (1–2000 characters) to everyone in the room. To the participants of our
+   * call it goes over each leg's data channel, end to end: the signal service never sees it; to
+   * the others through the service's room relay (rate-limited). `vc-message` fires for it too.
    * @throws DOMException `InvalidStateError` when nobody is in the room, `SyntaxError` for an empty or too long text.
    */
   sendMessage(text: string): void {
@@ -240,12 +264,13 @@ export class VideoCall extends VideoCallAttributes {
   }
 
   /**
-   * The call's connection quality, judged every 2 s from `getStats()`: `good`, `fair`, `poor` or
-   * `lost` (nothing arrives), or null outside a connected call. `vc-quality-change` gives the
-   * figures; the thresholds and their sources are in the README.
+   * The call's connection quality, judged every 2 s from each leg's `getStats()`: `good`,
+   * `fair`, `poor` or `lost` (nothing arrives), the worst of its participants' (each tile shows
+   * its own), or null outside a connected call. `vc-quality-change` gives the figures; the
+   * thresholds and their sources are in the README.
    */
   get quality(): QualityLevel | null {
-    return this.#call?.quality.value?.level ?? null;
+    return this.#call?.quality?.level ?? null;
   }
 
   /** We share our screen (read-only; `shareScreen()` / `stopScreenShare()` change it). */
@@ -255,8 +280,8 @@ export class VideoCall extends VideoCallAttributes {
 
   /**
    * Shares a screen, window or tab (with its audio where the browser offers it) in the current
-   * call: the other side shows it large, with the camera small. Stopping from the browser's own
-   * "Stop sharing" bar is handled. The call's first share adds the screen's transceivers (one
+   * call: every participant shows it large, with the cameras small. Stopping from the browser's
+   * own "Stop sharing" bar is handled. A leg's first share adds the screen's transceivers (one
    * renegotiation); later shares reuse them.
    * @throws DOMException `InvalidStateError` (as a rejection) without an accepted call;
    *   `NotAllowedError` when the person cancels; `NotSupportedError` where sharing is impossible.
@@ -293,18 +318,23 @@ export class VideoCall extends VideoCallAttributes {
       await call.media.switchDevice(kind, deviceId);
       return;
     }
-    const videos = [...this.renderRoot.querySelectorAll<HTMLVideoElement>('[part~="remote-video"], [part~="remote-screen"]')];
-    await call.devices.setSpeaker(deviceId, ...videos);
+    await call.devices.setSpeaker(deviceId, ...this.#remoteMedia());
   }
 
-  /** Restarts ICE in the current call (fresh candidates, same call), e.g. after the page learns the network changed. */
+  /** Restarts ICE on every leg of the call (fresh candidates, same call), e.g. after the page learns the network changed. */
   restartIce(): void {
-    this.#call?.peer.restartIce();
+    for (const peerId of this.#call?.legs.peerIds ?? []) this.#call!.legs.get(peerId)?.restartIce();
   }
 
-  /** Statistics of the current call's RTCPeerConnection (W3C webrtc-stats), or null without a call. */
-  getStats(): Promise<RTCStatsReport | null> {
-    return this.#call?.peer.getStats() ?? Promise.resolve(null);
+  /**
+   * Statistics (W3C webrtc-stats) of our RTCPeerConnection to the participant whose id is
+   * `participantId` (see `participants`), by default to the first one (`peer`); null without one.
+   */
+  getStats(participantId?: string): Promise<RTCStatsReport | null> {
+    const call = this.#call;
+    const id = participantId ?? this.peer?.id;
+    const member = call && Object.values(call.context.members).find((m) => m.id === id);
+    return (member && call.legs.get(member.peerId)?.getStats()) ?? Promise.resolve(null);
   }
 
   override connectedCallback(): void {
@@ -352,28 +382,39 @@ export class VideoCall extends VideoCallAttributes {
   #onPageHide = () => this.leave();
 
   #t = (key: MessageKey, params?: MessageParams) => this.i18n.t(key, params);
-  #announcer = new AnnouncerController(this, () => announcedView(this.#context, this.#call), this.#t);
+  /** The view of the last render (the live regions compare it with the next). */
+  #view: CallView | null = null;
+  #announcer = new AnnouncerController(this, () => announcedView(this.#viewNow()), this.#t);
   #focusKeeper = new FocusKeeper(this);
   #shortcuts = new KeyboardShortcuts(this, () => callShortcuts(this, this.#call, this.#t));
+  #actions: CallActions = {
+    act: (action) => act(this, this.#call, action),
+    pickDevice: (kind, deviceId) => pickDevice(this, kind, deviceId),
+    sendChat: (text) => sendFromPanel(this, text),
+  };
+
+  /** The view model now (video-call.view-model.ts). */
+  #viewNow(): CallView {
+    this.#view = callView(this.#context, this.#call, this.#t, this.i18n.lang);
+    return this.#view;
+  }
 
   override render() {
-    return renderCall(this.#context, this.#call, this, this.#t, this.#announcer);
+    return renderCall(this.#view ?? this.#viewNow(), this.#actions, this.#t, this.#announcer);
   }
 
   protected override updated(): void {
-    // Lit writes object-valued properties on every render, and every `srcObject` write reloads
-    // the player: assign the streams only when they change. The remote one only once it is
-    // shown: creating its player while the call is being set up slows the set-up down, and
-    // (measured) creating it earlier while hidden does not bring the first frame sooner.
-    const show = (part: string, stream: MediaStream | null) => {
-      const video = this.renderRoot.querySelector<HTMLVideoElement>(`[part~="${part}"]`);
-      if (video && video.srcObject !== stream) video.srcObject = stream;
-    };
-    const live = showsRemoteVideo(this.#context, this.#call);
-    show('remote-video', live ? this.#call!.peer.remoteStream : null);
-    show('remote-screen', live && this.#context.peerMedia.screenSharing ? this.#call!.peer.remoteScreen : null);
-    this.#call?.devices.meter(showsDevicePickers(this.#context, this.#call), this.#call.media.stream);
-    show('local-video', this.#call?.media.stream ?? null);
+    this.#view = null;
+    const call = this.#call;
+    if (!call) return;
+    // The microphone meter runs while the pickers show; the chosen speaker plays every participant.
+    call.devices.meter(!!this.renderRoot.querySelector('[part~="mic-level"]'), call.media.stream);
+    call.devices.adopt(this.#remoteMedia());
+  }
+
+  /** The `<video>` elements that play the participants' sound. */
+  #remoteMedia(): HTMLVideoElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLVideoElement>('[part~="remote-video"], [part~="remote-screen"]')];
   }
 }
 

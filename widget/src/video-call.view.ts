@@ -1,34 +1,25 @@
 /**
- * The template of `<video-call>`: the stage (remote video, placeholder, local preview), the
- * status line and the controls for the current state. A pure function of the call's context;
- * peer-supplied strings go through Lit text bindings only.
+ * The template of `<video-call>`: the stage (stage.view.ts), the status line, the controls for
+ * the current state, the side panels (devices, chat) and the two live regions. A pure function
+ * of the view it is given (video-call.view-model.ts) and the actions its buttons call;
+ * member-supplied strings go through Lit text bindings only.
  */
 import { html, nothing } from 'lit';
-import { callState, canCall, canStart, type CallContext } from './call/call-context.js';
-import { placeholderText, statusText } from './call/status-text.js';
-import type { CallController } from './controllers/call-controller.js';
-import type { VideoCall } from './video-call.js';
-import { act as actOn, pickDevice, sendFromPanel, type CallAction } from './video-call.actions.js';
+import type { CallAction } from './video-call.actions.js';
 import { renderChatPanel } from './chat-panel.js';
-import { renderDevicePickers } from './devices-panel.js';
-import type { Quality } from './call/quality.js';
+import { renderDevicePickers, type PickerKind } from './devices-panel.js';
 import { icon, type IconName } from './icons.js';
-import type { AnnouncedView } from './a11y/announcements.js';
-import type { MessageKey, MessageParams } from './i18n/messages.js';
+import { renderStage } from './stage.view.js';
+import type { Translate } from './i18n/translator.js';
+import type { CallView } from './video-call.view-model.js';
 
-/** True when the device pickers (and the microphone meter) show: with the preview before a call, on demand during one. */
-export const showsDevicePickers = (ctx: CallContext, call: CallController | null): boolean => {
-  if (!call?.media.stream) return false;
-  const state = callState(ctx);
-  return state === 'waiting' || state === 'ready' || (ctx.call?.accepted === true && call.devices.open);
-};
-
-/** True when the other person's video is shown: a call both accepted whose media path came up. */
-export const showsRemoteVideo = (ctx: CallContext, call: CallController | null) =>
-  ctx.call?.accepted === true && ctx.call.everConnected && !!call?.peer.remoteStream;
-
-/** Translates `key` with `params` in the element's language (see i18n/). */
-export type Translate = (key: MessageKey, params?: MessageParams) => string;
+/** What the controls do: each is one call of the element's public API (video-call.actions.ts). */
+export interface CallActions {
+  act(action: CallAction): void;
+  pickDevice(kind: PickerKind, deviceId: string): void;
+  /** Sends the chat panel's text; false (the text stays) when it could not be sent. */
+  sendChat(text: string): boolean;
+}
 
 /** A control: its action, its `part` names, its words and look. */
 interface ButtonSpec {
@@ -45,35 +36,8 @@ interface ButtonSpec {
   key?: string;
 }
 
-/** What the live regions compare between renders (a11y/announcements.ts). */
-export function announcedView(ctx: CallContext, call: CallController | null): AnnouncedView {
-  const chat = call?.inCall.chat;
-  const last = chat?.messages.filter((m) => !m.mine).at(-1);
-  return {
-    state: callState(ctx),
-    peerName: ctx.peer ? ctx.peer.name : null,
-    inCall: ctx.call?.accepted === true && ctx.call.everConnected,
-    ...ctx.peerMedia,
-    unread: chat?.unread ?? 0,
-    lastReceived: last ? { name: last.from.name, text: last.text } : null,
-  };
-}
-
-/**
- * Renders the element `el` for `ctx`; `call` is null until the call engine is loaded (`start()`).
- * Buttons call the element's public API (video-call.actions.ts). `t` gives the words.
- */
-export function renderCall(
-  ctx: CallContext,
-  call: CallController | null,
-  el: VideoCall,
-  t: Translate,
-  announcer: { polite: string; assertive: string },
-) {
-  const act = (action: CallAction) => actOn(el, call, action);
-  const state = callState(ctx);
-  const media = call?.media;
-  const live = showsRemoteVideo(ctx, call);
+/** Renders `view`; the buttons call `actions`; `t` gives the words; `announcer` the live regions' texts. */
+export function renderCall(view: CallView, actions: CallActions, t: Translate, announcer: { polite: string; assertive: string }) {
   // Every button keeps one name; a toggle says its state with aria-pressed only.
   const button = (b: ButtonSpec) =>
     html`<button
@@ -84,108 +48,58 @@ export function renderCall(
       aria-expanded=${b.expanded === undefined ? nothing : String(b.expanded)}
       aria-keyshortcuts=${b.key ?? nothing}
       title=${b.key ? t('shortcutHint', { label: b.label, key: b.key }) : b.kind?.includes('toggle') ? b.label : nothing}
-      @click=${() => act(b.action)}
+      @click=${() => actions.act(b.action)}
     >
       ${icon(b.icon)}<span class="label">${b.label}</span>
     </button>`;
-  const inRoom = state === 'waiting' || state === 'ready' || state === 'ended';
-  const partner = ctx.peer ?? ctx.away;
-  const peerName = partner?.name ?? '';
-  const who = peerName || t('theOtherPerson');
-  const { microphoneEnabled, cameraEnabled, screenSharing } = ctx.peerMedia;
-  const sharing = live && screenSharing;
-  const chat = call?.inCall.chat;
-  const inCall = ctx.call?.accepted === true;
+  const { state, local, chat } = view;
   const incoming = state === 'incoming';
   const calling = state === 'calling';
   const preCall = state === 'waiting' || state === 'ready';
-  const devicesShown = !!call && !!media && showsDevicePickers(ctx, call);
-  const screen = call?.inCall.screen;
   // English is also the fallback for languages without words here: their times follow the browser.
-  const timeLang = el.i18n.lang === 'en' ? undefined : el.i18n.lang;
+  const timeLang = view.lang === 'en' ? undefined : view.lang;
   return html`
-    <div class="frame" lang=${el.i18n.lang}>
-      <section part="stage" class=${sharing ? 'stage sharing' : 'stage'} data-state=${state} aria-label=${t('stageLabel')}>
-        <video part="remote-screen" class="screen" autoplay playsinline aria-label=${t('remoteScreenLabel', { name: peerName || t('theOtherPersonLower') })} ?hidden=${!sharing}></video>
-        <video
-          part="remote-video"
-          class="remote"
-          autoplay
-          playsinline
-          aria-label=${t('remoteVideoLabel', { name: peerName || t('theOtherPersonLower') })}
-          ?hidden=${!live}
-        ></video>
-        <div part="placeholder" class="placeholder" ?hidden=${live}>${placeholderText(ctx, t)}</div>
-        ${live && !cameraEnabled && !sharing
-          ? html`<div part="remote-placeholder" class="avatar-box">
-              <span class="avatar" aria-hidden="true">${initial(peerName)}</span>
-              <span>${t('remoteCameraOff', { name: who })}</span>
-            </div>`
-          : nothing}
-        ${live && call?.quality.value ? renderQuality(call.quality.value, t) : nothing}
-        ${call?.timer.startedAt ? html`<span part="timer" class="timer" role="timer" aria-label=${t('callDuration')}>${call.timer.text}</span>` : nothing}
-        ${live
-          ? html`<div part="remote-name" class="remote-name">
-              ${who}${microphoneEnabled
-                ? nothing
-                : html` <span part="remote-muted" class="muted-mark" title=${t('remoteMutedTitle')}>${t('remoteMuted')}</span>`}
-            </div>`
-          : nothing}
-        <video part="local-video" class="local" autoplay playsinline muted .muted=${true} aria-label=${t('localVideoLabel')} ?hidden=${!media?.stream}></video>
-        ${media?.stream && media.videoMuted ? html`<div part="local-off" class="local local-off">${t('localCameraOff')}</div>` : nothing}
-      </section>
-      <p part="status" class="status" role="status" aria-live=${saidAloud(state) ? 'off' : 'polite'} data-state=${state}>${statusText(ctx, t)}</p>
+    <div class="frame" lang=${view.lang}>
+      ${renderStage(view, t)}
+      <p part="status" class="status" role="status" aria-live=${saidAloud(state) ? 'off' : 'polite'} data-state=${state}>${view.status}</p>
       <div part="controls" class="controls" role="group" aria-label=${t('controlsLabel')}>
-        ${canStart(ctx)
+        ${view.canStart
           ? button({ action: 'start', part: 'start-button', label: state === 'idle' ? t('start') : t('tryAgain'), icon: 'camera', kind: 'primary keep-label' })
           : nothing}
-        ${inRoom ? button({ action: 'call', part: 'call-button', label: t('call'), icon: 'call', kind: 'labelled primary', disabled: !canCall(ctx) }) : nothing}
+        ${view.inRoom
+          ? button({ action: 'call', part: 'call-button', label: view.join ? t('join') : t('call'), icon: 'call', kind: 'labelled primary', disabled: !view.canCall })
+          : nothing}
         ${incoming ? button({ action: 'accept', part: 'accept-button', label: t('accept'), icon: 'accept', kind: 'primary ringing answer' }) : nothing}
         ${incoming ? button({ action: 'decline', part: 'decline-button', label: t('decline'), icon: 'hangUp', kind: 'danger answer' }) : nothing}
         ${calling ? button({ action: 'hangUp', part: 'cancel-button', label: t('cancel'), icon: 'hangUp', kind: 'labelled danger', key: t('keyHangUp') }) : nothing}
-        ${ctx.call?.accepted
+        ${view.inCall && !calling
           ? button({ action: 'hangUp', part: 'hang-up-button', label: t('hangUp'), icon: 'hangUp', kind: 'labelled danger', key: t('keyHangUp') })
           : nothing}
-        ${media?.stream
-          ? html`${button({ action: 'toggleMicrophone', part: 'mic-button', label: t('mute'), icon: media.audioMuted ? 'micOff' : 'mic', kind: 'toggle', pressed: media.audioMuted, key: t('keyMute') })}
-            ${button({ action: 'toggleCamera', part: 'camera-button', label: t('cameraOff'), icon: media.videoMuted ? 'cameraOff' : 'camera', kind: 'toggle', pressed: media.videoMuted, key: t('keyCamera') })}`
+        ${local
+          ? html`${button({ action: 'toggleMicrophone', part: 'mic-button', label: t('mute'), icon: local.audioMuted ? 'micOff' : 'mic', kind: 'toggle', pressed: local.audioMuted, key: t('keyMute') })}
+            ${button({ action: 'toggleCamera', part: 'camera-button', label: t('cameraOff'), icon: local.videoMuted ? 'cameraOff' : 'camera', kind: 'toggle', pressed: local.videoMuted, key: t('keyCamera') })}`
           : nothing}
-        ${inCall && screen?.supported
-          ? button({ action: 'toggleScreen', part: 'share-button', label: t('shareScreen'), icon: screen.stream ? 'shareOff' : 'share', kind: 'toggle', pressed: !!screen.stream })
+        ${view.inCall && view.tiles.length > 0 && view.screenShare.supported
+          ? button({ action: 'toggleScreen', part: 'share-button', label: t('shareScreen'), icon: view.screenShare.active ? 'shareOff' : 'share', kind: 'toggle', pressed: view.screenShare.active })
           : nothing}
-        ${live && document.pictureInPictureEnabled ? button({ action: 'pictureInPicture', part: 'pip-button', label: t('pictureInPicture'), icon: 'pip', kind: 'toggle' }) : nothing}
-        ${live && document.fullscreenEnabled ? button({ action: 'fullscreen', part: 'fullscreen-button', label: t('fullScreen'), icon: 'fullscreen', kind: 'toggle' }) : nothing}
-        ${media?.stream && (inCall || preCall)
-          ? button({ action: 'toggleDevices', part: 'devices-button', label: t('devices'), icon: 'devices', kind: inCall ? 'toggle' : 'toggle pre-call', expanded: call!.devices.open })
+        ${view.pictureInPicture ? button({ action: 'pictureInPicture', part: 'pip-button', label: t('pictureInPicture'), icon: 'pip', kind: 'toggle' }) : nothing}
+        ${view.fullscreen ? button({ action: 'fullscreen', part: 'fullscreen-button', label: t('fullScreen'), icon: 'fullscreen', kind: 'toggle' }) : nothing}
+        ${local && (view.inCall || preCall)
+          ? button({ action: 'toggleDevices', part: 'devices-button', label: t('devices'), icon: 'devices', kind: view.inCall ? 'toggle' : 'toggle pre-call', expanded: view.devices?.open ?? false })
           : nothing}
-        ${chat && (ctx.peer || chat.messages.length > 0)
-          ? html`<button
-              part="button chat-button"
-              class="toggle"
-              title=${t('chat')}
-              aria-expanded=${chat.open ? 'true' : 'false'}
-              @click=${() => act('toggleChat')}
-            >
+        ${chat
+          ? html`<button part="button chat-button" class="toggle" title=${t('chat')} aria-expanded=${chat.open ? 'true' : 'false'} @click=${() => actions.act('toggleChat')}>
               ${icon('chat')}<span class="label">${t('chat')}</span>${chat.unread > 0
                 ? html`<span part="chat-unread" class="badge" aria-hidden="true">${chat.unread}</span
                     ><span class="visually-hidden">${t('listSeparator')}${t('unread', { count: chat.unread })}</span>`
                 : nothing}
             </button>`
           : nothing}
-        ${inRoom ? button({ action: 'leave', part: 'leave-button', label: t('leave'), icon: 'leave' }) : nothing}
+        ${view.inRoom ? button({ action: 'leave', part: 'leave-button', label: t('leave'), icon: 'leave' }) : nothing}
       </div>
-      <div class="side">${devicesShown
-          ? renderDevicePickers(
-              {
-                devices: call!.devices.devices,
-                selected: { videoinput: media!.currentDeviceId('videoinput'), audioinput: media!.currentDeviceId('audioinput'), audiooutput: call!.devices.speakerId },
-                level: call!.devices.level,
-                auto: !inCall && !call!.devices.open,
-              },
-              { pick: (kind, deviceId) => pickDevice(el, kind, deviceId) },
-              t,
-            )
-          : nothing}${chat ? renderChatPanel(chat, peerName, ctx.peer !== null && !ctx.signalingDown, (text) => sendFromPanel(el, text), t, timeLang) : nothing}</div>
+      <div class="side">${view.devices ? renderDevicePickers(view.devices.pickers, { pick: (kind, id) => actions.pickDevice(kind, id) }, t) : nothing}${chat
+          ? renderChatPanel(chat, (text) => actions.sendChat(text), t, timeLang)
+          : nothing}</div>
       <div part="announcer" class="visually-hidden" aria-live="polite">${announcer.polite}</div>
       <div class="visually-hidden" role="alert">${announcer.assertive}</div>
     </div>
@@ -197,25 +111,3 @@ export function renderCall(
  * status line is then not live, so a screen reader hears it once.
  */
 const saidAloud = (state: string) => state === 'incoming' || state === 'error' || state === 'full';
-
-/** The first letter of a name, for the avatar (a person icon's stand-in when unnamed). */
-function initial(name: string): string {
-  return [...name.trim()][0]?.toUpperCase() ?? '?';
-}
-
-/** The connection-quality indicator: the level in words, the figures on hover and focus. */
-function renderQuality(q: Quality, t: Translate) {
-  const figures = [
-    q.roundTripTimeMs === null ? null : t('qualityRoundTrip', { ms: q.roundTripTimeMs }),
-    t('qualityLoss', { percent: q.packetLossPercent }),
-    q.availableOutgoingKbps === null ? null : t('qualityUpload', { kbps: q.availableOutgoingKbps }),
-    t('qualityFps', { fps: q.framesPerSecond }),
-  ]
-    .filter(Boolean)
-    .join(t('listSeparator'));
-  const levelKey = ({ good: 'qualityGood', fair: 'qualityFair', poor: 'qualityPoor', lost: 'qualityLost' } as const)[q.level];
-  const words = t(levelKey);
-  return html`<span part="quality" class="quality" data-level=${q.level} tabindex="0" title=${figures} aria-label=${t('qualitySummary', { level: words, figures })}
-    >${words}<span class="figures" aria-hidden="true">${figures}</span></span
-  >`;
-}

@@ -26,12 +26,14 @@ async function waitForState(el: VideoCall, state: CallState, timeout = 15000) {
 }
 
 describe('<video-call> rendering', () => {
-  it('starts idle with a Start button, both videos, a status line and no Call button', async () => {
+  it('starts idle with a Start button, the preview, a status line, no Call button and no tile', async () => {
     const el = await fixture<VideoCall>(html`<video-call room="r1"></video-call>`);
     expect(el.state).to.equal('idle');
     expect(part(el, 'start-button')!.textContent!.trim()).to.equal('Start');
     expect(part(el, 'local-video')).to.be.instanceOf(HTMLVideoElement);
-    expect(part(el, 'remote-video')).to.be.instanceOf(HTMLVideoElement);
+    // A participant's video comes with their tile, once they are in the call.
+    expect(part(el, 'tile')).to.equal(null);
+    expect(part(el, 'remote-video')).to.equal(null);
     expect(part(el, 'controls')).to.exist;
     expect(statusText(el)).to.contain('Press Start');
     expect(part(el, 'call-button')).to.equal(null);

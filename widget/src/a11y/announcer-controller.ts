@@ -1,11 +1,12 @@
 /**
  * Keeps the texts of `<video-call>`'s two live regions (part `announcer`): what changed about the
- * other person since the last render (a11y/announcements.ts), and the `vc-error` messages,
- * which interrupt. The regions are always in the DOM, so screen readers track them from the start.
+ * others since the last render (a11y/announcements.ts; a new speaker at most every 10 s), and
+ * the `vc-error` messages, which interrupt. The regions are always in the DOM, so screen
+ * readers track them from the start.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { MessageKey, MessageParams } from '../i18n/messages.js';
-import { announce, type AnnouncedView } from './announcements.js';
+import { announce, SPEAKER_ANNOUNCE_MS, type AnnouncedView } from './announcements.js';
 
 /** How long a text stays in its region before it is cleared, ms (so the same words can be said again). */
 const CLEAR_AFTER_MS = 7000;
@@ -16,6 +17,8 @@ export class AnnouncerController implements ReactiveController {
   /** Text of the assertive region. */
   assertive = '';
   #prev: AnnouncedView | null = null;
+  /** When the speaker was last said (performance.now() ms). */
+  #speakerSaidAt = -Infinity;
   #timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(
@@ -40,7 +43,12 @@ export class AnnouncerController implements ReactiveController {
   hostUpdate(): void {
     const next = this.view();
     if (this.#prev) {
-      const { polite, assertive } = announce(this.#prev, next, this.t);
+      const { polite, assertive, speaker } = announce(this.#prev, next, this.t);
+      const now = performance.now();
+      if (speaker && now - this.#speakerSaidAt >= SPEAKER_ANNOUNCE_MS) {
+        polite.push(speaker);
+        this.#speakerSaidAt = now;
+      }
       const separator = this.t('listSeparator');
       if (polite.length) this.#say('polite', polite.join(separator));
       if (assertive.length) this.#say('assertive', assertive.join(separator));

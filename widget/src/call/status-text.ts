@@ -1,19 +1,41 @@
 /**
  * The words `<video-call>` shows: the status line and the placeholder in the stage. Pure
- * functions of the machine's context and a translate function (the element's `i18n.t`), so
- * every state says in words, in the element's language, what is happening.
+ * functions of the room context, a translate function (the element's `i18n.t`) and its
+ * language, so every state says in words, in the element's language, what is happening and with
+ * whom (one person by name, several as a list: "Bob and Carol", « Bob et Carol », “Bob和Carol”).
  */
 import { errorText } from '../errors.js';
 import { english, type Translate } from '../i18n/translator.js';
-import { callState, reconnectingCause, type CallContext } from './call-context.js';
+import type { RoomContext, RoomMember } from './room-context.js';
+import { acceptedLegs, callState, firstMember, membersOf, reconnectingCause, runningCall } from './room-state.js';
+
+/** `names` as one phrase in `lang` ("Bob, Carol and Dan"); falls back to English. */
+export function listNames(names: string[], lang = 'en'): string {
+  try {
+    return new Intl.ListFormat(lang, { type: 'conjunction' }).format(names);
+  } catch {
+    return new Intl.ListFormat('en', { type: 'conjunction' }).format(names);
+  }
+}
+
+/** The words that name the people a sentence is about, at a sentence's start and in its middle. */
+function who(people: RoomMember[], t: Translate, lang: string): { Name: string; inner: string } {
+  if (people.length <= 1) {
+    const name = people[0]?.name ?? '';
+    return { Name: name || t('theOtherPerson'), inner: name || t('theOtherPersonLower') };
+  }
+  const names = people.map((m, i) => m.name || (i === 0 ? t('theOtherPerson') : t('theOtherPersonLower')));
+  const list = listNames(names, lang);
+  return { Name: list, inner: list };
+}
 
 /** The status line for `ctx`: a full sentence telling the person what is happening. */
-export function statusText(ctx: CallContext, t: Translate = english): string {
+export function statusText(ctx: RoomContext, t: Translate = english, lang = 'en'): string {
   const { room } = ctx;
-  const name = (ctx.peer ?? ctx.away)?.name || '';
-  /** The other person, for a sentence's start (`Name`) or middle (`name`). */
-  const Name = name || t('theOtherPerson');
-  const inner = name || t('theOtherPersonLower');
+  const members = membersOf(ctx);
+  const first = firstMember(ctx);
+  const one = who(first ? [first] : [], t, lang);
+  const inCall = acceptedLegs(ctx).map(([m]) => m);
   switch (callState(ctx)) {
     case 'idle':
       return t('statusIdle');
@@ -25,19 +47,30 @@ export function statusText(ctx: CallContext, t: Translate = english): string {
       return ctx.lastLeft === null
         ? t('statusWaiting', { room })
         : t('statusLeftWaiting', { name: ctx.lastLeft || t('theOtherPerson'), room });
-    case 'ready':
-      return t('statusReady', { name: Name });
+    case 'ready': {
+      const running = runningCall(ctx);
+      if (running) {
+        const participants = members.filter((m) => m.call === running);
+        const { Name } = who(participants, t, lang);
+        return t(participants.length > 1 ? 'statusCallRunningMany' : 'statusCallRunning', { name: Name });
+      }
+      return members.length > 1 ? t('statusReadyMany', { name: who(members, t, lang).Name }) : t('statusReady', { name: one.Name });
+    }
     case 'calling':
-      return t('statusCalling', { name: inner });
-    case 'incoming':
-      return t('statusIncoming', { name: Name });
+      return t('statusCalling', { name: who(members.filter((m) => ctx.legs[m.peerId]), t, lang).inner });
+    case 'incoming': {
+      const others = members.filter((m) => m.call === ctx.call?.id && !ctx.legs[m.peerId]);
+      const ringer = members.filter((m) => ctx.legs[m.peerId]);
+      const { Name } = who(ringer, t, lang);
+      return others.length > 0 ? t('statusIncomingGroup', { name: Name, others: who(others, t, lang).inner }) : t('statusIncoming', { name: Name });
+    }
     case 'connecting':
-      return t('statusConnecting', { name: inner });
+      return t('statusConnecting', { name: who(inCall, t, lang).inner });
     case 'connected':
-      return t('statusConnected', { name: inner });
+      return t('statusConnected', { name: who(inCall.filter((m) => ctx.legs[m.peerId]?.connected), t, lang).inner });
     case 'reconnecting': {
       const cause = reconnectingCause(ctx);
-      if (cause === 'peer') return t('statusPeerDropped', { name: Name });
+      if (cause === 'peer') return t('statusPeerDropped', { name: who(members.filter((m) => m.away), t, lang).Name });
       if (cause === 'media') return t('statusMediaInterrupted');
       return ctx.call ? t('statusServiceLostInCall') : t('statusServiceLost');
     }
@@ -51,7 +84,7 @@ export function statusText(ctx: CallContext, t: Translate = english): string {
 }
 
 /** How the last call ended, in words, and what can be done now. */
-function endedText(ctx: CallContext, t: Translate): string {
+function endedText(ctx: RoomContext, t: Translate): string {
   const ended = ctx.ended!;
   const Name = ended.peerName || t('theOtherPerson');
   const inner = ended.peerName || t('theOtherPersonLower');
@@ -72,9 +105,10 @@ function endedText(ctx: CallContext, t: Translate): string {
   }
 }
 
-/** The short text shown in the stage while there is no remote video ('' while connected). */
-export function placeholderText(ctx: CallContext, t: Translate = english): string {
-  const name = (ctx.peer ?? ctx.away)?.name || '';
+/** The short text shown in the stage while no participant's video shows ('' while connected). */
+export function placeholderText(ctx: RoomContext, t: Translate = english, lang = 'en'): string {
+  const members = membersOf(ctx);
+  const name = firstMember(ctx)?.name ?? '';
   switch (callState(ctx)) {
     case 'idle':
       return t('placeholderIdle');
@@ -85,11 +119,15 @@ export function placeholderText(ctx: CallContext, t: Translate = english): strin
       return t('placeholderWaiting');
     case 'ready':
     case 'ended':
+      if (members.length > 1) return listNames(members.map((m) => m.name || t('someone')), lang);
       return name || t('placeholderSomeoneHere');
-    case 'calling':
-      return name ? t('placeholderCalling', { name }) : t('placeholderCallingUnnamed');
+    case 'calling': {
+      const called = members.filter((m) => ctx.legs[m.peerId]);
+      if (called.length > 1) return t('placeholderCalling', { name: listNames(called.map((m) => m.name || t('someone')), lang) });
+      return called[0]?.name ? t('placeholderCalling', { name: called[0].name }) : t('placeholderCallingUnnamed');
+    }
     case 'incoming':
-      return t('placeholderIncoming', { name: name || t('someone') });
+      return t('placeholderIncoming', { name: members.find((m) => ctx.legs[m.peerId])?.name || t('someone') });
     case 'connecting':
       return t('placeholderConnecting');
     case 'reconnecting':

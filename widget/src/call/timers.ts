@@ -1,5 +1,5 @@
 /**
- * Named one-shot timers for the call machine's `start-timer` / `cancel-timer` effects, on an
+ * Named one-shot timers for the room machine's `start-timer` / `cancel-timer` effects, on an
  * injectable clock so that node tests drive time by hand.
  */
 
@@ -55,5 +55,44 @@ export class Timers<Name extends string> {
   /** True while timer `name` is pending. */
   has(name: Name): boolean {
     return this.#pending.has(name);
+  }
+}
+
+/**
+ * The room machine's timers: one per name and leg (the member's `peerId`), on a {@link Clock}.
+ * Starting one again replaces it; the legs' timers are independent of each other.
+ */
+export class LegTimers<Name extends string> {
+  readonly #timers: Timers<string>;
+
+  /**
+   * @param fire called with the timer's name and leg when it expires
+   * @param clock where time comes from; default {@link realClock}
+   */
+  constructor(fire: (name: Name, peerId: string) => void, clock: Clock = realClock) {
+    this.#timers = new Timers<string>((key) => {
+      const at = key.indexOf(' ');
+      fire(key.slice(0, at) as Name, key.slice(at + 1));
+    }, clock);
+  }
+
+  /** Starts (or restarts) timer `name` of leg `peerId`, to fire once after `ms` milliseconds. */
+  start(name: Name, peerId: string, ms: number): void {
+    this.#timers.start(`${name} ${peerId}`, ms);
+  }
+
+  /** Cancels timer `name` of leg `peerId` if it is pending. */
+  cancel(name: Name, peerId: string): void {
+    this.#timers.cancel(`${name} ${peerId}`);
+  }
+
+  /** True while timer `name` of leg `peerId` is pending. */
+  has(name: Name, peerId: string): boolean {
+    return this.#timers.has(`${name} ${peerId}`);
+  }
+
+  /** Cancels every pending timer of every leg. */
+  cancelAll(): void {
+    this.#timers.cancelAll();
   }
 }

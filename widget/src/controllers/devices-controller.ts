@@ -141,6 +141,19 @@ export class DevicesController implements ReactiveController {
   }
 
   /**
+   * Plays the participants' sound from `elements` (their tiles' videos, which come and go with
+   * them) on the chosen speaker too. Elements already known, or a default speaker, cost nothing.
+   */
+  adopt(elements: readonly HTMLMediaElement[]): void {
+    for (const element of elements) {
+      if (this.#sinks.has(element)) continue;
+      this.#sinks.add(element);
+      if (this.speakerId && element.sinkId !== this.speakerId) void element.setSinkId?.(this.speakerId).catch(() => {});
+    }
+    for (const element of this.#sinks) if (!element.isConnected) this.#sinks.delete(element);
+  }
+
+  /**
    * Shows (`on`) the level of `stream`'s microphone in `level`, measured every animation frame
    * (Web Audio AnalyserNode); renders at most 15 times a second, only while the level moves.
    * Call again whenever the stream's audio track may have changed (cheap when it did not);

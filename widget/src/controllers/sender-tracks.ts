@@ -40,3 +40,38 @@ export function remoteStreamOf(pc: RTCPeerConnection, slot: Slot): MediaStream {
 /** The sender of `slot` for `kind`, or null. */
 export const senderOf = (pc: RTCPeerConnection, slot: Slot, kind: 'audio' | 'video'): RTCRtpSender | null =>
   transceiversOf(pc, slot).find(({ receiver }) => receiver.track.kind === kind)?.sender ?? null;
+
+/**
+ * Caps the camera's video sender of `pc` (W3C WebRTC 1.0 §5.2 `RTCRtpSender.setParameters`):
+ * `maxBitrate` (bits per second; null removes the cap) and `scaleResolutionDownBy` of its one
+ * encoding. Senders without an encoding yet (before negotiation) are skipped; the cap is applied
+ * again with the tracks.
+ */
+export async function applyVideoCap(pc: RTCPeerConnection, cap: { maxBitrateBps: number | null; scaleResolutionDownBy: number }): Promise<void> {
+  const sender = senderOf(pc, 'camera', 'video');
+  if (!sender) return;
+  const parameters = sender.getParameters();
+  const encoding = parameters.encodings?.[0];
+  if (!encoding) return;
+  const maxBitrate = cap.maxBitrateBps ?? undefined;
+  if (encoding.maxBitrate === maxBitrate && (encoding.scaleResolutionDownBy ?? 1) === cap.scaleResolutionDownBy) return;
+  if (maxBitrate === undefined) delete encoding.maxBitrate;
+  else encoding.maxBitrate = maxBitrate;
+  encoding.scaleResolutionDownBy = cap.scaleResolutionDownBy;
+  await sender.setParameters(parameters);
+}
+
+/**
+ * The recent audio level of the remote microphone of `pc`, 0–1 (RFC 6464 client-to-mixer levels,
+ * as `RTCRtpReceiver.getSynchronizationSources()` gives them, W3C WebRTC 1.0 §5.4), from the
+ * packets of the last 500 ms; 0 when none arrived. Cheap: no getStats.
+ */
+export function remoteAudioLevel(pc: RTCPeerConnection): number {
+  const receiver = transceiversOf(pc, 'camera').find((t) => t.receiver.track.kind === 'audio')?.receiver;
+  const now = performance.now();
+  let level = 0;
+  for (const source of receiver?.getSynchronizationSources?.() ?? []) {
+    if (now - source.timestamp < 500) level = Math.max(level, source.audioLevel ?? 0);
+  }
+  return level;
+}

@@ -22,10 +22,10 @@ import type {
 import { VideoCallError } from '../errors.js';
 
 export interface SignalingControllerOptions {
-  /** Another member joined the room. */
-  onPeerJoined(peer: PeerInfo): void;
+  /** Another member joined the room (or is back on a new connection, with the same `peerId`). */
+  onMemberJoined(member: PeerInfo): void;
   /** A member left the room or disconnected (`reason` tells which). */
-  onPeerLeft(peer: PeerLeft): void;
+  onMemberLeft(member: PeerLeft): void;
   /** A signal relayed from another member (`from` stamped by the service). */
   onSignal(message: RelayedSignal): void;
   /**
@@ -63,6 +63,8 @@ export class SignalingController implements ReactiveController {
   #beats: ReturnType<typeof setInterval> | undefined;
   /** Rejects the `connect()` in progress, if any (so `close()` never leaves it pending). */
   #abortConnect: ((reason: VideoCallError) => void) | null = null;
+  /** The secret of our place in the room, from the latest join answer (see {@link enter}). */
+  #rejoinToken = '';
 
   constructor(host: ReactiveControllerHost, options: SignalingControllerOptions) {
     this.#host = host;
@@ -85,6 +87,7 @@ export class SignalingController implements ReactiveController {
    */
   async connect(url: string): Promise<void> {
     this.close();
+    this.#rejoinToken = '';
     if (!url.trim()) throw new VideoCallError('missing-signaling-url');
     const socket: ClientSocket = io(url, {
       timeout: this.#timeoutMs,
@@ -114,8 +117,8 @@ export class SignalingController implements ReactiveController {
     }).finally(() => (this.#abortConnect = null));
     if (socket !== this.#socket) return; // closed meanwhile
     this.connected = true;
-    socket.on('room:peer-joined', (peer) => this.#options.onPeerJoined(peer));
-    socket.on('room:peer-left', (peer) => this.#options.onPeerLeft(peer));
+    socket.on('room:peer-joined', (member) => this.#options.onMemberJoined(member));
+    socket.on('room:peer-left', (member) => this.#options.onMemberLeft(member));
     socket.on('signal:relay', (message) => this.#options.onSignal(message));
     socket.on('disconnect', (reason) => {
       if (socket !== this.#socket) return;
@@ -137,8 +140,32 @@ export class SignalingController implements ReactiveController {
 
 
   /**
-   * Joins `room`. `session` is this element's id across reconnections, `polite` the role it asks
-   * for (granted when the room is empty), `ticket` the host site's JWT when the service requires one.
+   * Joins `room` as `name` (with the host site's `ticket` when the service requires one). With
+   * `rejoin`, after a reconnection, comes back as the same member (same `peerId`) with the
+   * secret of the last join answer; when the service refuses it (`rejoin-invalid`: it was
+   * restarted without its secret, or the token expired), joins as a new member instead. The
+   * secret is kept in memory only, never shown.
+   * @throws VideoCallError `room-full`, `ticket-*`, `join-failed`, or `signaling-unreachable` on timeout.
+   */
+  async enter(room: string, { name, ticket }: { name: string; ticket: string }, rejoin: boolean): Promise<JoinResult> {
+    const request: JoinRequest = { room };
+    if (name) request.name = name;
+    if (ticket) request.ticket = ticket;
+    if (rejoin && this.#rejoinToken) request.rejoin = this.#rejoinToken;
+    let joined: JoinResult;
+    try {
+      joined = await this.join(request);
+    } catch (error) {
+      if (!(error instanceof VideoCallError && error.protocolCode === 'rejoin-invalid' && request.rejoin)) throw error;
+      delete request.rejoin;
+      joined = await this.join(request);
+    }
+    this.#rejoinToken = joined.rejoinToken;
+    return joined;
+  }
+
+  /**
+   * Sends one `room:join` request as it is.
    * @throws VideoCallError `room-full`, `ticket-*`, `join-failed`, or `signaling-unreachable` on timeout.
    */
   async join(request: JoinRequest): Promise<JoinResult> {
@@ -167,7 +194,7 @@ export class SignalingController implements ReactiveController {
   }
 
   /**
-   * Sends `signal` to room member `to`. Fire and forget: signals are ordered on one socket.
+   * Sends `signal` to the room member whose connection is `to`. Fire and forget: signals are ordered on one socket.
    * Dropped while disconnected (returns false): after a reconnection the call resynchronises.
    */
   send(to: string, signal: Signal): boolean {

@@ -25,10 +25,18 @@ export interface Messages {
   statusLeftWaiting: string;
   /** ready. `{name}` (sentence start). */
   statusReady: string;
+  /** ready, several members in the room and no call. `{name}`: their names as a list (sentence start). */
+  statusReadyMany: string;
+  /** ready, one member is in a call we are not in. `{name}` (sentence start). */
+  statusCallRunning: string;
+  /** ready, several members are in a call we are not in. `{name}`: their names as a list (sentence start). */
+  statusCallRunningMany: string;
   /** calling. `{name}` (mid-sentence). */
   statusCalling: string;
   /** incoming. `{name}` (sentence start). */
   statusIncoming: string;
+  /** incoming, others already in the call. `{name}`: who rings (sentence start); `{others}`: the names of the others (mid-sentence). */
+  statusIncomingGroup: string;
   /** connecting. `{name}` (mid-sentence). */
   statusConnecting: string;
   /** connected. `{name}` (mid-sentence). */
@@ -87,6 +95,8 @@ export interface Messages {
   start: string;
   tryAgain: string;
   call: string;
+  /** The Call button while a call runs in the room without us: it joins that call. */
+  join: string;
   accept: string;
   decline: string;
   cancel: string;
@@ -124,6 +134,10 @@ export interface Messages {
   remoteScreenLabel: string;
   /** Our own preview `<video>`. */
   localVideoLabel: string;
+  /** The grid of the participants' tiles. */
+  participantsLabel: string;
+  /** Who is in a call we are not in. `{names}`: their names as a list. */
+  inCallList: string;
   /** On our preview while our camera is off. */
   localCameraOff: string;
   /** Over their video while their camera is off. `{name}` (sentence start). */
@@ -156,6 +170,12 @@ export interface Messages {
   announceLeft: string;
   /** They joined the room. `{name}` (sentence start). */
   announceJoined: string;
+  /** They joined our call. `{name}` (sentence start). */
+  announceJoinedCall: string;
+  /** They left our call (and stay in the room). `{name}` (sentence start). */
+  announceLeftCall: string;
+  /** They speak now (said at most every few seconds). `{name}` (sentence start). */
+  announceSpeaking: string;
   /** A chat message. `{name}` (mid-sentence), `{text}`: the message. */
   announceMessage: string;
 

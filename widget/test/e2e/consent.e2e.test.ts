@@ -103,11 +103,21 @@ describe('consent: ring first, media only after accept', () => {
 
     const firstFrameMs = await bob.evaluate(async () => {
       const el = document.querySelector('video-call')!;
-      const video = el.shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]')!;
+      const root = el.shadowRoot!;
       const t0 = performance.now();
-      const frame = new Promise<number>((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now() - t0)));
       el.accept();
-      return frame;
+      // Alice's tile (and its video) comes with the accept.
+      // (No named inner functions: the evaluated source must not need tsx's helpers.)
+      const video = await new Promise<HTMLVideoElement>((resolve) => {
+        const found = root.querySelector<HTMLVideoElement>('[part~="remote-video"]');
+        if (found) return resolve(found);
+        const observer = new MutationObserver(() => {
+          const later = root.querySelector<HTMLVideoElement>('[part~="remote-video"]');
+          if (later) (observer.disconnect(), resolve(later));
+        });
+        observer.observe(root, { childList: true, subtree: true });
+      });
+      return new Promise<number>((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now() - t0)));
     });
     console.log(`# accept() → Bob's first remote frame, ICE and DTLS done while it rang: ${firstFrameMs.toFixed(0)} ms`);
     await waitForState(alice, 'connected');

@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { callState, CONNECT_TIMEOUT_MS, type CallContext, type CallEvent } from '../../src/call/call-context.js';
-import { reduce } from '../../src/call/call-machine.js';
+import { CONNECT_TIMEOUT_MS, type RoomContext, type RoomEvent } from '../../src/call/room-context.js';
+import { reduce } from '../../src/call/room-machine.js';
+import { callState } from '../../src/call/room-state.js';
 import type { CallEndReason } from '../../src/call/call-state.js';
 import {
-  accept, ACQUIRE, ATTACH, away, bob, BOB_CALL, call, callFailed, calling, cancelTimer, carol, configure, connected,
-  connectedIncoming, connecting, decline, drive, endCall, ended, fire, from, hangUp, incoming, leave, lost, mediaReady,
-  noCandidates, notify, OLD_CALL, openPeer, OUR_CALL, pc, peerLeft, ready, send, sig, stalled, startTimer,
+  accept, ACQUIRE, legOf, ATTACH, away, bob, BOB_CALL, call, callFailed, calling, cancelTimer, carol, configure, connected,
+  connectedIncoming, connecting, decline, drive, endCall, ended, fire, from, hangUp, incoming, leave, legSignal, legState, lost,
+  mediaReady, memberLeft, noCandidates, notify, OLD_CALL, openLeg, OUR_CALL, ready, send, sig, stalled, startTimer,
 } from './helpers.js';
 
 const connectTimer = startTimer('connect', CONNECT_TIMEOUT_MS);
@@ -18,10 +19,12 @@ const connectTimer = startTimer('connect', CONNECT_TIMEOUT_MS);
 describe('calling', () => {
   test('rings the peer first, then opens the connection with its offer, then the ring timer', () => {
     const { context, effects } = drive(ready(), call());
-    assert.deepEqual(effects, [send(sig.ring(OUR_CALL)), openPeer(true), startTimer('ring', 30_000)]);
+    assert.deepEqual(effects, [send(sig.ring(OUR_CALL)), openLeg(true), startTimer('ring', 30_000)]);
     assert.equal(callState(context), 'calling');
-    assert.deepEqual(context.call, {
-      id: OUR_CALL, direction: 'outgoing', accepted: false, connected: false, everConnected: false, iceRestarts: 0, loss: null,
+    assert.deepEqual(context.call, { id: OUR_CALL, direction: 'outgoing', joined: true });
+    assert.deepEqual(legOf(context), {
+      call: OUR_CALL, direction: 'outgoing', accepted: false, connected: false, everConnected: false, iceRestarts: 0, loss: null,
+      media: { microphoneEnabled: true, cameraEnabled: true, screenSharing: false },
     });
   });
 
@@ -31,7 +34,7 @@ describe('calling', () => {
 
   test('after an ended call (camera off): the camera is captured again first, attached only on accept', () => {
     const rang = drive(ended(), call('call-second-01'));
-    assert.deepEqual(rang.effects, [ACQUIRE, send(sig.ring('call-second-01')), openPeer(true), startTimer('ring', 30_000)]);
+    assert.deepEqual(rang.effects, [ACQUIRE, send(sig.ring('call-second-01')), openLeg(true), startTimer('ring', 30_000)]);
     assert.equal(callState(rang.context), 'calling');
     assert.equal(rang.context.ended, null);
     const captured = drive(rang.context, mediaReady);
@@ -76,7 +79,7 @@ describe('calling', () => {
 describe('being called', () => {
   test('rings: incoming, the host page is told, a connection that answers, the ring timer', () => {
     const { context, effects } = drive(ready(), from(sig.ring()));
-    assert.deepEqual(effects, [openPeer(false), notify({ type: 'incoming-call', peer: bob }), startTimer('ring', 30_000)]);
+    assert.deepEqual(effects, [openLeg(false), notify({ type: 'incoming-call', member: bob }), startTimer('ring', 30_000)]);
     assert.equal(callState(context), 'incoming');
     assert.equal(context.call?.id, BOB_CALL);
     assert.equal(context.call?.direction, 'incoming');
@@ -85,7 +88,7 @@ describe('being called', () => {
   test('auto-answer accepts at once', () => {
     const { context, effects } = drive(ready(), configure({ autoAnswer: true }), from(sig.ring()));
     assert.deepEqual(effects, [
-      openPeer(false), notify({ type: 'incoming-call', peer: bob }), send(sig.accept(BOB_CALL)), cancelTimer('ring'), ATTACH, connectTimer,
+      openLeg(false), notify({ type: 'incoming-call', member: bob }), send(sig.accept(BOB_CALL)), cancelTimer('ring'), ATTACH, connectTimer,
     ]);
     assert.equal(callState(context), 'connecting');
   });
@@ -130,7 +133,7 @@ describe('being called', () => {
 });
 
 describe('hanging up and the remote side', () => {
-  const remote: [string, () => CallContext, CallEvent, CallEndReason][] = [
+  const remote: [string, () => RoomContext, RoomEvent, CallEndReason][] = [
     ['the callee declines our call', calling, from(sig.decline()), 'declined'],
     ['the callee hangs up our ringing call', calling, from(sig.hangUp()), 'remote-hang-up'],
     ['the peer hangs up our connected call', connected, from(sig.hangUp()), 'remote-hang-up'],
@@ -183,7 +186,7 @@ describe('ring timeout', () => {
 describe('signals that are not for this call', () => {
   test('media signals of the call go to the peer connection', () => {
     for (const signal of [sig.offer(), sig.candidate()]) {
-      assert.deepEqual(drive(calling(), from(signal)).effects, [{ type: 'peer-signal', signal }]);
+      assert.deepEqual(drive(calling(), from(signal)).effects, [legSignal(signal)]);
     }
   });
 
@@ -229,7 +232,7 @@ describe('glare: both call at once', () => {
     const { context, effects } = drive(calling(true), from(sig.ring()));
     assert.deepEqual(effects, [
       send(sig.hangUp(OUR_CALL)),
-      openPeer(false),
+      openLeg(false, true),
       send(sig.accept(BOB_CALL)),
       cancelTimer('ring'),
       ATTACH,
@@ -238,13 +241,13 @@ describe('glare: both call at once', () => {
     assert.equal(context.call?.id, BOB_CALL);
     assert.equal(context.call?.direction, 'incoming');
     assert.equal(callState(context), 'connecting');
-    assert.deepEqual(drive(context, from(sig.offer(BOB_CALL))).effects, [{ type: 'peer-signal', signal: sig.offer(BOB_CALL) }]);
+    assert.deepEqual(drive(context, from(sig.offer(BOB_CALL))).effects, [legSignal(sig.offer(BOB_CALL))]);
     assert.deepEqual(drive(context, from(sig.candidate(OUR_CALL))).effects, [], 'its own first offer is void');
   });
 });
 
 describe('the camera is released at every end of a call', () => {
-  const ends: [string, () => CallContext, CallEvent][] = [
+  const ends: [string, () => RoomContext, RoomEvent][] = [
     ['hang-up while calling', calling, hangUp],
     ['hang-up while connected', connected, hangUp],
     ['decline', incoming, decline],
@@ -253,10 +256,10 @@ describe('the camera is released at every end of a call', () => {
     ['ring timeout (caller)', calling, fire('ring')],
     ['ring timeout (callee)', incoming, fire('ring')],
     ['connect timeout', connecting, fire('connect')],
-    ['failed before connecting', connecting, pc('failed')],
-    ['no local candidates', connecting, noCandidates],
-    ['peer left', connected, peerLeft(bob, 'left')],
-    ['peer away, then its media stalled', away, stalled],
+    ['failed before connecting', connecting, legState('failed')],
+    ['no local candidates', connecting, noCandidates()],
+    ['peer left', connected, memberLeft(bob, 'left')],
+    ['peer away, then its media stalled()', away, stalled()],
     ['signaling lost for good', connected, lost(false)],
     ['leave', connected, leave],
   ];
@@ -268,12 +271,12 @@ describe('the camera is released at every end of a call', () => {
       assert.equal(context.call, null);
       assert.equal(context.media, 'off');
       assert.equal(effects.filter((e) => e.type === 'release-media').length, 1);
-      assert.ok(effects.some((e) => e.type === 'close-peer'));
+      assert.ok(effects.some((e) => e.type === 'close-leg'));
     });
   }
 
   test('the ICE give-up too', () => {
-    const ctx = drive(connected(), pc('failed'), fire('ice-restart'), fire('ice-restart'), fire('ice-restart')).context;
+    const ctx = drive(connected(), legState('failed'), fire('ice-restart'), fire('ice-restart'), fire('ice-restart')).context;
     const { effects } = drive(ctx, fire('ice-restart'));
     assert.deepEqual(effects, callFailed('call-failed'));
   });

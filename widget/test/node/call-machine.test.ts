@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { callState, initialContext, reconnectingCause, RING_TIMEOUT_MS, type CallContext } from '../../src/call/call-context.js';
-import { canCall, canStart, reduce } from '../../src/call/call-machine.js';
+import { initialContext, RING_TIMEOUT_MS, type RoomContext } from '../../src/call/room-context.js';
+import { reduce } from '../../src/call/room-machine.js';
+import { callState, canCall, canStart, reconnectingCause } from '../../src/call/room-state.js';
 import { CALL_STATES, type CallState } from '../../src/call/call-state.js';
 import {
-  ACQUIRE, acquiring, away, bob, BOB_CALL, call, calling, CLOSE_SIGNALING, configure, connected, connecting, drive, ended, endCall, failed,
-  from, full, incoming, inRoom, joined, joining, leave, lost, mediaReady, notify, notifyError, pc, peerJoined, peerLeft, ready,
-  RELEASE, send, sig, start, watch,
+  ACQUIRE, acquiring, away, presentOf, SELF, bob, BOB_CALL, call, calling, came, CLOSE_SIGNALING, configure, connected, connecting, drive, endCall, ended,
+  failed, from, full, incoming, inRoom, joined, joining, leave, left, legState, lost, mediaReady, memberJoined, memberLeft,
+  notifyError, ready, RELEASE, send, sig, start, watch,
 } from './helpers.js';
 
 describe('initialContext', () => {
@@ -19,7 +20,8 @@ describe('initialContext', () => {
     assert.equal(ctx.stage, 'idle');
     assert.equal(ctx.media, 'off');
     assert.equal(ctx.ringTimeoutMs, RING_TIMEOUT_MS);
-    assert.deepEqual([ctx.peer, ctx.call, ctx.away, ctx.ended, ctx.owedHangUp, ctx.error], [null, null, null, null, null, null]);
+    assert.deepEqual([ctx.members, ctx.legs, ctx.owedHangUps], [{}, {}, {}]);
+    assert.deepEqual([ctx.call, ctx.ended, ctx.error], [null, null, null]);
     assert.equal(initialContext({ autoAnswer: true }).autoAnswer, true);
   });
 });
@@ -36,7 +38,7 @@ describe('start', () => {
   for (const room of ['', 'has space', 'a/b', 'x'.repeat(65), 'ünïcode']) {
     test(`an invalid room name (${JSON.stringify(room.slice(0, 12))}) is missing-room, nothing captured`, () => {
       const { context, effects } = drive(initialContext(), start(room));
-      assert.deepEqual(effects, [watch(false), notifyError('missing-room')]);
+      assert.deepEqual(effects, [notifyError('missing-room')]);
       assert.equal(callState(context), 'error');
       assert.deepEqual(context.error, { code: 'missing-room' });
     });
@@ -81,7 +83,7 @@ describe('camera and microphone before joining', () => {
 
   test('media-failed is the error it carries; nothing to release or close', () => {
     const { context, effects } = drive(acquiring(), { type: 'media-failed', error: { code: 'media-permission-denied' } });
-    assert.deepEqual(effects, [watch(false), notifyError('media-permission-denied')]);
+    assert.deepEqual(effects, [notifyError('media-permission-denied')]);
     assert.equal(callState(context), 'error');
     assert.equal(context.media, 'off');
   });
@@ -99,19 +101,19 @@ describe('joining the room', () => {
     const { context, effects } = drive(joining(), joined([], true));
     assert.deepEqual(effects, [{ type: 'fetch-ice-servers' }]);
     assert.equal(callState(context), 'waiting');
-    assert.equal(context.polite, true);
+    assert.equal(context.self, SELF.polite);
   });
 
   test('with someone there: ready, and the host page hears of the peer', () => {
     const { context, effects } = drive(joining(), joined([bob]));
-    assert.deepEqual(effects, [{ type: 'fetch-ice-servers' }, notify({ type: 'peer-joined', peer: bob })]);
+    assert.deepEqual(effects, [{ type: 'fetch-ice-servers' }, came(bob)]);
     assert.equal(callState(context), 'ready');
-    assert.equal(context.peer, bob);
+    assert.deepEqual(presentOf(context), [bob]);
   });
 
   test('room-full: full, signaling closed, camera released, room kept', () => {
     const { context, effects } = drive(joining(), { type: 'join-failed', error: { code: 'room-full' } });
-    assert.deepEqual(effects, [CLOSE_SIGNALING, RELEASE, watch(false), notifyError('room-full')]);
+    assert.deepEqual(effects, [CLOSE_SIGNALING, RELEASE, notifyError('room-full')]);
     assert.equal(callState(context), 'full');
     assert.equal(context.room, 'room-1');
     assert.equal(context.media, 'off');
@@ -119,13 +121,13 @@ describe('joining the room', () => {
 
   test('another join failure: error', () => {
     const { context, effects } = drive(joining(), { type: 'join-failed', error: { code: 'ticket-expired' } });
-    assert.deepEqual(effects, [CLOSE_SIGNALING, RELEASE, watch(false), notifyError('ticket-expired')]);
+    assert.deepEqual(effects, [CLOSE_SIGNALING, RELEASE, notifyError('ticket-expired')]);
     assert.equal(callState(context), 'error');
   });
 
   test('a refused rejoin (in the room) fails the same way, ending the call', () => {
     const { context, effects } = drive(connected(), lost(true), { type: 'join-failed', error: { code: 'ticket-expired' } });
-    assert.deepEqual(effects, [...endCall('failed'), CLOSE_SIGNALING, watch(false), notifyError('ticket-expired')]);
+    assert.deepEqual(effects, [...endCall('failed'), CLOSE_SIGNALING, notifyError('ticket-expired')]);
     assert.equal(callState(context), 'error');
   });
 
@@ -139,28 +141,28 @@ describe('joining the room', () => {
 
 describe('presence without a call', () => {
   test('a peer joins: ready; it leaves: waiting', () => {
-    const there = drive(inRoom(), peerJoined(bob));
-    assert.deepEqual(there.effects, [notify({ type: 'peer-joined', peer: bob })]);
+    const there = drive(inRoom(), memberJoined(bob));
+    assert.deepEqual(there.effects, [came(bob)]);
     assert.equal(callState(there.context), 'ready');
-    const gone = drive(there.context, peerLeft(bob, 'disconnected'));
-    assert.deepEqual(gone.effects, [watch(false), notify({ type: 'peer-left', peer: bob })]);
+    const gone = drive(there.context, memberLeft(bob, 'disconnected'));
+    assert.deepEqual(gone.effects, [watch(false), left(bob)]);
     assert.equal(callState(gone.context), 'waiting');
   });
 
   test('a peer joining clears the last call\'s end (ended → ready)', () => {
-    const ctx = drive(ended(), peerLeft(bob), peerJoined(bob)).context;
+    const ctx = drive(ended(), memberLeft(bob), memberJoined(bob)).context;
     assert.equal(callState(ctx), 'ready');
   });
 
   test('presence events are ignored outside the room, and peer-left of someone else', () => {
-    assert.deepEqual(drive(joining(), peerJoined(bob)).effects, []);
+    assert.deepEqual(drive(joining(), memberJoined(bob)).effects, []);
     const ctx = ready();
-    assert.equal(reduce(ctx, peerLeft({ ...bob, id: 'someone-else' })).context, ctx);
+    assert.equal(reduce(ctx, memberLeft({ ...bob, id: 'someone-else' })).context, ctx);
   });
 });
 
 describe('leave', () => {
-  const cases: [string, () => CallContext, boolean][] = [
+  const cases: [string, () => RoomContext, boolean][] = [
     ['acquiring-media', acquiring, true],
     ['joining', joining, true],
     ['waiting', () => inRoom(), true],
@@ -173,7 +175,7 @@ describe('leave', () => {
     test(`from ${name}: closes signaling, releases what was captured, back to idle`, () => {
       const ctx = drive(make(), configure({ ringTimeoutMs: 9_000 })).context;
       const { context, effects } = drive(ctx, leave);
-      assert.deepEqual(effects, [CLOSE_SIGNALING, watch(false), ...(mediaOn ? [RELEASE] : [])]);
+      assert.deepEqual(effects, [CLOSE_SIGNALING, ...(mediaOn ? [RELEASE] : [])]);
       assert.deepEqual(context, initialContext({ ringTimeoutMs: 9_000 }));
     });
   }
@@ -185,21 +187,21 @@ describe('leave', () => {
   test('during a call: hangs up first (the peer is told), then leaves', () => {
     for (const ctx of [calling(), connecting(), connected()]) {
       const { context, effects } = drive(ctx, leave);
-      assert.deepEqual(effects, [send(sig.hangUp()), ...endCall('hang-up'), CLOSE_SIGNALING, watch(false)]);
+      assert.deepEqual(effects, [send(sig.hangUp()), ...endCall('hang-up'), CLOSE_SIGNALING]);
       assert.deepEqual(context, initialContext());
     }
   });
 
   test('while a call rings here: declines it (the caller is told, ended declined), then leaves', () => {
     const { context, effects } = drive(incoming(), leave);
-    assert.deepEqual(effects, [send(sig.decline(BOB_CALL)), ...endCall('declined'), CLOSE_SIGNALING, watch(false)]);
+    assert.deepEqual(effects, [send(sig.decline(BOB_CALL)), ...endCall('declined'), CLOSE_SIGNALING]);
     assert.deepEqual(context, initialContext());
   });
 
   test('while the partner is away: the call ends, the partner is gone', () => {
     const { context, effects } = drive(away(), leave);
     assert.deepEqual(effects, [
-      ...endCall('hang-up'), watch(false), notify({ type: 'peer-left', peer: bob }), CLOSE_SIGNALING, watch(false),
+      ...endCall('hang-up'), watch(false), left(bob), CLOSE_SIGNALING,
     ]);
     assert.deepEqual(context, initialContext());
   });
@@ -216,7 +218,7 @@ describe('configure', () => {
 });
 
 describe('callState and reconnectingCause', () => {
-  const states: [CallState, () => CallContext][] = [
+  const states: [CallState, () => RoomContext][] = [
     ['idle', initialContext],
     ['acquiring-media', acquiring],
     ['joining', joining],
@@ -226,7 +228,7 @@ describe('callState and reconnectingCause', () => {
     ['incoming', incoming],
     ['connecting', connecting],
     ['connected', connected],
-    ['reconnecting', () => drive(connected(), pc('disconnected')).context],
+    ['reconnecting', () => drive(connected(), legState('disconnected')).context],
     ['ended', ended],
     ['full', full],
     ['error', failed],
@@ -244,17 +246,17 @@ describe('callState and reconnectingCause', () => {
     assert.equal(reconnectingCause(drive(ready(), lost(true)).context), 'signaling');
     assert.equal(reconnectingCause(drive(connected(), lost(true)).context), 'signaling');
     assert.equal(reconnectingCause(away()), 'peer');
-    assert.equal(reconnectingCause(drive(connected(), pc('failed')).context), 'media');
+    assert.equal(reconnectingCause(drive(connected(), legState('failed')).context), 'media');
     for (const [, make] of states.filter(([s]) => s !== 'reconnecting')) assert.equal(reconnectingCause(make()), null);
   });
 
   test('a connecting call that never connected is not reconnecting when its path drops', () => {
-    assert.equal(callState(drive(connecting(), pc('disconnected')).context), 'connecting');
+    assert.equal(callState(drive(connecting(), legState('disconnected')).context), 'connecting');
   });
 
   test('a call whose ICE connects while it rings is still calling / incoming', () => {
-    assert.equal(callState(drive(calling(), pc('connected')).context), 'calling');
-    assert.equal(callState(drive(incoming(), pc('connected')).context), 'incoming');
+    assert.equal(callState(drive(calling(), legState('connected')).context), 'calling');
+    assert.equal(callState(drive(incoming(), legState('connected')).context), 'incoming');
   });
 });
 

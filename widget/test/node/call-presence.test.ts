@@ -4,68 +4,68 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { callState, initialContext, reconnectingCause } from '../../src/call/call-context.js';
-import { canCall, reduce } from '../../src/call/call-machine.js';
+import { initialContext } from '../../src/call/room-context.js';
+import { reduce } from '../../src/call/room-machine.js';
+import { callState, canCall, reconnectingCause } from '../../src/call/room-state.js';
 import {
-  accept, acquiring, away, bob, bobBack, calling, carol, connected, connecting, decline, drive, endCall, fire, from, hangUp,
-  incoming, inRoom, joining, lost, notify, OUR_CALL, pc, peerJoined, peerLeft, ready, rejoined, send, sig, stalled, watch,
+  accept, acquiring, away, awayOf, legOf, presentOf, resend, SELF, bob, bobBack, calling, came, carol, connected, connecting, decline, drive, endCall, fire, from,
+  hangUp, incoming, inRoom, joining, left, legState, lost, memberJoined, memberLeft, notify, OUR_CALL, ready, rejoined, send,
+  sig, stalled, watch,
 } from './helpers.js';
 
-const RESEND = { type: 'resend-offer' } as const;
-const REJOIN_START = (polite = false) => [{ type: 'set-role', polite }, { type: 'fetch-ice-servers' }] as const;
-const left = (peer = bob) => notify({ type: 'peer-left', peer });
-const came = (peer = bob) => notify({ type: 'peer-joined', peer });
+const RESEND = resend();
+const REJOIN_START = () => [{ type: 'fetch-ice-servers' }] as const;
 /** Calls that are not (yet) accepted and connected: ringing on either side (ICE up or not), connecting. */
 const notConnected = () => [
-  calling(), incoming(), drive(calling(), pc('connected')).context, drive(incoming(), pc('connected')).context, connecting(),
+  calling(), incoming(), drive(calling(), legState('connected')).context, drive(incoming(), legState('connected')).context, connecting(),
 ];
 
 describe('the partner away during a connected call', () => {
   test('its signaling dropped: away, reconnecting, its media watched; no new call', () => {
-    const { context, effects } = drive(connected(), peerLeft(bob, 'disconnected'));
+    const { context, effects } = drive(connected(), memberLeft(bob, 'disconnected'));
     assert.deepEqual(effects, [watch(true)]);
     assert.equal(callState(context), 'reconnecting');
-    assert.deepEqual([context.peer, context.away], [null, bob]);
+    assert.deepEqual([presentOf(context), awayOf(context)], [[], [bob]]);
     assert.equal(canCall(context), false);
   });
 
   test('it left on purpose: the call ends (peer-left), the host page is told', () => {
-    const { context, effects } = drive(connected(), peerLeft(bob, 'left'));
+    const { context, effects } = drive(connected(), memberLeft(bob, 'left'));
     assert.deepEqual(effects, [...endCall('peer-left'), watch(false), left()]);
     assert.equal(callState(context), 'waiting');
   });
 
   test('disconnected while the call rings (even with its ICE up) or before it connected: gone at once, not away', () => {
     for (const ctx of notConnected()) {
-      const { context, effects } = drive(ctx, peerLeft(bob, 'disconnected'));
+      const { context, effects } = drive(ctx, memberLeft(bob, 'disconnected'));
       assert.deepEqual(effects, [...endCall('peer-left'), watch(false), left()]);
       assert.equal(callState(context), 'waiting');
-      assert.deepEqual([context.call, context.away], [null, null]);
+      assert.deepEqual([context.call, awayOf(context)], [null, []]);
     }
   });
 
   test('its media stalls: gone; call-ended peer-left, then peer-left', () => {
-    const { context, effects } = drive(away(), stalled);
+    const { context, effects } = drive(away(), stalled());
     assert.deepEqual(effects, [...endCall('peer-left'), watch(false), left()]);
     assert.equal(callState(context), 'waiting');
-    assert.deepEqual(drive(connected(), stalled).effects, [], 'a stall with the partner present is ignored');
+    assert.deepEqual(drive(connected(), stalled()).effects, [], 'a stall with the partner present is ignored');
   });
 
   test('its media path drops too: gone', () => {
-    assert.deepEqual(drive(away(), pc('disconnected')).effects, [...endCall('peer-left'), watch(false), left()]);
+    assert.deepEqual(drive(away(), legState('disconnected')).effects, [...endCall('peer-left'), watch(false), left()]);
   });
 
   test('back with the same peerId: the call resumes on its new connection id', () => {
-    const { context, effects } = drive(away(), peerJoined(bobBack));
+    const { context, effects } = drive(away(), memberJoined(bobBack));
     assert.deepEqual(effects, [watch(false), RESEND]);
     assert.equal(callState(context), 'connected');
-    assert.deepEqual([context.peer, context.away], [bobBack, null]);
+    assert.deepEqual([presentOf(context), awayOf(context)], [[bobBack], []]);
     assert.deepEqual(drive(context, from(sig.hangUp(), bobBack)).effects, endCall('remote-hang-up'));
     assert.deepEqual(drive(context, from(sig.hangUp(), bob)).effects, [], 'its old id is void');
   });
 
   test('someone else joins instead: the call ends, the partner is gone, the newcomer is there', () => {
-    const { context, effects } = drive(away(), peerJoined(carol));
+    const { context, effects } = drive(away(), memberJoined(carol));
     assert.deepEqual(effects, [...endCall('peer-left'), watch(false), left(), came(carol)]);
     assert.equal(callState(context), 'ready');
   });
@@ -75,22 +75,22 @@ describe('hanging up while the partner is away', () => {
   test('the call ends; the hang-up is owed; the partner counts as gone', () => {
     const { context, effects } = drive(away(), hangUp);
     assert.deepEqual(effects, [...endCall('hang-up'), watch(false), left()]);
-    assert.deepEqual(context.owedHangUp, { peerId: bob.peerId, call: OUR_CALL });
+    assert.deepEqual(context.owedHangUps, { [bob.peerId]: OUR_CALL });
     assert.equal(callState(context), 'waiting');
   });
 
   test('it comes back: the owed hang-up is sent to its new id, then it is a new peer', () => {
-    const { context, effects } = drive(away(), hangUp, peerJoined(bobBack));
+    const { context, effects } = drive(away(), hangUp, memberJoined(bobBack));
     assert.deepEqual(effects.slice(-2), [send(sig.hangUp(), bobBack), came(bobBack)]);
-    assert.equal(context.owedHangUp, null);
+    assert.deepEqual(context.owedHangUps, {});
     assert.equal(callState(context), 'ready');
   });
 
   test('someone else joins: nothing is sent and the debt is dropped', () => {
-    const { context, effects } = drive(away(), hangUp, peerJoined(carol));
+    const { context, effects } = drive(away(), hangUp, memberJoined(carol));
     assert.deepEqual(effects.slice(-1), [came(carol)]);
-    assert.equal(context.owedHangUp, null);
-    assert.deepEqual(drive(context, peerLeft(carol), peerJoined(bobBack)).effects.filter((e) => e.type === 'send'), []);
+    assert.deepEqual(context.owedHangUps, {});
+    assert.deepEqual(drive(context, memberLeft(carol), memberJoined(bobBack)).effects.filter((e) => e.type === 'send'), []);
   });
 
   test('it comes back while our own signaling was down: sent at our rejoin', () => {
@@ -128,24 +128,24 @@ describe('our own signaling dropping', () => {
 describe('rejoined', () => {
   const down = () => drive(connected(), lost(true)).context;
 
-  test('the partner is still there: role and ICE servers renewed, the offer re-sent', () => {
-    const { context, effects } = drive(down(), rejoined([bob], true));
-    assert.deepEqual(effects, [...REJOIN_START(true), watch(false), RESEND]);
-    assert.equal(context.polite, true);
+  test('the partner is still there: ICE servers renewed, the offer re-sent (roles go by peerId: unchanged)', () => {
+    const { context, effects } = drive(down(), rejoined([bob]));
+    assert.deepEqual(effects, [...REJOIN_START(), watch(false), RESEND]);
+    assert.equal(context.self, SELF.impolite);
     assert.equal(callState(context), 'connected');
   });
 
   test('the partner rejoined first with a new id: the call goes on with it', () => {
     const { context, effects } = drive(down(), rejoined([bobBack]));
     assert.deepEqual(effects, [...REJOIN_START(), watch(false), RESEND]);
-    assert.equal(context.peer, bobBack);
+    assert.deepEqual(presentOf(context), [bobBack]);
   });
 
   test('the partner is not there (yet): away, its media watched', () => {
     const { context, effects } = drive(down(), rejoined([]));
     assert.deepEqual(effects, [...REJOIN_START(), watch(true)]);
     assert.equal(reconnectingCause(context), 'peer');
-    assert.deepEqual(drive(context, peerJoined(bobBack)).effects, [watch(false), RESEND]);
+    assert.deepEqual(drive(context, memberJoined(bobBack)).effects, [watch(false), RESEND]);
   });
 
   test('someone else is there: the call ends with peer-left, the newcomer is announced', () => {
@@ -163,12 +163,12 @@ describe('rejoined', () => {
   });
 
   test('a call that still rings (even with its ICE up) ends when our signaling drops: the other side ends it too', () => {
-    for (const ringing of notConnected().filter((ctx) => !ctx.call!.accepted)) {
+    for (const ringing of notConnected().filter((ctx) => !legOf(ctx)!.accepted)) {
       const dropped = drive(ringing, lost(true));
       assert.deepEqual(dropped.effects, endCall('failed'));
       const { context, effects } = drive(dropped.context, rejoined([]));
       assert.deepEqual(effects.slice(-2), [watch(false), left()]);
-      assert.deepEqual([context.call, context.away], [null, null]);
+      assert.deepEqual([context.call, awayOf(context)], [null, []]);
       assert.equal(callState(context), 'waiting');
     }
   });
@@ -176,7 +176,7 @@ describe('rejoined', () => {
   test('an accepted call not yet connected is not kept for an absent partner', () => {
     const { context, effects } = drive(connecting(), lost(true), rejoined([]));
     assert.deepEqual(effects.slice(-(endCall('peer-left').length + 2)), [...endCall('peer-left'), watch(false), left()]);
-    assert.deepEqual([context.call, context.away], [null, null]);
+    assert.deepEqual([context.call, awayOf(context)], [null, []]);
     assert.equal(callState(context), 'waiting');
   });
 });
@@ -184,10 +184,10 @@ describe('rejoined', () => {
 describe('after the partner dropped while the call rang (its ICE already up)', () => {
   for (const [name, make] of [['callee', incoming], ['caller', calling]] as const) {
     test(`${name}: nothing is left to accept, decline, hang up or time out; the partner back is a new peer`, () => {
-      const ctx = drive(make(), pc('connected'), peerLeft(bob, 'disconnected')).context;
+      const ctx = drive(make(), legState('connected'), memberLeft(bob, 'disconnected')).context;
       assert.equal(callState(ctx), 'waiting');
       for (const event of [accept, decline, hangUp, fire('ring'), fire('connect')]) assert.equal(reduce(ctx, event).context, ctx);
-      const back = drive(ctx, peerJoined(bobBack));
+      const back = drive(ctx, memberJoined(bobBack));
       assert.deepEqual(back.effects.at(-1), came(bobBack));
       assert.equal(callState(back.context), 'ready');
     });

@@ -4,28 +4,28 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { callState, CONNECT_TIMEOUT_MS, type CallContext } from '../../src/call/call-context.js';
-import { reduce } from '../../src/call/call-machine.js';
+import { CONNECT_TIMEOUT_MS, type RoomContext } from '../../src/call/room-context.js';
+import { reduce } from '../../src/call/room-machine.js';
+import { callState } from '../../src/call/room-state.js';
 import { ICE_RESTART_TIMEOUT_MS, iceRestartDelayMs, MAX_ICE_RESTARTS } from '../../src/call/ice-recovery.js';
 import {
-  accept, ATTACH, BOB_CALL, callFailed, calling, cancelTimer, CLOSE_SIGNALING, configure, connected, connecting,
-  drive, endCall, fire, from, incoming, joining, acquiring, lost, noCandidates, notifyError, OUR_CALL, pc, ready, send, sig,
-  startTimer, watch,
+  accept, acquiring, ATTACH, bob, endCall, legOf, BOB_CALL, call, callFailed, calling, cancelTimer, CLOSE_SIGNALING, configure, connected, connecting,
+  drive, fire, from, incoming, joining, legState, lost, noCandidates, notifyError, OUR_CALL, ready, send, sig, startTimer, watch,
 } from './helpers.js';
 
-const RESTART = { type: 'restart-ice' } as const;
+const RESTART = { type: 'restart-ice', peerId: bob.peerId } as const;
 const connectedEffects = [cancelTimer('connect'), cancelTimer('ice-restart')];
 
 describe('pc-state before the media path was ever up', () => {
   test('connected: the call is connected, connect and ICE timers cancelled', () => {
-    const { context, effects } = drive(connecting(), pc('connected'));
+    const { context, effects } = drive(connecting(), legState('connected'));
     assert.deepEqual(effects, connectedEffects);
     assert.equal(callState(context), 'connected');
-    assert.equal(context.call?.everConnected, true);
+    assert.equal(legOf(context)?.everConnected, true);
   });
 
   test('connected while it still rings: no connect timer at the accept', () => {
-    const early = drive(calling(), pc('connected'));
+    const early = drive(calling(), legState('connected'));
     assert.equal(callState(early.context), 'calling');
     const { context, effects } = drive(early.context, from(sig.accept()));
     assert.deepEqual(effects, [cancelTimer('ring'), ATTACH]);
@@ -33,35 +33,35 @@ describe('pc-state before the media path was ever up', () => {
   });
 
   test('same for the callee', () => {
-    const { context, effects } = drive(incoming(), pc('connected'), accept);
+    const { context, effects } = drive(incoming(), legState('connected'), accept);
     assert.deepEqual(effects, [...connectedEffects, send(sig.accept(BOB_CALL)), cancelTimer('ring'), ATTACH]);
     assert.equal(callState(context), 'connected');
   });
 
   test('new, connecting and disconnected change nothing visible; no recovery before the first connect', () => {
     for (const state of ['new', 'connecting', 'disconnected'] as const) {
-      const { context, effects } = drive(connecting(), pc(state));
+      const { context, effects } = drive(connecting(), legState(state));
       assert.deepEqual(effects, []);
       assert.equal(callState(context), 'connecting');
-      assert.equal(context.call?.loss, null);
+      assert.equal(legOf(context)?.loss, null);
     }
   });
 
   test('failed: the call failed (peer told, camera released, call-failed)', () => {
-    const { context, effects } = drive(connecting(), pc('failed'));
+    const { context, effects } = drive(connecting(), legState('failed'));
     assert.deepEqual(effects, callFailed('call-failed'));
     assert.equal(callState(context), 'ended');
     assert.deepEqual(context.ended, { reason: 'failed', direction: 'outgoing', peerName: 'Bob', error: { code: 'call-failed' } });
   });
 
   test('failed while it rings, on either side', () => {
-    assert.deepEqual(drive(calling(), pc('failed')).effects, callFailed('call-failed'));
-    assert.deepEqual(drive(incoming(), pc('failed')).effects, callFailed('call-failed', BOB_CALL));
+    assert.deepEqual(drive(calling(), legState('failed')).effects, callFailed('call-failed'));
+    assert.deepEqual(drive(incoming(), legState('failed')).effects, callFailed('call-failed', BOB_CALL));
   });
 
   test('pc-state without a call is ignored', () => {
     const ctx = ready();
-    for (const state of ['connected', 'failed', 'disconnected', 'closed'] as const) assert.equal(reduce(ctx, pc(state)).context, ctx);
+    for (const state of ['connected', 'failed', 'disconnected', 'closed'] as const) assert.equal(reduce(ctx, legState(state)).context, ctx);
   });
 });
 
@@ -90,15 +90,15 @@ describe('ICE restarts after the media path was lost', () => {
 
   for (const loss of losses) {
     test(`${loss.cause}, ${loss.polite ? 'polite' : 'impolite'}: reconnecting, first restart after the policy's delay`, () => {
-      const { context, effects } = drive(connected(loss.polite), pc(loss.cause));
+      const { context, effects } = drive(connected(loss.polite), legState(loss.cause));
       assert.deepEqual(effects, [startTimer('ice-restart', iceRestartDelayMs(0, loss)!)]);
       assert.equal(callState(context), 'reconnecting');
-      assert.equal(context.call?.loss, loss.cause);
+      assert.equal(legOf(context)?.loss, loss.cause);
     });
   }
 
   test('the delays are 2 s / 0 s impolite, 5 s / 3 s polite', () => {
-    const first = (ctx: CallContext, cause: 'disconnected' | 'failed') => drive(ctx, pc(cause)).effects;
+    const first = (ctx: RoomContext, cause: 'disconnected' | 'failed') => drive(ctx, legState(cause)).effects;
     assert.deepEqual(first(connected(false), 'disconnected'), [startTimer('ice-restart', 2_000)]);
     assert.deepEqual(first(connected(false), 'failed'), [startTimer('ice-restart', 0)]);
     assert.deepEqual(first(connected(true), 'disconnected'), [startTimer('ice-restart', 5_000)]);
@@ -106,16 +106,16 @@ describe('ICE restarts after the media path was lost', () => {
   });
 
   test('a further loss while recovering starts nothing new', () => {
-    const ctx = drive(connected(), pc('disconnected')).context;
-    for (const state of ['disconnected', 'failed', 'connecting'] as const) assert.deepEqual(drive(ctx, pc(state)).effects, []);
+    const ctx = drive(connected(), legState('disconnected')).context;
+    for (const state of ['disconnected', 'failed', 'connecting'] as const) assert.deepEqual(drive(ctx, legState(state)).effects, []);
   });
 
   test(`restarts up to ${MAX_ICE_RESTARTS} times, each given the restart timeout, then gives up`, () => {
-    let ctx = drive(connected(), pc('failed')).context;
+    let ctx = drive(connected(), legState('failed')).context;
     for (let n = 1; n <= MAX_ICE_RESTARTS; n++) {
       const step = drive(ctx, fire('ice-restart'));
       assert.deepEqual(step.effects, [RESTART, startTimer('ice-restart', ICE_RESTART_TIMEOUT_MS)], `restart ${n}`);
-      assert.equal(step.context.call?.iceRestarts, n);
+      assert.equal(legOf(step.context)?.iceRestarts, n);
       assert.equal(callState(step.context), 'reconnecting');
       ctx = step.context;
     }
@@ -125,11 +125,11 @@ describe('ICE restarts after the media path was lost', () => {
   });
 
   test('connected again: recovery over, counters reset; a new loss starts from the first delay', () => {
-    const back = drive(connected(), pc('disconnected'), fire('ice-restart'), fire('ice-restart'), pc('connected'));
+    const back = drive(connected(), legState('disconnected'), fire('ice-restart'), fire('ice-restart'), legState('connected'));
     assert.deepEqual(back.effects.slice(-2), connectedEffects);
     assert.equal(callState(back.context), 'connected');
-    assert.deepEqual([back.context.call?.iceRestarts, back.context.call?.loss], [0, null]);
-    assert.deepEqual(drive(back.context, pc('failed')).effects, [startTimer('ice-restart', 0)]);
+    assert.deepEqual([legOf(back.context)?.iceRestarts, legOf(back.context)?.loss], [0, null]);
+    assert.deepEqual(drive(back.context, legState('failed')).effects, [startTimer('ice-restart', 0)]);
   });
 
   test('an ICE timer with nothing to recover is ignored', () => {
@@ -140,32 +140,32 @@ describe('ICE restarts after the media path was lost', () => {
 describe('no local candidates', () => {
   test('relay only: relay-unavailable', () => {
     const ctx = drive(ready(), configure({ relayOnly: true }), { type: 'call', callId: OUR_CALL }).context;
-    const { context, effects } = drive(ctx, noCandidates);
+    const { context, effects } = drive(ctx, noCandidates());
     assert.deepEqual(effects, callFailed('relay-unavailable'));
     assert.deepEqual(context.ended?.error, { code: 'relay-unavailable' });
   });
 
   test('otherwise: call-failed', () => {
-    assert.deepEqual(drive(calling(), noCandidates).effects, callFailed('call-failed'));
-    assert.deepEqual(drive(connected(), noCandidates).effects, callFailed('call-failed'));
+    assert.deepEqual(drive(calling(), noCandidates()).effects, callFailed('call-failed'));
+    assert.deepEqual(drive(connected(), noCandidates()).effects, callFailed('call-failed'));
   });
 
   test('without a call: ignored', () => {
-    assert.deepEqual(drive(ready(), noCandidates).effects, []);
+    assert.deepEqual(drive(ready(), noCandidates()).effects, []);
   });
 });
 
 describe('the signal service lost for good', () => {
   test('in a call: the call ends as failed, signaling closed, error signaling-lost', () => {
     const { context, effects } = drive(connected(), lost(false));
-    assert.deepEqual(effects, [...endCall('failed'), CLOSE_SIGNALING, watch(false), notifyError('signaling-lost')]);
+    assert.deepEqual(effects, [...endCall('failed'), CLOSE_SIGNALING, notifyError('signaling-lost')]);
     assert.equal(callState(context), 'error');
     assert.equal(context.room, 'room-1');
   });
 
   test('in the room or joining: error', () => {
     assert.equal(callState(drive(ready(), lost(false)).context), 'error');
-    assert.deepEqual(drive(joining(), lost(false)).effects, [CLOSE_SIGNALING, { type: 'release-media' }, watch(false), notifyError('signaling-lost')]);
+    assert.deepEqual(drive(joining(), lost(false)).effects, [CLOSE_SIGNALING, { type: 'release-media' }, notifyError('signaling-lost')]);
   });
 
   test('before joining: ignored', () => {

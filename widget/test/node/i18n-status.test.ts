@@ -11,8 +11,10 @@ import { fr } from '../../src/i18n/fr.js';
 import { mergeOverrides } from '../../src/i18n/localize-controller.js';
 import { createTranslate, english } from '../../src/i18n/translator.js';
 import { zh } from '../../src/i18n/zh.js';
-import { initialContext } from '../../src/call/call-context.js';
-import { bob, call, connected, drive, fire, from, full, incoming, peerLeft, ready, sig, start } from './helpers.js';
+import { initialContext } from '../../src/call/room-context.js';
+import {
+  bob, call, connected, drive, fire, from, full, incoming, memberLeft, ready, sig, start,
+} from './helpers.js';
 
 const t = { fr: createTranslate(fr, 'fr'), zh: createTranslate(zh, 'zh') };
 const unnamed = { ...bob, name: '' };
@@ -32,7 +34,7 @@ describe('status text in French and Chinese', () => {
   });
 
   test('an unnamed peer: the fallback fits its place in the sentence', () => {
-    const nameless = drive(initialContext(), start(), { type: 'media-ready' }, { type: 'joined', polite: false, peers: [unnamed] }).context;
+    const nameless = drive(initialContext(), start(), { type: 'media-ready' }, { type: 'joined', self: 'aaa-self-peer-id-00001', members: [unnamed] }).context;
     assert.equal(statusText(nameless, t.fr), 'L’autre personne est là. Appuyez sur «\u202fAppeler\u202f» pour commencer.');
     assert.equal(statusText(drive(nameless, call()).context, t.fr), 'Vous appelez l’autre personne… En attente de sa réponse.');
     assert.equal(statusText(nameless, t.zh), '对方已在房间里。按“呼叫”开始通话。');
@@ -41,10 +43,10 @@ describe('status text in French and Chinese', () => {
   });
 
   test('leaving, ending, full, a failed start', () => {
-    assert.equal(statusText(drive(connected(), peerLeft(bob, 'left')).context, t.fr), 'Bob a quitté le salon. En attente de quelqu’un dans le salon «\u202froom-1\u202f»…');
+    assert.equal(statusText(drive(connected(), memberLeft(bob, 'left')).context, t.fr), 'Bob a quitté le salon. En attente de quelqu’un dans le salon «\u202froom-1\u202f»…');
     assert.equal(statusText(drive(connected(), from(sig.hangUp())).context, t.zh), 'Bob结束了通话。');
     assert.equal(statusText(drive(drive(ready(), call()).context, fire('ring')).context, t.zh), 'Bob没有接听。按“呼叫”可再次呼叫。');
-    assert.equal(statusText(full(), t.fr), 'Le salon «\u202froom-1\u202f» est complet\u202f: un appel à deux y est déjà en cours.');
+    assert.equal(statusText(full(), t.fr), 'Le salon «\u202froom-1\u202f» est complet\u202f: il accueille déjà autant de personnes qu’il le peut.');
     assert.equal(placeholderText(full(), t.zh), '房间已满');
     const badRoom = drive(initialContext(), start('no spaces allowed')).context;
     assert.equal(statusText(badRoom, t.fr), fr.errorMissingRoom);
@@ -62,9 +64,9 @@ describe('error messages', () => {
   test('a VideoCallError keeps its code; its message is English; the person reads it in their language', () => {
     const error = new VideoCallError('room-full', { params: { room: 'r1' } });
     assert.equal(error.code, 'room-full');
-    assert.equal(error.message, 'Room “r1” is full: a call there already has two people.');
-    assert.equal(errorText(error, t.fr), 'Le salon «\u202fr1\u202f» est complet\u202f: un appel à deux y est déjà en cours.');
-    assert.equal(errorText(error, t.zh), '房间“r1”已满：已有两人在通话。');
+    assert.equal(error.message, 'Room “r1” is full: it already has as many people as it holds.');
+    assert.equal(errorText(error, t.fr), 'Le salon «\u202fr1\u202f» est complet\u202f: il accueille déjà autant de personnes qu’il le peut.');
+    assert.equal(errorText(error, t.zh), '房间“r1”已满：人数已达上限。');
   });
 
   test('a variant of a code has its own words; the service’s reason is kept as a param', () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CONNECT_TIMEOUT_MS, RING_TIMEOUT_MS } from '../../src/call/call-context.js';
+import { CONNECT_TIMEOUT_MS, RING_TIMEOUT_MS } from '../../src/call/room-context.js';
 import { iceRestartDelayMs, MAX_ICE_RESTARTS } from '../../src/call/ice-recovery.js';
 import { bothPc, pair, type Side } from './runner.js';
 
@@ -79,9 +79,9 @@ describe('glare', () => {
     assert.deepEqual([alice.ctx.call?.id, bob.ctx.call?.id], [A_CALL, A_CALL]);
     // Nobody pressed Accept: the polite side accepts the impolite call by itself.
     assert.deepEqual([signal(alice, 'accept'), signal(bob, 'accept')], [[], [{ type: 'send', to: 'alice-1', signal: { kind: 'accept', call: A_CALL } }]]);
-    assert.deepEqual(bob.log.filter((l) => l.effect.type === 'open-peer').map((l) => l.effect), [
-      { type: 'open-peer', offer: true },
-      { type: 'open-peer', offer: false },
+    assert.deepEqual(bob.log.filter((l) => l.effect.type === 'open-leg').map((l) => l.effect), [
+      { type: 'open-leg', peerId: alice.member.peerId, offer: true, polite: true },
+      { type: 'open-leg', peerId: alice.member.peerId, offer: false, polite: true },
     ]);
     // Bob hung up his own call on the way; Alice, in hers, ignores that.
     assert.deepEqual(signal(bob, 'hang-up'), [{ type: 'send', to: 'alice-1', signal: { kind: 'hang-up', call: B_CALL } }]);
@@ -105,7 +105,7 @@ describe('timeouts and ICE recovery', () => {
     // Bob's timer went first (he accepted first); Alice hears it from him: failed on both sides.
     assert.deepEqual([alice.endings(), bob.endings()], [['failed'], ['failed']]);
     assert.deepEqual(bob.notices().at(-1), { type: 'error', error: { code: 'call-failed' } });
-    assert.deepEqual([alice.times('close-peer'), bob.times('close-peer')], [[35_000], [35_000]]);
+    assert.deepEqual([alice.times('close-leg'), bob.times('close-leg')], [[35_000], [35_000]]);
   });
 
   test('path lost for good: restarts at the policy\'s times on both sides, then the call fails', () => {
@@ -125,9 +125,9 @@ describe('timeouts and ICE recovery', () => {
     assert.deepEqual(alice.times('restart-ice'), restartTimes(false));
     // Alice gives up one restart timeout after her last restart; Bob hears it (hang-up, failed).
     assert.deepEqual(alice.endings(), ['failed']);
-    assert.deepEqual(alice.times('close-peer'), [27_000]);
+    assert.deepEqual(alice.times('close-leg'), [27_000]);
     assert.deepEqual(bob.times('restart-ice'), restartTimes(true)); // 6 s, 14 s, 22 s
-    assert.deepEqual(bob.times('close-peer'), [27_000]);
+    assert.deepEqual(bob.times('close-leg'), [27_000]);
     assert.deepEqual(bob.endings(), ['failed']);
     assert.equal(clock.pending, 0);
   });
@@ -149,15 +149,15 @@ describe('the partner away and back', () => {
   function bobAway() {
     const p = connectedPair();
     p.bob.dispatch({ type: 'signaling-lost', willReconnect: true });
-    p.alice.dispatch({ type: 'peer-left', peer: { ...p.bob.peer }, reason: 'disconnected' });
+    p.alice.dispatch({ type: 'member-left', member: { ...p.bob.member }, reason: 'disconnected' });
     return p;
   }
   /** Bob is back on a new connection id. */
   function bobBack({ alice, bob }: ReturnType<typeof bobAway>) {
-    bob.peer.id = 'bob-2';
+    bob.member.id = 'bob-2';
     bob.dispatch({ type: 'signaling-back' });
-    bob.dispatch({ type: 'rejoined', polite: true, peers: [{ ...alice.peer }] });
-    alice.dispatch({ type: 'peer-joined', peer: { ...bob.peer } });
+    bob.dispatch({ type: 'rejoined', self: bob.member.peerId, members: [{ ...alice.member }] });
+    alice.dispatch({ type: 'member-joined', member: { ...bob.member } });
   }
 
   test('both reconnecting meanwhile; the call resumes (offer re-sent) and ends normally', () => {
@@ -183,7 +183,7 @@ describe('the partner away and back', () => {
   test('Bob never comes back: his media stalls, the call ends peer-left', () => {
     const p = bobAway();
     p.clock.advance(5_000);
-    p.alice.dispatch({ type: 'peer-media-stalled' });
+    p.alice.dispatch({ type: 'leg-media-stalled', peerId: p.bob.member.peerId });
     assert.deepEqual(p.alice.endings(), ['peer-left']);
     assert.equal(p.alice.state, 'waiting');
   });
@@ -244,7 +244,7 @@ describe('both sides agree on how a call ended', () => {
   test('a call that fails on one side ends as failed on the other, not cancelled', () => {
     const { alice, bob } = pair({ alice: { relayOnly: true } });
     call(alice, A_CALL);
-    alice.dispatch({ type: 'no-local-candidates' });
+    alice.dispatch({ type: 'no-local-candidates', peerId: bob.member.peerId });
     assert.deepEqual([alice.state, bob.state], ['ended', 'ended']);
     assert.deepEqual([alice.endings(), bob.endings()], [['failed'], ['failed']]);
     assert.deepEqual(signal(alice, 'hang-up'), [{ type: 'send', to: 'bob-1', signal: { kind: 'hang-up', call: A_CALL, reason: 'failed' } }]);
@@ -257,14 +257,14 @@ describe('both sides agree on how a call ended', () => {
       call(p.alice, A_CALL);
       const [down, other] = who === 'callee' ? [p.bob, p.alice] : [p.alice, p.bob];
       down.dispatch({ type: 'signaling-lost', willReconnect: true });
-      other.dispatch({ type: 'peer-left', peer: { ...down.peer }, reason: 'disconnected' });
+      other.dispatch({ type: 'member-left', member: { ...down.member }, reason: 'disconnected' });
       assert.deepEqual(other.endings(), ['peer-left']);
-      down.peer.id += '-back';
+      down.member.id += '-back';
       down.dispatch({ type: 'signaling-back' });
-      down.dispatch({ type: 'rejoined', polite: down === p.bob, peers: [{ ...other.peer }] });
-      other.dispatch({ type: 'peer-joined', peer: { ...down.peer } });
+      down.dispatch({ type: 'rejoined', self: down.member.peerId, members: [{ ...other.member }] });
+      other.dispatch({ type: 'member-joined', member: { ...down.member } });
       assert.equal(other.state, 'ready');
-      assert.equal(down.ctx.call, null, `${down.peer.name} still has a call ${other.peer.name} ended`);
+      assert.equal(down.ctx.call, null, `${down.member.name} still has a call ${other.member.name} ended`);
     });
   }
 });

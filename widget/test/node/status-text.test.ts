@@ -2,15 +2,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { placeholderText, statusText } from '../../src/call/status-text.js';
-import { accept, bob, BOB_CALL, call, carol, connected, decline, drive, fire, from, hangUp, incoming, peerJoined, peerLeft, ready, sig } from './helpers.js';
+import {
+  accept, bob, BOB_CALL, call, carol, connected, decline, drive, fire, from, hangUp, incoming, memberJoined, memberLeft, ready, sig,
+} from './helpers.js';
 
 describe('status text', () => {
   test('the other person joins, leaves, and someone else comes', () => {
     assert.equal(statusText(ready()), 'Bob is here. Press Call to start.');
-    const gone = drive(ready(), peerLeft(bob, 'left')).context;
+    const gone = drive(ready(), memberLeft(bob, 'left')).context;
     assert.equal(statusText(gone), 'Bob left. Waiting for someone to join room “room-1”…');
-    assert.equal(statusText(drive(gone, peerJoined(carol)).context), 'Carol is here. Press Call to start.');
-    assert.equal(statusText(drive(connected(), peerLeft(bob, 'left')).context), 'Bob left. Waiting for someone to join room “room-1”…');
+    assert.equal(statusText(drive(gone, memberJoined(carol)).context), 'Carol is here. Press Call to start.');
+    assert.equal(statusText(drive(connected(), memberLeft(bob, 'left')).context), 'Bob left. Waiting for someone to join room “room-1”…');
   });
 
   test('ringing, on both sides', () => {

@@ -1,10 +1,10 @@
 /**
- * PeerController with two real RTCPeerConnections in one page, the signal path replaced by an
+ * LegController with two real RTCPeerConnections in one page, the signal path replaced by an
  * in-page channel the test controls, so it can reorder and drop signals.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { PeerController, type PeerSignal } from '../src/controllers/peer-controller.js';
+import { LegController, type LegSignal } from '../src/controllers/leg-controller.js';
 
 class TestHost implements ReactiveControllerHost {
   controllers: ReactiveController[] = [];
@@ -22,36 +22,36 @@ const camera = () => navigator.mediaDevices.getUserMedia({ audio: true, video: t
 const HOST_CANDIDATE = { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' };
 
 /** RTP packets sent by `peer`'s connection, of one kind or all. */
-async function packetsSent(peer: PeerController, kind?: 'audio' | 'video'): Promise<number> {
+async function packetsSent(peer: LegController, kind?: 'audio' | 'video'): Promise<number> {
   let sent = 0;
   (await peer.getStats())?.forEach((s) => s.type === 'outbound-rtp' && (!kind || s.kind === kind) && (sent += s.packetsSent ?? 0));
   return sent;
 }
 
 /** Two controllers wired to each other, delivering asynchronously and in order, like a network. */
-function linkedPair(): { a: PeerController; b: PeerController; sent: { a: PeerSignal[]; b: PeerSignal[] } } {
-  const sent = { a: [] as PeerSignal[], b: [] as PeerSignal[] };
-  const a: PeerController = new PeerController(new TestHost(), {
+function linkedPair(): { a: LegController; b: LegController; sent: { a: LegSignal[]; b: LegSignal[] } } {
+  const sent = { a: [] as LegSignal[], b: [] as LegSignal[] };
+  const a: LegController = new LegController(new TestHost(), {
     sendSignal: (s) => (sent.a.push(s), void Promise.resolve().then(() => b.handleSignal(s))),
   });
-  const b: PeerController = new PeerController(new TestHost(), {
+  const b: LegController = new LegController(new TestHost(), {
     sendSignal: (s) => (sent.b.push(s), void Promise.resolve().then(() => a.handleSignal(s))),
   });
   return { a, b, sent };
 }
 
-const bothConnected = (a: PeerController, b: PeerController, timeout = 10000) =>
+const bothConnected = (a: LegController, b: LegController, timeout = 10000) =>
   waitUntil(() => a.connectionState === 'connected' && b.connectionState === 'connected', 'both connected', { timeout });
 
-describe('PeerController', () => {
+describe('LegController (one leg)', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
 
   it('buffers remote candidates that arrive before the description and applies them after it', async () => {
-    const fromA: PeerSignal[] = [];
-    const toA: PeerSignal[] = [];
-    const a = new PeerController(new TestHost(), { sendSignal: (s) => fromA.push(s) });
-    const b = new PeerController(new TestHost(), { sendSignal: (s) => toA.push(s) });
+    const fromA: LegSignal[] = [];
+    const toA: LegSignal[] = [];
+    const a = new LegController(new TestHost(), { sendSignal: (s) => fromA.push(s) });
+    const b = new LegController(new TestHost(), { sendSignal: (s) => toA.push(s) });
     cleanups.push(() => (a.close(), b.close()));
 
     a.open({ polite: false, iceServers: [], offer: true });
@@ -124,14 +124,14 @@ describe('PeerController', () => {
   });
 
   it('ignores candidates when there is no call (late ones of an ended call)', async () => {
-    const pc = new PeerController(new TestHost(), { sendSignal: () => {} });
+    const pc = new LegController(new TestHost(), { sendSignal: () => {} });
     pc.handleSignal({ kind: 'candidate', candidate: HOST_CANDIDATE });
     await pc.settled;
     expect(pc.pendingCandidateCount).to.equal(0);
   });
 
   it('close() is idempotent and forgets buffered candidates', async () => {
-    const pc = new PeerController(new TestHost(), { sendSignal: () => {} });
+    const pc = new LegController(new TestHost(), { sendSignal: () => {} });
     pc.open({ polite: false, iceServers: [], offer: false });
     pc.handleSignal({ kind: 'candidate', candidate: HOST_CANDIDATE });
     await pc.settled;

@@ -1,43 +1,47 @@
 /**
- * The RTCPeerConnection of one call: perfect negotiation, trickle ICE with a buffer for early
- * remote candidates, consent-gated local tracks, remote media, and one idempotent teardown.
+ * A leg: our RTCPeerConnection to one participant. Perfect negotiation, trickle ICE with a
+ * buffer for early remote candidates, consent-gated local tracks, remote media, the leg's data
+ * channel (leg-channel.ts), a cap on the video it sends, and one idempotent teardown.
  *
  * Perfect negotiation follows W3C WebRTC 1.0 §10.7 and webrtc/samples' perfect-negotiation peer:
  * offers are made with `setLocalDescription()` (no arguments); on an offer collision (glare)
- * the impolite peer ignores the incoming offer and the polite peer rolls back its own
- * (implicitly, in `setRemoteDescription`). The role comes from the signal service.
+ * the impolite side ignores the incoming offer and the polite side rolls back its own
+ * (implicitly, in `setRemoteDescription`). Roles are per pair (protocol roles.ts).
  *
- * Consent: the caller's connection has an audio and a video transceiver (`sendrecv`) from the
- * start, so the first offer already negotiates both directions and ICE/DTLS finish while the
- * call rings. Their senders carry no track (no RTP) until `attach()`, which uses `replaceTrack`:
- * no renegotiation, so media flows as soon as the encoders start.
+ * Consent: the offering side's connection has an audio and a video transceiver (`sendrecv`)
+ * from the start, so the first offer already negotiates both directions and ICE/DTLS finish
+ * while the call rings. Their senders carry no track (no RTP) until `attach()`, which uses
+ * `replaceTrack`: no renegotiation, so media flows as soon as the encoders start.
  *
  * Remote ICE candidates that arrive before a remote description are kept until it is set
  * (remote-candidates.ts).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { IceCandidate, IceServer } from 'video-call-protocol';
-import type { PeerControllerOptions, PeerSetup, PeerSignal } from './peer-setup.js';
+import { LegChannel } from './leg-channel.js';
+import type { LegControllerOptions, LegSetup, LegSignal, VideoCap } from './leg-setup.js';
 import { RemoteCandidates } from './remote-candidates.js';
-import { CAMERA_KINDS, remoteStreamOf, SCREEN_KINDS, senderOf, sendTracks } from './sender-tracks.js';
+import { OperationChain } from './leg-operations.js';
+import { applyVideoCap, CAMERA_KINDS, remoteAudioLevel, remoteStreamOf, SCREEN_KINDS, senderOf, sendTracks } from './sender-tracks.js';
 
-export type { PeerControllerOptions, PeerSetup, PeerSignal };
+export type { LegControllerOptions, LegSetup, LegSignal, VideoCap };
 
 /**
- * Reactive controller owning the RTCPeerConnection of one call at a time (see the file comment):
- * `open()` a call, feed it the peer's signals with `handleSignal()`, `attach()` local media on
- * consent, `close()` it. Operations run one at a time, in the order they were asked for.
+ * Reactive controller owning one leg's RTCPeerConnection (see the file comment): `open()` it,
+ * feed it the other participant's signals with `handleSignal()`, `attach()` local media on
+ * consent, `close()` it (which also removes it from its host). Operations run one at a time, in
+ * the order they were asked for.
  */
-export class PeerController implements ReactiveController {
-  /** The remote camera and microphone of the current call (one stream, made once), or null. */
+export class LegController implements ReactiveController {
+  /** Their camera and microphone (one stream, made once per connection), or null. */
   remoteStream: MediaStream | null = null;
-  /** The remote shared screen (video, and audio where shared), or null. */
+  /** Their shared screen (video, and audio where shared), or null. */
   remoteScreen: MediaStream | null = null;
-  /** `RTCPeerConnection.connectionState` of the current call; `closed` when there is none. */
+  /** `RTCPeerConnection.connectionState`; `closed` when there is no connection. */
   connectionState: RTCPeerConnectionState = 'closed';
 
   readonly #host: ReactiveControllerHost;
-  readonly #options: PeerControllerOptions;
+  readonly #options: LegControllerOptions;
   #pc: RTCPeerConnection | null = null;
   #polite = false;
   #makingOffer = false;
@@ -45,25 +49,22 @@ export class PeerController implements ReactiveController {
   #settingRemoteAnswerPending = false;
   /** The other peer's candidates for the current connection. */
   #candidates: RemoteCandidates | null = null;
-  /** The call's data channel (peer to peer; the signal service never sees it). */
-  #channel: RTCDataChannel | null = null;
+  /** The leg's data channel (peer to peer; the signal service never sees it). */
+  #channel: LegChannel | null = null;
+  /** The cap on the video we send (none until `capVideo()`). */
+  #videoCap: VideoCap | null = null;
   /** Local media to send once consent is given (`attach`), or null. */
   #localStream: MediaStream | null = null;
   /** Consent given: `attach()` was called for this connection. */
   #consented = false;
   /** The screen we share, or null. */
   #screen: MediaStream | null = null;
-  /** Operations of the current connection, chained so they run in order. */
-  #ops: Promise<void> = Promise.resolve();
-  /** Bumped by `close()`: queued operations of an older connection are skipped. */
-  #generation = 0;
-  /** Resolves when the current connection is closed (see {@link PeerController.#untilClosed}). */
-  #closed: Promise<void> = Promise.resolve();
-  #resolveClosed: () => void = () => {};
+  /** Operations of the current connection, one at a time (leg-operations.ts). */
+  readonly #ops = new OperationChain('leg connection');
   /** Local candidates gathered since the connection or its last ICE restart. */
   #localCandidates = 0;
 
-  constructor(host: ReactiveControllerHost, options: PeerControllerOptions) {
+  constructor(host: ReactiveControllerHost, options: LegControllerOptions) {
     this.#host = host;
     this.#options = options;
     host.addController(this);
@@ -73,7 +74,7 @@ export class PeerController implements ReactiveController {
     this.close();
   }
 
-  /** True while a call's connection exists or is being created. */
+  /** True while the leg's connection exists or is being created. */
   get active(): boolean {
     return this.#pc !== null;
   }
@@ -85,33 +86,34 @@ export class PeerController implements ReactiveController {
 
   /** Settles when every operation asked for so far has run (for tests and diagnostics). */
   get settled(): Promise<void> {
-    return this.#ops;
+    return this.#ops.settled;
   }
 
-  /** The current connection's statistics (W3C webrtc-stats), or null without a call. */
+  /** The connection's statistics (W3C webrtc-stats), or null without a connection. */
   async getStats(): Promise<RTCStatsReport | null> {
     return this.#pc ? this.#pc.getStats() : null;
   }
 
-  /** The perfect-negotiation role (it may change when the room is rejoined). */
-  set polite(polite: boolean) {
-    this.#polite = polite;
+  /** Their microphone's recent audio level, 0–1 (sender-tracks.ts `remoteAudioLevel`); 0 without a connection. */
+  audioLevel(): number {
+    return this.#pc ? remoteAudioLevel(this.#pc) : 0;
   }
 
   /**
-   * Opens a new connection for a call (closing any previous one). With ICE servers at hand it is
-   * created at once, so the caller's offer is on its way before anything else runs.
+   * Opens a new connection for the leg (closing any previous one). With ICE servers at hand it
+   * is created at once, so an offer is on its way before anything else runs.
    */
-  open(setup: PeerSetup): void {
+  open(setup: LegSetup): void {
     this.close();
+    this.#host.addController(this);
     this.#polite = setup.polite;
-    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#ops.begin();
     const { iceServers } = setup;
     if (Array.isArray(iceServers)) return this.#create(setup, iceServers);
-    const generation = this.#generation;
+    const generation = this.#ops.generation;
     this.#enqueue(async () => {
       const servers = await this.#untilClosed(iceServers);
-      if (generation === this.#generation) this.#create(setup, servers ?? []);
+      if (generation === this.#ops.generation) this.#create(setup, servers ?? []);
     });
   }
 
@@ -152,8 +154,8 @@ export class PeerController implements ReactiveController {
     });
   }
 
-  /** Handles a description or candidate from the other peer, after the operations before it. */
-  handleSignal(signal: PeerSignal): void {
+  /** Handles a description or candidate from the other participant, after the operations before it. */
+  handleSignal(signal: LegSignal): void {
     this.#enqueue(() =>
       signal.kind === 'candidate' ? Promise.resolve(this.#handleCandidate(signal.candidate)) : this.#handleDescription(signal.description),
     );
@@ -175,25 +177,33 @@ export class PeerController implements ReactiveController {
     this.#pc?.setConfiguration({ ...this.#pc.getConfiguration(), iceServers });
   }
 
-  /** Sends `data` to the other peer over the data channel; false when it is not open. */
+  /** Sends `data` to the other participant over the leg's data channel; false when it is not open. */
   sendOnChannel(data: string): boolean {
-    if (this.#channel?.readyState !== 'open') return false;
-    this.#channel.send(data);
-    return true;
+    return this.#channel?.send(data) ?? false;
   }
 
-  /** Closes the connection and forgets the call, buffered candidates and local media. Idempotent. */
+  /**
+   * Caps the camera video this leg sends (a bigger call sends less to each participant: see
+   * call/bandwidth.ts); kept for a connection made later. No renegotiation.
+   */
+  capVideo(cap: VideoCap): void {
+    this.#videoCap = cap;
+    this.#enqueue(async () => {
+      if (this.#pc) await applyVideoCap(this.#pc, cap);
+    });
+  }
+
+  /** Closes the connection and forgets the leg, buffered candidates and local media. Idempotent. */
   close(): void {
-    this.#generation++;
+    this.#ops.close();
     const pc = this.#pc;
     this.#pc = null;
     this.#candidates = null;
-    if (this.#channel) this.#channel.onopen = this.#channel.onmessage = null;
+    this.#channel?.detach();
     this.#channel = null;
     this.#localStream = null;
     this.#screen = null;
     this.#consented = false;
-    this.#resolveClosed();
     if (pc) {
       pc.onnegotiationneeded = pc.onicecandidate = pc.onconnectionstatechange = pc.onicegatheringstatechange = null;
       pc.close();
@@ -203,18 +213,14 @@ export class PeerController implements ReactiveController {
       this.#host.requestUpdate();
     }
     this.#setConnectionState('closed');
+    this.#host.removeController(this);
   }
 
   #enqueue(operation: () => Promise<void>): void {
-    const generation = this.#generation;
-    this.#ops = this.#ops
-      .then(() => (generation === this.#generation ? operation() : undefined))
-      .catch((error: unknown) => {
-        if (generation === this.#generation) console.warn('[video-call] peer connection:', error);
-      });
+    this.#ops.enqueue(operation);
   }
 
-  #create(setup: PeerSetup, iceServers: IceServer[]): void {
+  #create(setup: LegSetup, iceServers: IceServer[]): void {
     const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: setup.iceTransportPolicy ?? 'all' });
     this.#pc = pc;
     this.#candidates = new RemoteCandidates(pc, () => this.#ignoreOffer);
@@ -246,12 +252,9 @@ export class PeerController implements ReactiveController {
     void this.#offer(pc);
   }
 
-  /** The call's data channel: negotiated with a fixed id on both sides, part of the first offer. */
+  /** The leg's data channel: negotiated with a fixed id on both sides, part of the first offer. */
   #createChannel(pc: RTCPeerConnection): void {
-    const channel = pc.createDataChannel('video-call', { negotiated: true, id: 0 });
-    this.#channel = channel;
-    channel.onopen = () => this.#options.onChannelOpen?.();
-    channel.onmessage = ({ data }) => this.#options.onChannelMessage?.(data);
+    this.#channel = new LegChannel(pc, { onOpen: () => this.#options.onOpen?.(), onMessage: (data) => this.#options.onMessage?.(data) });
   }
 
   async #offer(pc: RTCPeerConnection): Promise<void> {
@@ -275,8 +278,10 @@ export class PeerController implements ReactiveController {
   }
 
   async #applyLocalTracks(): Promise<void> {
-    if (!this.#pc || !this.#consented) return;
-    await Promise.all([sendTracks(this.#pc, this.#localStream, 'camera'), sendTracks(this.#pc, this.#screen, 'screen')]);
+    const pc = this.#pc;
+    if (!pc || !this.#consented) return;
+    await Promise.all([sendTracks(pc, this.#localStream, 'camera'), sendTracks(pc, this.#screen, 'screen')]);
+    if (this.#videoCap && pc === this.#pc) await applyVideoCap(pc, this.#videoCap);
   }
 
   async #handleDescription(description: RTCSessionDescriptionInit): Promise<void> {
@@ -311,16 +316,12 @@ export class PeerController implements ReactiveController {
   }
 
   #handleCandidate(candidate: IceCandidate | null): void {
-    this.#candidates?.add(candidate); // none without a call: a late candidate of one that ended
+    this.#candidates?.add(candidate); // none without a connection: a late candidate of one that ended
   }
 
-  /**
-   * Operations on a connection closed while they run never settle (WebRTC 1.0, "chain an
-   * operation"), so every await on the connection also ends when `close()` is called; callers
-   * then see `pc !== this.#pc` and stop.
-   */
+  /** Every await on the connection ends when it is closed; callers then see `pc !== this.#pc` and stop. */
   #untilClosed<T>(operation: Promise<T>): Promise<T | void> {
-    return Promise.race([operation, this.#closed]);
+    return this.#ops.untilClosed(operation);
   }
 
   #sendDescription(description: RTCSessionDescription | null): void {
