@@ -71,9 +71,9 @@ if (!(MINUTES > 0)) usage(`--minutes must be a positive number (got ${args.minut
 if (!(INTERVAL_S >= 5)) usage(`--interval must be at least 5 seconds (got ${args.interval})`);
 if (!SUPPORTED_PEOPLE.includes(PEOPLE)) {
   usage(
-    `--people ${args.people} is not supported: today a call is one to one (the widget and the ` +
-      `service hold two people a room). Group calls of up to 4 come with the group-call issue; ` +
-      `joinCall() in bench/soak.ts is where they plug in.`,
+    `--people ${args.people} is not supported yet: the service holds two people a room. Group ` +
+      `calls of up to 4 plug in at joinCall() in bench/soak.ts once the service takes a room ` +
+      `capacity setting.`,
   );
 }
 
