@@ -18,6 +18,7 @@
  * causes (ping timeout, oversize, parse error).
  */
 import type { Socket as EngineSocket } from 'engine.io';
+import { clearWriteBuffer, connectionId, forgetHandshakeRequest, handshakeRequest, transportWebSocket } from './engine-internals.js';
 import type { ThrottledLog } from './log-throttle.js';
 
 /** Why the service closed a connection itself (log `reason` values). */
@@ -33,9 +34,9 @@ export function closeConnection(conn: EngineSocket, reason: CloseReason, details
   // From now on engine.io queues nothing more for it (sendPacket skips a closing socket), and what
   // it held is dropped at once rather than when the close event comes.
   conn.readyState = 'closing';
-  (conn as unknown as { writeBuffer: unknown[] }).writeBuffer = [];
-  const transport = conn.transport as unknown as { name: string; socket?: { terminate?: () => void } };
-  if (transport.name === 'websocket' && typeof transport.socket?.terminate === 'function') transport.socket.terminate();
+  clearWriteBuffer(conn);
+  const ws = transportWebSocket(conn);
+  if (ws) ws.terminate();
   else conn.close(true);
 }
 
@@ -48,8 +49,7 @@ function sizeOf(data: unknown): number {
 
 /** Bytes a WebSocket transport holds unsent (0 for long-polling, whose data waits in the write buffer). */
 function transportBuffered(conn: EngineSocket): number {
-  const socket = (conn.transport as unknown as { socket?: { bufferedAmount?: number } }).socket;
-  return typeof socket?.bufferedAmount === 'number' ? socket.bufferedAmount : 0;
+  return transportWebSocket(conn)?.bufferedAmount ?? 0;
 }
 
 /** What the guard keeps on each engine.io connection (three numbers; the listeners are shared). */
@@ -100,7 +100,7 @@ export function connectionGuard(maxBufferedBytes: number, log: ThrottledLog, deb
  */
 function logClose(conn: EngineSocket, engineReason: string, description: unknown, log: ThrottledLog, debug: (fields: object, message: string) => void): void {
   const own = closedBecause.get(conn);
-  const fields = { address: conn.remoteAddress, conn: (conn as unknown as { id: string }).id };
+  const fields = { address: conn.remoteAddress, conn: connectionId(conn) };
   if (own) {
     const level = own.reason === 'slow-consumer' || own.reason === 'unsolicited-pong' || own.reason === 'rate-limit' ? 'warn' : 'info';
     return log(level, own.reason, { ...fields, reason: own.reason, ...own.details }, 'closed a connection');
@@ -124,13 +124,13 @@ function logClose(conn: EngineSocket, engineReason: string, description: unknown
  */
 export function dropHandshake(conn: EngineSocket, handshake: { headers: unknown; query: unknown; time: string; url: string }): void {
   // engine.io's handshake closures keep the request itself alive: empty what it holds.
-  const request = (conn as unknown as { request?: { rawHeaders: unknown; headers: unknown; _query?: unknown } }).request;
+  const request = handshakeRequest(conn);
   if (request) Object.assign(request, { rawHeaders: NONE, headers: EMPTY, _query: EMPTY });
-  (conn as unknown as { request?: unknown }).request = undefined;
+  forgetHandshakeRequest(conn);
   Object.assign(handshake, { headers: EMPTY, query: EMPTY, time: '', url: '' });
-  const ws = (conn.transport as unknown as { socket?: { listeners?(event: string): ((...args: unknown[]) => void)[]; off?(event: string, fn: (...args: unknown[]) => void): void } }).socket;
-  for (const listener of ws?.listeners?.('error') ?? []) {
-    if (listener.name === 'onUpgradeError') ws?.off?.('error', listener);
+  const ws = transportWebSocket(conn);
+  for (const listener of ws?.listeners('error') ?? []) {
+    if (listener.name === 'onUpgradeError') ws?.off('error', listener);
   }
 }
 const EMPTY = Object.freeze({});

@@ -23,6 +23,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { SignalServer } from './signaling.js';
+import { openConnections } from './engine-internals.js';
 
 /** How a drain ended. */
 export interface DrainResult {
@@ -68,8 +69,7 @@ async function run(io: SignalServer, logger: Logger, timeoutMs: number): Promise
   logger.info({ connections: engine.clientsCount, timeoutMs }, 'draining: refusing new connections and moving clients to other nodes');
   // This node's clients only (with a Redis adapter, io.emit would reach every node's).
   io.local.emit('server:draining');
-  // engine.io keeps its connections in `clients` (protected in its types, public at run time).
-  for (const conn of Object.values((engine as unknown as { clients: Record<string, { close(): void }> }).clients)) {
+  for (const conn of openConnections(engine)) {
     // Not a socket.io disconnect (after which clients do not reconnect): the transport closes
     // once the notice above has gone out.
     conn.close();
