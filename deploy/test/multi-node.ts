@@ -17,9 +17,11 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-/** One REJOIN_SECRET for every node, so that a token from one node is good at the other. */
+/**
+ * What every node gets. No REJOIN_SECRET: the nodes agree on the one they keep in Redis (the
+ * default), so a token from one node is good at the other (multi-node-kill.test.ts checks it).
+ */
 export const CLUSTER_ENV = {
-  REJOIN_SECRET: 'multi-node-test-rejoin-secret-0123456789',
   // Every test client comes from 127.0.0.1.
   MAX_CONNECTIONS_PER_IP: '100000',
   NEW_CONNECTIONS_PER_IP: '100000',

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 import type { IceServer } from 'video-call-protocol';
+import { isAbsolute } from 'node:path';
 import { DEFAULT_STUN_URLS } from './ice/static.js';
+import { defaultStateDir } from './state-dir.js';
 import { parseTrustProxy, type TrustProxy } from './trusted-proxy.js';
 
 /** Where ICE servers come from; see ice/. */
@@ -30,8 +32,15 @@ export interface Config {
   allowedOrigins?: string[];
   /** `ROOM_TICKET_SECRET`: HS256 secret of room tickets; when set, `room:join` needs a ticket. */
   roomTicketSecret?: string;
-  /** `REJOIN_SECRET`: HMAC key of rejoin tokens; undefined: random at each start (rejoin-tokens.ts). */
+  /** `REJOIN_SECRET`: HMAC key of rejoin tokens; undefined: shared in Redis, else kept in `stateDir` (rejoin-key.ts). */
   rejoinSecret?: string;
+  /**
+   * `STATE_DIR`: absolute path of the directory where the service keeps what must outlive a
+   * restart (the rejoin secret, state-dir.ts); default `$XDG_STATE_HOME/video-call-server`, else
+   * `~/.local/state/video-call-server`. Undefined (a Config made by hand): nothing is kept, the
+   * rejoin secret is random at each start.
+   */
+  stateDir?: string;
   /** Caps, budgets and timings that keep one client from exhausting the service (README, PROTOCOL.md). */
   limits: Limits;
   /** Serve `/video-call.js.map` (`SERVE_SOURCE_MAPS`; default: yes, unless `NODE_ENV=production`). */
@@ -200,6 +209,7 @@ const envSchema = z.object({
     .string()
     .min(MIN_TICKET_SECRET_LENGTH, `must be at least ${MIN_TICKET_SECRET_LENGTH} characters (a long random string)`)
     .optional(),
+  STATE_DIR: z.string().refine(isAbsolute, 'must be an absolute path, e.g. /var/lib/video-call-server').optional(),
   MAX_CONNECTIONS: wholeNumber(1, 1_000_000, 0).transform((value) => value || undefined),
   MAX_CONNECTIONS_PER_IP: wholeNumber(1, 1_000_000, 100),
   // 200 per 10 s: an office behind one NAT address reconnecting at once after a restart, or a test
@@ -275,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: e.ALLOWED_ORIGINS,
     roomTicketSecret: e.ROOM_TICKET_SECRET,
     rejoinSecret: e.REJOIN_SECRET,
+    stateDir: e.STATE_DIR ?? defaultStateDir(present),
     limits: {
       maxConnections: e.MAX_CONNECTIONS,
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,

@@ -1,7 +1,8 @@
 /**
  * Entry point: reads the configuration, starts the service, drains and stops on SIGTERM/SIGINT
  * (drain.ts: new connections refused, clients moved to other nodes, then close).
- * Exit status 1 with a readable message when the configuration is invalid or the port is taken,
+ * Exit status 1 with a readable message when the configuration is invalid (a bad variable, or a
+ * rejoin secret file in STATE_DIR that must not be used: rejoin-key.ts) or the port is taken,
  * and when the shutdown did not finish within DRAIN_TIMEOUT_MS (default 25 s).
  */
 import pino from 'pino';
@@ -32,12 +33,6 @@ async function main(): Promise<void> {
   }
   if (!config.roomTicketSecret) {
     logger.info('ROOM_TICKET_SECRET is not set: anyone who can connect may join any room.');
-  }
-  if (config.redis && !config.rejoinSecret) {
-    logger.warn(
-      'REDIS_URL is set but REJOIN_SECRET is not: a client that reconnects to another node cannot take its place back ' +
-        '(rejoin-invalid). Give every node the same REJOIN_SECRET.',
-    );
   }
 
   let stopping = false;

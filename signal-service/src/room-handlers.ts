@@ -2,7 +2,8 @@
  * `room:join` and `room:leave`, and the leave a disconnection implies (see signaling.ts's file
  * comment for the ordering rules they keep).
  *
- * Join: rate limit, payload, ticket, rejoin token (`rejoin-invalid`), load shedding (`overloaded`:
+ * Join: rate limit, payload, ticket, rejoin token (`rejoin-invalid`; `unavailable` while the key
+ * shared in Redis is not read yet: rejoin-key.ts), load shedding (`overloaded`:
  * new joins only; a rejoin with a valid token goes through), then the room store. A first join
  * gets a fresh random `peerId`; a rejoin gets its token's `peerId` back and, when its old
  * connection is still a member, takes its place and role (the old connection is closed). Every
@@ -98,6 +99,8 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
       // Without ROOM_TICKET_SECRET this admits every join and ignores `ticket`.
       const admitted = await ctx.tickets.check(ticket, room);
       if (!admitted.ok) return reply(fail(admitted.code, admitted.message));
+      // The key shared in Redis is not read yet: a token judged now could be judged wrongly.
+      if (!ctx.rejoinTokens.ready) return reply(unavailable());
       const rejoinedAs = rejoin === undefined ? undefined : ctx.rejoinTokens.verify(rejoin, room);
       if (rejoin !== undefined && rejoinedAs === undefined) {
         return reply(fail('rejoin-invalid', 'The rejoin token is not valid for this room; join without it.'));

@@ -20,7 +20,7 @@ import { startLoadMonitor, type LoadMonitor } from './load-monitor.js';
 import { throttledLogger } from './log-throttle.js';
 import { createOriginPolicy } from './origins.js';
 import type { SocketRateLimiter } from './rate-limits.js';
-import { createRejoinTokens } from './rejoin-tokens.js';
+import { rejoinTokensFor } from './rejoin-key.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
 import { ioRoom } from './room-handlers.js';
 import { attachSignaling, type SignalServer } from './signaling.js';
@@ -87,13 +87,22 @@ export interface StartOptions {
   readiness?: () => boolean | Promise<boolean>;
 }
 
-/** Starts the service and resolves once it listens. */
+/**
+ * Starts the service and resolves once it listens.
+ * @throws ConfigError for settings that cannot work (an ICE provider's package missing, a rejoin
+ * secret file that must not be used: rejoin-key.ts).
+ */
 export async function startSignalService(config: Config, options: StartOptions = {}): Promise<SignalService> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   // REDIS_URL: rooms, rate limits and the socket.io adapter shared with the other nodes (redis/,
   // loaded only then: node-redis takes ~150 ms to import).
   const redis = config.redis && !options.rooms ? await (await import('./redis/index.js')).startRedisNode(config.redis, logger) : undefined;
   const rooms = options.rooms ?? redis?.rooms ?? new MemoryRoomStore();
+  // REJOIN_SECRET, else shared in Redis, else kept in STATE_DIR: members keep their places across restarts.
+  const { tokens: rejoinTokens } = await rejoinTokensFor(config, logger, redis).catch(async (error: unknown) => {
+    await redis?.close();
+    throw error;
+  });
   const ice = options.ice ?? (await loadIceProvider(config.ice));
   const origins = createOriginPolicy(config.allowedOrigins);
   const tickets = options.tickets ?? createTicketVerifier(config.roomTicketSecret);
@@ -161,7 +170,7 @@ export async function startSignalService(config: Config, options: StartOptions =
     rateLimiter: options.rateLimiter ?? redis?.rateLimiter,
     origins,
     tickets,
-    rejoinTokens: createRejoinTokens(config.rejoinSecret),
+    rejoinTokens,
     load,
     log,
     connection: { pingIntervalMs: limits.pingIntervalMs, pingTimeoutMs: limits.pingTimeoutMs, maxBufferedBytes: limits.maxBufferedBytes },

@@ -1,5 +1,7 @@
 /** loadConfig: defaults, each ICE source, and a ConfigError naming each bad variable. */
 import assert from 'node:assert/strict';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { DEFAULT_STUN_URLS } from '../src/ice/static.js';
@@ -29,6 +31,7 @@ describe('loadConfig', () => {
       allowedOrigins: undefined,
       roomTicketSecret: undefined,
       rejoinSecret: undefined,
+      stateDir: join(homedir(), '.local', 'state', 'video-call-server'),
       limits: {
         maxConnections: undefined,
         maxConnectionsPerIp: 100,
@@ -91,6 +94,16 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ NODE_ENV: 'production', SERVE_SOURCE_MAPS: 'true' }).serveSourceMaps, true);
     assert.equal(loadConfig({ SERVE_SOURCE_MAPS: '0' }).serveSourceMaps, false);
     assert.match(configError({ SERVE_SOURCE_MAPS: 'maybe' }), /SERVE_SOURCE_MAPS/);
+  });
+
+  it('keeps its state in STATE_DIR, else $XDG_STATE_HOME/video-call-server, else ~/.local/state/video-call-server', () => {
+    assert.equal(loadConfig({ STATE_DIR: '/var/lib/vc' }).stateDir, '/var/lib/vc');
+    assert.equal(loadConfig({ XDG_STATE_HOME: '/home/ann/.state', HOME: '/home/ann' }).stateDir, '/home/ann/.state/video-call-server');
+    assert.equal(loadConfig({ HOME: '/home/ann' }).stateDir, '/home/ann/.local/state/video-call-server');
+    // The XDG specification ignores a relative XDG_STATE_HOME; an empty variable counts as unset.
+    assert.equal(loadConfig({ XDG_STATE_HOME: 'state', HOME: '/home/ann' }).stateDir, '/home/ann/.local/state/video-call-server');
+    assert.equal(loadConfig({ STATE_DIR: '', HOME: '/home/ann' }).stateDir, '/home/ann/.local/state/video-call-server');
+    assert.match(configError({ STATE_DIR: 'relative/dir' }), /STATE_DIR: must be an absolute path/);
   });
 
   it('takes a REJOIN_SECRET of at least 32 characters', () => {

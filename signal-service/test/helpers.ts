@@ -6,6 +6,9 @@
  * which the test files call in `afterEach`/`after` so the process exits when the tests end.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import pino from 'pino';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { loadConfig, type Config } from '../src/config.js';
@@ -29,13 +32,35 @@ export const ANSWER_TIMEOUT_MS = 2000;
 /** How long a test listens to show that an event does NOT arrive. */
 export const QUIET_MS = 150;
 
+let stateDir: string | undefined;
 /**
- * A configuration for tests: port 0 (any free port), silent logs, default ICE (static STUN), and
- * per-address connection limits lifted (every test client comes from 127.0.0.1); admission.test.ts
- * sets its own.
+ * A state directory (STATE_DIR) for the services of this test process, made at first use in the
+ * system's temporary folder and removed when the process exits: tests keep their rejoin secret
+ * there, not in the user's ~/.local/state.
+ */
+export function testStateDir(): string {
+  if (stateDir === undefined) {
+    const dir = mkdtempSync(joinPath(tmpdir(), 'video-call-test-state-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    stateDir = dir;
+  }
+  return stateDir;
+}
+
+/**
+ * A configuration for tests: port 0 (any free port), silent logs, default ICE (static STUN),
+ * per-address connection limits lifted (every test client comes from 127.0.0.1; admission.test.ts
+ * sets its own), and the state directory of {@link testStateDir}.
  */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', MAX_CONNECTIONS_PER_IP: '100000', NEW_CONNECTIONS_PER_IP: '100000', ...env });
+  return loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    MAX_CONNECTIONS_PER_IP: '100000',
+    NEW_CONNECTIONS_PER_IP: '100000',
+    STATE_DIR: testStateDir(),
+    ...env,
+  });
 }
 
 /** Starts a real service in this process on a free port. */

@@ -1,12 +1,16 @@
 /**
  * The entry point as an operator runs it (src/main.ts in a child process): the start-up warning
- * when ALLOWED_ORIGINS is unset, none when it is set, exit status 1 naming a bad variable, and
- * exit status 1 when a shutdown had to be forced.
+ * when ALLOWED_ORIGINS is unset, none when it is set, exit status 1 naming a bad variable or an
+ * unusable rejoin secret file, and exit status 1 when a shutdown had to be forced.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { testStateDir } from './helpers.js';
 import { RawClient } from './raw-client.js';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -25,7 +29,7 @@ interface Run {
 function runMain(env: Record<string, string>, whenListening: (port: number) => Promise<void> = async () => {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', mainFile], {
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', STATE_DIR: testStateDir(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const run: Run = { lines: [], stderr: '', code: null };
@@ -91,6 +95,22 @@ describe('main.ts', () => {
     raw?.destroy();
     assert.equal(run.code, 1, JSON.stringify(run.lines));
     assert.ok(run.lines.some((line) => line.level === 50 && /shutdown did not finish in time/.test(line.msg)));
+  });
+
+  it('exits with status 1 and says why when the rejoin secret file in STATE_DIR may be read by others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'video-call-main-state-'));
+    try {
+      const file = join(dir, 'rejoin-secret');
+      writeFileSync(file, `${'ab'.repeat(32)}\n`);
+      chmodSync(file, 0o644);
+      const run = await runMain({ STATE_DIR: dir });
+      assert.equal(run.code, 1, JSON.stringify(run.lines));
+      assert.match(run.stderr, /rejoin-secret may be read or written by other users \(mode 0644\)/);
+      assert.match(run.stderr, /Delete it to have a new secret made at the next start/);
+      assert.doesNotMatch(run.stderr, /abab/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('logs its caps and budgets at start-up', async () => {

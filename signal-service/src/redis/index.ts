@@ -11,6 +11,7 @@
  * - RedisRoomStore (room-store.ts): membership with an atomic join, and the room lock.
  * - Node leases (node-lease.ts): a crashed node's members leave within lease + sweep.
  * - Rate limits counted in Redis (rate-limits.ts, `RateLimiterRedis`).
+ * - The rejoin secret every node shares when `REJOIN_SECRET` is not set (rejoin-secret.ts).
  *
  * Start-up does not wait for Redis longer than `connectWaitMs`: the service listens, logs the
  * outage and retries; joins are answered `unavailable` meanwhile.
@@ -22,8 +23,10 @@ import type { Logger } from 'pino';
 import { SocketRateLimiter, type RateLimitConfig, type RateLimitStore } from '../rate-limits.js';
 import { announceLeft } from '../room-handlers.js';
 import type { SignalServer } from '../signaling.js';
+import type { RejoinTokens } from '../rejoin-tokens.js';
 import { connectRedis, redisAddress } from './clients.js';
 import { startNodeLease, type NodeLease } from './node-lease.js';
+import { shareRejoinSecret } from './rejoin-secret.js';
 import { RedisRoomStore } from './room-store.js';
 
 /** The Redis settings of the configuration (config.ts). */
@@ -55,6 +58,12 @@ export interface RedisNode {
   rateLimitStore: RateLimitStore;
   /** Whether Redis is reachable now (for readiness). */
   readonly ready: boolean;
+  /**
+   * Keeps `tokens` (created `pending`) signing with the secret every node shares through Redis
+   * (rejoin-secret.ts); resolves once it is read, or at once while Redis is unreachable.
+   * @throws SharedSecretError when the Redis key holds something else.
+   */
+  shareRejoinSecret(tokens: RejoinTokens): Promise<void>;
   /** Puts the sharded adapter on `io` and takes this node's lease. Call before listening. */
   attach(io: SignalServer): Promise<void>;
   /** Releases this node (members, lease) and closes the connections. Call after `io.close()`. */
@@ -87,6 +96,7 @@ export async function startRedisNode(config: RedisConfig, logger: Logger, option
     get ready() {
       return connections.ready;
     },
+    shareRejoinSecret: (tokens) => shareRejoinSecret(connections.command, { prefix, tokens, logger, connectedNow: connections.ready }),
     async attach(io) {
       io.adapter(createShardedAdapter(connections.command, connections.subscriber, { subscriptionMode: 'dynamic-private' }));
       lease = await startNodeLease({
