@@ -20,7 +20,7 @@ import type { LoadMonitor } from './load-monitor.js';
 import type { JoinResult, PeerInfo, PeerLeft } from 'video-call-protocol';
 import type { RejoinTokens } from './rejoin-tokens.js';
 import type { KeyedQueue } from './keyed-queue.js';
-import { StoreUnavailableError, type RoomMember, type RoomStore } from './rooms.js';
+import { StoreUnavailableError, type ExclusiveOptions, type RoomMember, type RoomStore } from './rooms.js';
 import { joinRequestSchema, parsePayload } from './schemas.js';
 import { fail, type Budgets, type Handler } from './socket-requests.js';
 import type { SignalServer, SignalSocket } from './signaling.js';
@@ -67,9 +67,12 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
   const { io, rooms, logger, budgets } = ctx;
   /** Runs a room request of `socket` after its earlier ones. */
   const inTurn = <T>(socket: SignalSocket, task: () => Promise<T>) => ctx.queues.sockets.run(socket.id, task);
-  /** Runs `task` while no other join or leave of `room` runs (on any node, with a shared store). */
-  const holding = <T>(room: string, task: () => Promise<T>) =>
-    ctx.queues.rooms.run(room, () => (rooms.exclusive ? rooms.exclusive(room, task) : task()));
+  /**
+   * Runs `task` while no other join or leave of `room` runs (on any node, with a shared store);
+   * `subscribes: false` for a leave (no subscription to wait for before the lock is released).
+   */
+  const holding = <T>(room: string, task: () => Promise<T>, options?: ExclusiveOptions) =>
+    ctx.queues.rooms.run(room, () => (rooms.exclusive ? rooms.exclusive(room, task, options) : task()));
 
   const tellLeft = (room: string, member: RoomMember, reason: PeerLeft['reason']) => announceLeft(io, room, member, reason);
 
@@ -85,7 +88,7 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
       tellLeft(left.room, left.member, reason);
       logger.debug({ room: left.room, socket: socket.id }, 'left room');
       return true;
-    });
+    }, { subscribes: false });
   };
 
   const join: Handler<SignalSocket> = async (socket, payload, reply, hasAck) => {

@@ -86,7 +86,17 @@ export interface RoomStore {
    * node the room handlers' own queue is enough). Rejects with StoreUnavailableError when the
    * store cannot be reached or the room stays held too long.
    */
-  exclusive?<T>(room: string, task: () => Promise<T>): Promise<T>;
+  exclusive?<T>(room: string, task: () => Promise<T>, options?: ExclusiveOptions): Promise<T>;
+}
+
+/** How a task run by {@link RoomStore.exclusive} changes this node's subscriptions. */
+export interface ExclusiveOptions {
+  /**
+   * False when the task makes this node subscribe to nothing (a leave, the removal of a dead
+   * node's members): the lock is then released without waiting for the adapter's pending
+   * subscriptions (redis/room-lock.ts). Default true (a join).
+   */
+  subscribes?: boolean;
 }
 
 /** RoomStore for a single service node. Empty rooms are deleted, so memory follows use. */

@@ -84,6 +84,48 @@ describe('node leases', () => {
     assert.equal(watcher.lapsed() + other.lapsed(), 0);
   });
 
+  it('sweeps 300 members of a dead node in one go, many rooms at once, without waiting for the node’s pending subscriptions', async () => {
+    const prefix = `l${(prefixes += 1)}:`;
+    const c = connectRedis(redis.url, silent);
+    connections.push(c);
+    assert.ok(await c.connected(2000));
+    // Every release of a join's lock waits 1 s here (subscriptions that take long to be confirmed):
+    // a removal must not wait for it.
+    const slow = new RedisRoomStore(c.command, { nodeId: 'watcher', prefix, beforeUnlock: () => new Promise((resolve) => setTimeout(resolve, 1000)) });
+    const gone: string[] = [];
+    leases.push(
+      await startNodeLease({
+        store: slow,
+        leaseMs: 600,
+        sweepMs: 100,
+        logger: silent,
+        isLocal: () => true,
+        announceGone: (room, member) => gone.push(`${room}:${member.id}`),
+        onLapsed: () => {},
+      }),
+    );
+    const crashed = await store('crashed', prefix);
+    await crashed.renewLease(600);
+    // 100 rooms with both members on the crashed node, 100 with one, and a stale entry.
+    const expected: string[] = [];
+    await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        for (const n of i < 100 ? [0, 1] : [0]) {
+          await crashed.join(`r${i}`, { id: `c${i}-${n}`, name: '', peerId: `p${i}-${n}` });
+          expected.push(`r${i}:c${i}-${n}`);
+        }
+      }),
+    );
+    await c.command.sAdd(`${prefix}node:crashed`, 'stale-socket');
+    const crashedAt = Date.now();
+    await waitFor('all 300 swept', async () => (await c.command.hLen(`${prefix}members`)) === 0, 5000);
+    const elapsed = Date.now() - crashedAt;
+    assert.ok(elapsed <= 600 + 100 + 500, `swept ${elapsed} ms after the last renewal (lease 600 ms, sweep 100 ms)`);
+    await waitFor('dead node forgotten', async () => (await slow.deadNodes()).length === 0);
+    assert.deepEqual(gone.sort(), expected.sort(), 'each member announced once');
+    assert.equal(await c.command.exists(`${prefix}node:crashed`), 0);
+  });
+
   it('forgets a dead node whose set names a socket that is in no room', async () => {
     const prefix = `l${(prefixes += 1)}:`;
     const watcher = await node('watcher', prefix, 600);

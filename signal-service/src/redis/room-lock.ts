@@ -6,9 +6,13 @@
  *
  * The lock orders presence across nodes as the room queue does on one node: a join's or leave's
  * store change, socket.io room change and presence event happen while no other node changes that
- * room. Before releasing, the holder waits (bounded) for its new subscriptions to be confirmed
- * and sends the release on the same connection as its publishes, so the next holder's node has
- * the earlier events before it changes anything. Capacity does not depend on the lock (the join
+ * room. Before releasing, a holder that may have subscribed (a join) waits (bounded) for the
+ * node's pending subscriptions to be confirmed, and every holder sends the release on the same
+ * connection as its publishes, so the next holder's node has the earlier events before it changes
+ * anything. A holder that subscribes to nothing (a leave, a sweep) does not wait: after a burst,
+ * the node's pending subscriptions (every connection's and room's, not only its own) would
+ * otherwise delay each such release, and a dead node's members, removed one room after another,
+ * would leave seconds late. Capacity does not depend on the lock (the join
  * script is atomic); a lock whose holder died expires after its TTL.
  */
 import { randomBytes } from 'node:crypto';
@@ -38,8 +42,11 @@ export class RoomLock {
     private readonly options: RoomLockOptions,
   ) {}
 
-  /** Runs `task` while holding `room`'s lock; rejects with StoreUnavailableError when it cannot be had. */
-  hold<T>(room: string, task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` while holding `room`'s lock; rejects with StoreUnavailableError when it cannot be
+   * had. `subscribes: false`: the release does not wait for `beforeRelease` (see the file comment).
+   */
+  hold<T>(room: string, task: () => Promise<T>, { subscribes = true }: { subscribes?: boolean } = {}): Promise<T> {
     return this.#local.run(room, async () => {
       const { ttlMs = 5000, waitMs = 5000 } = this.options;
       const key = this.options.key(room);
@@ -54,7 +61,7 @@ export class RoomLock {
       try {
         return await task();
       } finally {
-        await this.options.beforeRelease?.();
+        if (subscribes) await this.options.beforeRelease?.();
         // A release that fails leaves the lock to expire by itself.
         await this.client.vcUnlock(key, token).catch(() => undefined);
       }

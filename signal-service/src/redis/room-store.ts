@@ -15,7 +15,7 @@
  * is gone (a leave that failed during the outage).
  */
 import { ROOM_CAPACITY } from 'video-call-protocol';
-import type { JoinOutcome, Joiner, RoomMember, RoomStore } from '../rooms.js';
+import type { ExclusiveOptions, JoinOutcome, Joiner, RoomMember, RoomStore } from '../rooms.js';
 import { StoreUnavailableError } from '../rooms.js';
 import type { CommandClient } from './clients.js';
 import { redisCall } from './errors.js';
@@ -118,10 +118,10 @@ export class RedisRoomStore implements RoomStore {
     return this.#call(() => this.#client.sCard(this.#keys.rooms));
   }
 
-  async exclusive<T>(room: string, task: () => Promise<T>): Promise<T> {
+  async exclusive<T>(room: string, task: () => Promise<T>, options?: ExclusiveOptions): Promise<T> {
     this.#busy += 1;
     try {
-      return await this.#lock.hold(room, task);
+      return await this.#lock.hold(room, task, options);
     } catch (error) {
       if (error instanceof StoreUnavailableError) this.needsReconcile = true;
       throw error;
@@ -158,9 +158,16 @@ export class RedisRoomStore implements RoomStore {
     return this.#call(() => this.#client.sMembers(this.#keys.node(node)));
   }
 
-  /** Drops `id` from `node`'s set of members (an entry that names no member any more). */
-  async forgetMember(node: string, id: string): Promise<void> {
-    await this.#call(() => this.#client.sRem(this.#keys.node(node), id));
+  /** The room of each of `ids` (undefined: in no room), in one round trip. */
+  async roomsOf(ids: string[]): Promise<(string | undefined)[]> {
+    if (ids.length === 0) return [];
+    const rooms = await this.#call(() => this.#client.hmGet(this.#keys.members, ids));
+    return rooms.map((room) => room ?? undefined);
+  }
+
+  /** Drops `ids` from `node`'s set of members (entries that name no member any more). */
+  async forgetMembers(node: string, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.#call(() => this.#client.sRem(this.#keys.node(node), ids));
   }
 
   /**
