@@ -22,7 +22,8 @@ import {
 } from './harness.js';
 
 describe('resilience', () => {
-  // The rejoin secret outlives a restart, so members take their places back (README: REJOIN_SECRET).
+  // An explicit REJOIN_SECRET outlives a restart, so members take their places back (README:
+  // REJOIN_SECRET). The default, a secret kept in STATE_DIR, is restart.e2e.test.ts's.
   const env = { REJOIN_SECRET: 'a-rejoin-secret-of-at-least-32-characters!' };
   const rig = useRig({ env: () => env });
 
