@@ -31,7 +31,7 @@ export const CLUSTER_ENV = {
 export async function startCluster(env: Record<string, string> = {}): Promise<Cluster> {
   const redis = await startRedisServer();
   const nodeEnv = { REDIS_URL: redis.url, ...CLUSTER_ENV, ...env };
-  const nodes = (await Promise.all([startService(nodeEnv), startService(nodeEnv)])) as [ServiceProcess, ServiceProcess];
+  const nodes: [ServiceProcess, ServiceProcess] = await Promise.all([startService(nodeEnv), startService(nodeEnv)]);
   const client = createClient({ url: redis.url });
   await client.connect();
   return {

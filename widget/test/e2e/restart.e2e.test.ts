@@ -54,8 +54,8 @@ async function npmStart(port: number): Promise<{ child: ChildProcess; output: ()
     detached: true,
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start did not listen within ${NPM_START_TIMEOUT_MS} ms:\n${output.slice(-3000)}`)), NPM_START_TIMEOUT_MS);
     const check = () => {
@@ -64,7 +64,7 @@ async function npmStart(port: number): Promise<{ child: ChildProcess; output: ()
         resolve();
       }
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`npm start exited with ${code}:\n${output.slice(-3000)}`));
