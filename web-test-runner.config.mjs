@@ -9,20 +9,26 @@ import { startSignalService } from './signal-service/dist/server.js';
 import { ALLOW_MEDIA_FLAGS, BASE_FLAGS, chromePath, FAKE_MEDIA_FLAGS } from './widget/test/chromium.mjs';
 
 let service;
+let groupService;
 
-/** Starts the service with the dev server and stops it with it; serves its URL to the tests. */
+/**
+ * Starts the services with the dev server and stops them with it; serves their URLs to the tests:
+ * one with rooms of two (the default), one with rooms of four for group calls (ROOM_CAPACITY).
+ */
 const signalServicePlugin = {
   name: 'signal-service',
   async serverStart() {
-    service = await startSignalService(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), {
-      logger: pino({ level: 'silent' }),
-    });
+    const logger = pino({ level: 'silent' });
+    service = await startSignalService(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), { logger });
+    groupService = await startSignalService(loadConfig({ PORT: '0', HOST: '127.0.0.1', ROOM_CAPACITY: '4' }), { logger });
   },
   async serverStop() {
     await service?.close();
+    await groupService?.close();
   },
   serve(context) {
     if (context.path === '/__signal-service-url') return { body: `http://127.0.0.1:${service.port}`, type: 'text/plain' };
+    if (context.path === '/__group-signal-service-url') return { body: `http://127.0.0.1:${groupService.port}`, type: 'text/plain' };
   },
 };
 

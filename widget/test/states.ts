@@ -13,8 +13,10 @@ import '../src/index.js';
 import type { CallState } from '../src/call/call-state.js';
 import type { VideoCall } from '../src/video-call.js';
 
-/** The signal service's origin, e.g. `http://127.0.0.1:41234`. */
+/** The signal service's origin, e.g. `http://127.0.0.1:41234` (rooms of two, the default). */
 export const serviceUrl = await (await fetch('/__signal-service-url')).text();
+/** A second service whose rooms hold four (`ROOM_CAPACITY=4`), for group calls. */
+export const groupServiceUrl = await (await fetch('/__group-signal-service-url')).text();
 
 let roomCounter = 0;
 /** A room name no other test uses. */
@@ -58,10 +60,11 @@ export interface Mounted {
 }
 
 /**
- * Adds one `<video-call>` per name to the page, all in `room` (a fresh one by default), each in a
- * `box` of its own with the element filling it, preceded by a focusable "before" button.
+ * Adds one `<video-call>` per name to the page, all in `room` (a fresh one by default) of
+ * `service` (rooms of two by default), each in a `box` of its own with the element filling it,
+ * preceded by a focusable "before" button.
  */
-export function mount(names: string[], { room = uniqueRoom(), box = { width: 600, height: 440 } as Box } = {}): Mounted {
+export function mount(names: string[], { room = uniqueRoom(), box = { width: 600, height: 440 } as Box, service = serviceUrl } = {}): Mounted {
   const root = document.createElement('div');
   root.style.cssText = 'display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;padding:8px';
   const els: VideoCall[] = [];
@@ -75,7 +78,7 @@ export function mount(names: string[], { room = uniqueRoom(), box = { width: 600
     if (box) holder.style.cssText = `width:${box.width}px;height:${box.height}px`;
     const el = document.createElement('video-call');
     el.setAttribute('room', room);
-    el.setAttribute('signaling-url', serviceUrl);
+    el.setAttribute('signaling-url', service);
     el.setAttribute('name', name);
     if (box) el.style.cssText = 'width:100%;height:100%';
     holder.append(el);
