@@ -51,7 +51,6 @@ describe('the protocol package', () => {
       'PEER_ID_PATTERN',
       'REJOIN_TOKEN_PATTERN',
       'REJOIN_TOKEN_TTL_SECONDS',
-      'ROOM_CAPACITY',
       'ROOM_NAME_PATTERN',
       'SIGNAL_KINDS',
       'STRIPPED_NAME_CHARS',
@@ -118,7 +117,7 @@ describe('data-channel messages', () => {
       new ArrayBuffer(4),
       42,
     ]) {
-      assert.equal(decode(data), null, String(data).slice(0, 60));
+      assert.equal(decode(data), null, typeof data === 'string' ? data.slice(0, 60) : typeof data);
     }
   });
 });

@@ -32,7 +32,7 @@ const EVENT_PROPS = {
 
 /** Fails to compile when an event of events.ts has no prop above (T is not `never`). */
 type Exhaustive<T extends never> = T;
-type EveryEventHasAProp = Exhaustive<Exclude<VideoCallEventName, (typeof EVENT_PROPS)[keyof typeof EVENT_PROPS]>>;
+type _EveryEventHasAProp = Exhaustive<Exclude<VideoCallEventName, (typeof EVENT_PROPS)[keyof typeof EVENT_PROPS]>>;
 
 /** The event props typed with each event's class (VideoCallStateChangeEvent, …). */
 type TypedEvents<T extends Record<string, VideoCallEventName>> = {

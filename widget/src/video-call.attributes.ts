@@ -57,7 +57,7 @@ export class VideoCallAttributes extends LitElement {
   /** The first render waits (at most 1 s) for the words of the page's language: no flash of English. */
   protected override async scheduleUpdate(): Promise<void> {
     if (!this.hasUpdated) await this.i18n.settled();
-    super.scheduleUpdate();
+    await super.scheduleUpdate();
   }
 
   constructor() {

@@ -206,12 +206,13 @@ export class VideoCall extends VideoCallAttributes {
    * once both are in the call. Resolves at once; `vc-call-ended` follows if nobody answers.
    * @throws DOMException `InvalidStateError` (as a rejection) unless someone is in the room and we are in no call.
    */
-  async call(): Promise<void> {
+  call(): Promise<void> {
     if (!this.#call || !canCall(this.#call.context)) {
-      throw new DOMException(`call() needs someone in the room and no call (state is "${this.state}")`, 'InvalidStateError');
+      return Promise.reject(new DOMException(`call() needs someone in the room and no call (state is "${this.state}")`, 'InvalidStateError'));
     }
     this.#configure();
     this.#call.dispatch({ type: 'call', callId: crypto.randomUUID?.() ?? randomHex() });
+    return Promise.resolve();
   }
 
   /** Accepts the call that rings (`incoming`): camera and microphone are sent from now on. Does nothing in other states. */
@@ -385,13 +386,18 @@ export class VideoCall extends VideoCallAttributes {
   /** The view of the last render (the live regions compare it with the next). */
   #view: CallView | null = null;
   #announcer = new AnnouncerController(this, () => announcedView(this.#viewNow()), this.#t);
-  #focusKeeper = new FocusKeeper(this);
-  #shortcuts = new KeyboardShortcuts(this, () => callShortcuts(this, this.#call, this.#t));
   #actions: CallActions = {
     act: (action) => act(this, this.#call, action),
     pickDevice: (kind, deviceId) => pickDevice(this, kind, deviceId),
     sendChat: (text) => sendFromPanel(this, text),
   };
+
+  constructor() {
+    super();
+    // Controllers that only react to the element's updates and keys: nothing else holds them.
+    new FocusKeeper(this);
+    new KeyboardShortcuts(this, () => callShortcuts(this, this.#call, this.#t));
+  }
 
   /** The view model now (video-call.view-model.ts). */
   #viewNow(): CallView {

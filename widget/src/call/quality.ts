@@ -80,7 +80,7 @@ export interface QualitySample {
 type Stat = Record<string, unknown>;
 
 /** An `RTCStatsReport` (maplike: `forEach` gives the values), or any iterable of stats dictionaries. */
-export type StatsLike = { forEach(callback: (stat: any) => void): void } | Iterable<Stat>;
+export type StatsLike = { forEach(callback: (stat: Stat) => void): void } | Iterable<Stat>;
 
 const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 

@@ -129,7 +129,7 @@ export class DevicesController implements ReactiveController {
     if (!canChooseSpeaker()) throw new VideoCallError('media-unsupported', { key: 'errorSpeakerUnsupported' });
     elements.forEach((element) => this.#sinks.add(element));
     try {
-      await Promise.all([...this.#sinks].map((el) => (el.sinkId === deviceId ? undefined : el.setSinkId!(deviceId))));
+      await Promise.all([...this.#sinks].filter((el) => el.sinkId !== deviceId).map((el) => el.setSinkId(deviceId)));
     } catch (error) {
       const name = (error as { name?: string } | null)?.name;
       if (name === 'NotFoundError') throw new VideoCallError('media-not-found', { key: 'errorSpeakerNotFound' });

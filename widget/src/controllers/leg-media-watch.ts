@@ -49,7 +49,7 @@ export class LegMediaWatch {
 
   async #packetsReceived(): Promise<number> {
     let total = 0;
-    (await this.#options.getStats().catch(() => null))?.forEach((report) => {
+    (await this.#options.getStats().catch(() => null))?.forEach((report: RTCStats) => {
       if (report.type === 'inbound-rtp') total += (report as RTCInboundRtpStreamStats).packetsReceived ?? 0;
     });
     return total;

@@ -24,12 +24,11 @@ const transceiversOf = (pc: RTCPeerConnection, slot: Slot) =>
  */
 export async function sendTracks(pc: RTCPeerConnection, stream: MediaStream | null, slot: Slot = 'camera'): Promise<void> {
   const tracks = stream?.getTracks() ?? [];
-  await Promise.all(
-    transceiversOf(pc, slot).map(({ sender, receiver }) => {
-      const track = tracks.find((candidate) => candidate.kind === receiver.track.kind) ?? null;
-      return sender.track === track ? undefined : sender.replaceTrack(track);
-    }),
-  );
+  const changes = transceiversOf(pc, slot).flatMap(({ sender, receiver }) => {
+    const track = tracks.find((candidate) => candidate.kind === receiver.track.kind) ?? null;
+    return sender.track === track ? [] : [sender.replaceTrack(track)];
+  });
+  await Promise.all(changes);
 }
 
 /** A stream of the remote tracks of `slot` (audio and video of the camera, or of the screen). */

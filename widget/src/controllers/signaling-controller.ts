@@ -247,7 +247,7 @@ export class SignalingController implements ReactiveController {
       throw new VideoCallError('signaling-lost', { key: 'errorNotConnected' });
     }
     try {
-      return await send(socket.timeout(this.#timeoutMs) as unknown as ClientSocket);
+      return await send(socket.timeout(this.#timeoutMs));
     } catch {
       throw new VideoCallError('signaling-unreachable', { key: 'errorServiceTimeout' });
     }
