@@ -28,8 +28,9 @@ export const ERROR_CODES = [
 /**
  * A stable error code (one of {@link ERROR_CODES}):
  * - `invalid-payload`: the payload failed validation (wrong shape, too long, bad characters). Nothing changed.
- * - `room-full`: the room already holds as many members as its capacity (2 unless the service's
- *   `ROOM_CAPACITY` or the room's ticket says otherwise). The socket was not joined.
+ * - `room-full`: the room already holds as many members as its capacity (fixed by its first
+ *   member: that member's ticket `capacity` claim, else the service's `ROOM_CAPACITY`, default 2).
+ *   The socket was not joined.
  * - `not-in-room`: the request needs a joined room and the socket has none.
  * - `already-in-room`: the socket is already in a room; leave it first.
  * - `peer-not-found`: the relay target is not a member of the sender's room. Nothing was sent.

@@ -49,8 +49,6 @@ export const MAX_SDP_LENGTH = 32 * 1024;
 export const MAX_CANDIDATE_LENGTH = 1024;
 /** A member's connection id (`to` of `signal:relay`): at most 64 characters (socket.io 4 ids have 20). */
 export const MAX_PEER_ID_LENGTH = 64;
-/** Members one room holds: a call is one to one. */
-export const ROOM_CAPACITY = 2;
 /**
  * Members a room holds unless the service is told otherwise (`ROOM_CAPACITY`, or a room ticket's
  * `capacity` claim): two, a one-to-one call.

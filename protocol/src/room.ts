@@ -48,15 +48,11 @@ export interface JoinRequest {
    */
   rejoin?: string;
   /**
-   * Optional preferred role, granted when the room is empty: a client rejoining after a
-   * reconnection (or a service restart) asks for the role it had, to keep its call going.
-   */
-  polite?: boolean;
-  /**
    * Room ticket: a JWT (HS256, RFC 7519) minted by the host site's backend with claims `room`
    * (must equal `room` above), `exp`, and optionally `name` (then shown instead of `name` above),
-   * `nbf`, `iat`. Required when the service sets `ROOM_TICKET_SECRET`, ignored otherwise.
-   * At most `MAX_TICKET_LENGTH` characters.
+   * `capacity` (an integer `MIN_ROOM_CAPACITY`–`MAX_ROOM_CAPACITY`: the room's capacity when this
+   * join is its first member), `nbf`, `iat`. Required when the service sets `ROOM_TICKET_SECRET`,
+   * ignored otherwise. At most `MAX_TICKET_LENGTH` characters.
    */
   ticket?: string;
 }
@@ -71,12 +67,20 @@ export interface JoinResult {
    * `REJOIN_TOKEN_TTL_SECONDS` after it was issued. Keep it in memory, never show or log it.
    */
   rejoinToken: string;
-  /** Every member already in the room before this join (at most `capacity - 1`), in join order. */
+  /**
+   * Every member already in the room before this join (at most `capacity - 1`), in join order
+   * (the earliest first); `[]` when the joiner is the first.
+   */
   peers: PeerInfo[];
   /**
-   * The joiner's role in perfect negotiation (W3C WebRTC 1.0, §10.7 "Perfect negotiation
-   * example"): the polite peer rolls back its own offer on glare, the impolite one ignores the
-   * incoming offer. The service guarantees the two members of a room hold opposite roles.
+   * How many members the room holds at most, the joiner included (`MIN_ROOM_CAPACITY`–
+   * `MAX_ROOM_CAPACITY`). Fixed by the room's first member for as long as the room has members:
+   * its ticket's `capacity` claim, else the service's `ROOM_CAPACITY` setting (default
+   * `DEFAULT_ROOM_CAPACITY`, 2). Once the room is empty it is gone, and the next first member
+   * fixes it again. A join beyond it is refused with `room-full`.
+   *
+   * Roles for perfect negotiation are not handed out: each client derives them per pair from the
+   * two `peerId`s (`isPolite`, roles.ts).
    */
-  polite: boolean;
+  capacity: number;
 }

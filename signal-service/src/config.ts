@@ -5,10 +5,11 @@
  * it and exits with status 1 before anything listens. Every variable is documented in README.md.
  */
 import { z } from 'zod';
-import type { IceServer } from 'video-call-protocol';
+import { DEFAULT_ROOM_CAPACITY, MAX_ROOM_CAPACITY, MIN_ROOM_CAPACITY, type IceServer } from 'video-call-protocol';
 import { isAbsolute } from 'node:path';
 import { DEFAULT_STUN_URLS } from './ice/static.js';
 import { defaultStateDir } from './state-dir.js';
+import { commaList, originList, wholeNumber, yesNo } from './config-values.js';
 import { parseTrustProxy, type TrustProxy } from './trusted-proxy.js';
 
 /** Where ICE servers come from; see ice/. */
@@ -30,6 +31,12 @@ export interface Config {
    * send them in `Origin`) whose pages may connect and load the widget with CORS. Undefined: any.
    */
   allowedOrigins?: string[];
+  /**
+   * `ROOM_CAPACITY` (default 2): how many members a room holds, unless its first member's room
+   * ticket claims another `capacity`; a whole number from `MIN_ROOM_CAPACITY` to
+   * `MAX_ROOM_CAPACITY` (2–6).
+   */
+  roomCapacity: number;
   /** `ROOM_TICKET_SECRET`: HS256 secret of room tickets; when set, `room:join` needs a ticket. */
   roomTicketSecret?: string;
   /** `REJOIN_SECRET`: HMAC key of rejoin tokens; undefined: shared in Redis, else kept in `stateDir` (rejoin-key.ts). */
@@ -87,72 +94,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const commaList = (urlPattern: RegExp, what: string) =>
-  z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
-    )
-    .refine((urls) => urls.every((url) => urlPattern.test(url)), `every entry must be a ${what} URL`);
-
 /**
  * Shortest `ROOM_TICKET_SECRET`, in characters. RFC 7518 §3.2 asks for an HS256 key of at least
  * 256 bits: use a random string such as `openssl rand -base64 48` (64 characters, 384 bits).
  */
 export const MIN_TICKET_SECRET_LENGTH = 32;
-
-/** A whole number from `min` to `max`, with a default. */
-const wholeNumber = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`))
-    .default(fallback);
-
-const yesNo = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
-
-/**
- * One `ALLOWED_ORIGINS` entry: `scheme://host[:port]` with http or https, nothing after (no path,
- * not even "/", no query, no credentials). Normalized as a browser's `Origin` header writes it:
- * lower-case host, default port dropped (`https://Shop.Example.com:443` → `https://shop.example.com`).
- */
-function parseOrigin(entry: string): string | undefined {
-  if (!/^https?:\/\/[^/?#@\s]+$/i.test(entry)) return undefined;
-  try {
-    const url = new URL(entry);
-    return url.origin === 'null' ? undefined : url.origin;
-  } catch {
-    return undefined;
-  }
-}
-
-const originList = z.string().transform((value, ctx) => {
-  const entries = value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-  if (entries.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'must list at least one origin, e.g. https://shop.example.com' });
-    return z.NEVER;
-  }
-  const origins: string[] = [];
-  for (const entry of entries) {
-    const origin = parseOrigin(entry);
-    if (origin === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${entry}" is not an origin: write scheme://host[:port] with http or https and no path, e.g. https://shop.example.com`,
-      });
-      return z.NEVER;
-    }
-    if (!origins.includes(origin)) origins.push(origin);
-  }
-  return origins;
-});
 
 const iceServerSchema = z.strictObject({
   urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
@@ -201,6 +147,8 @@ const envSchema = z.object({
     .pipe(z.number().min(10).max(86400))
     .default(3600),
   ALLOWED_ORIGINS: originList.optional(),
+  // A full mesh: each participant sends one stream per other participant, so 6 at most.
+  ROOM_CAPACITY: wholeNumber(MIN_ROOM_CAPACITY, MAX_ROOM_CAPACITY, DEFAULT_ROOM_CAPACITY),
   ROOM_TICKET_SECRET: z
     .string()
     .min(MIN_TICKET_SECRET_LENGTH, `must be at least ${MIN_TICKET_SECRET_LENGTH} characters (a long random string)`)
@@ -283,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     ice,
     allowedOrigins: e.ALLOWED_ORIGINS,
+    roomCapacity: e.ROOM_CAPACITY,
     roomTicketSecret: e.ROOM_TICKET_SECRET,
     rejoinSecret: e.REJOIN_SECRET,
     stateDir: e.STATE_DIR ?? defaultStateDir(present),

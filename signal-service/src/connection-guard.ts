@@ -13,7 +13,7 @@
  *
  * Closing (`closeConnection`) drops the TCP connection without a goodbye (a WebSocket is
  * terminated; long-polling is closed and discarded): the client library sees a lost connection and
- * reconnects, and the other member of its room is told the normal way (`room:peer-left`,
+ * reconnects, and the other members of its room are told the normal way (`room:peer-left`,
  * `disconnected`). The reason is logged once, by `logClose`, with every other close the service
  * causes (ping timeout, oversize, parse error).
  */

@@ -17,7 +17,7 @@
  *    with the connections that would not close (a client that stopped reading) still counted.
  *    The caller then closes the service (server.ts `close()`), which ends whatever is left.
  *
- * Each member that leaves this way is a `disconnected` leave for the other member of its room
+ * Each member that leaves this way is a `disconnected` leave for the other members of its room
  * (`room:peer-left` `disconnected`: it is coming back).
  */
 import { performance } from 'node:perf_hooks';

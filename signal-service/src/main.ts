@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       port: service.port,
       ice: config.ice.kind,
       allowedOrigins: config.allowedOrigins ?? 'any',
+      roomCapacity: config.roomCapacity,
       roomTickets: Boolean(config.roomTicketSecret),
       limits: { ...config.limits, maxConnections: service.maxConnections },
     },

@@ -4,10 +4,13 @@
  *
  * Join: rate limit, payload, ticket, rejoin token (`rejoin-invalid`; `unavailable` while the key
  * shared in Redis is not read yet: rejoin-key.ts), load shedding (`overloaded`:
- * new joins only; a rejoin with a valid token goes through), then the room store. A first join
- * gets a fresh random `peerId`; a rejoin gets its token's `peerId` back and, when its old
- * connection is still a member, takes its place and role (the old connection is closed). Every
- * successful join answers a fresh `rejoinToken`, to the joiner only.
+ * new joins only; a rejoin with a valid token goes through), then the room store, with the
+ * capacity this join would give the room if it were its first member: the ticket's `capacity`
+ * claim, else `ROOM_CAPACITY` (the store keeps the first member's for the room's life). A first
+ * join gets a fresh random `peerId`; a rejoin gets its token's `peerId` back and, when its old
+ * connection is still a member, takes its place (the old connection is closed). Every successful
+ * join answers the members present in join order, the room's capacity and a fresh
+ * `rejoinToken`, to the joiner only; every other member hears `room:peer-joined`.
  *
  * Several nodes (a shared store, `REDIS_URL`): a room's requests also hold the store's room lock
  * (`RoomStore.exclusive`), so the order above holds across nodes; members a join found on a dead
@@ -35,6 +38,8 @@ export interface RoomContext {
   tickets: TicketVerifier;
   rejoinTokens: RejoinTokens;
   load: LoadMonitor;
+  /** `ROOM_CAPACITY`: the capacity of a room whose first member's ticket claims none (2–6). */
+  roomCapacity: number;
   /** Room requests run one at a time per socket and, inside, per room. */
   queues: { sockets: KeyedQueue; rooms: KeyedQueue };
 }
@@ -48,7 +53,7 @@ export const ioRoom = (room: string) => `room:${room}`;
 
 const peerInfo = ({ id, name, peerId }: RoomMember): PeerInfo => ({ id, name, peerId });
 
-/** Tells the members of `room` that `member` (whom they were told about) has left. */
+/** Tells every member of `room` that `member` (whom they were told about) has left. */
 export const announceLeft = (io: SignalServer, room: string, member: RoomMember, reason: PeerLeft['reason']) =>
   io.to(ioRoom(room)).emit('room:peer-left', { ...peerInfo(member), reason });
 
@@ -76,7 +81,7 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
 
   const tellLeft = (room: string, member: RoomMember, reason: PeerLeft['reason']) => announceLeft(io, room, member, reason);
 
-  /** Removes `socket` from its room and tells the member left behind. Call it in the socket's turn. */
+  /** Removes `socket` from its room and tells the members left behind. Call it in the socket's turn. */
   const leaveRoom = async (socket: SignalSocket, reason: PeerLeft['reason']): Promise<boolean> => {
     const room = await rooms.roomOf(socket.id);
     if (room === undefined) return false;
@@ -92,13 +97,13 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
   };
 
   const join: Handler<SignalSocket> = async (socket, payload, reply, hasAck) => {
-    // A join nobody can answer would take a place whose role the client never learns.
+    // A join nobody can answer would take a place whose members the client never learns.
     if (!hasAck) return;
     await inTurn(socket, async () => {
       if (!(await budgets.take(socket, 'join', reply))) return;
       const parsed = parsePayload(joinRequestSchema, payload);
       if (!parsed.ok) return reply(fail('invalid-payload', parsed.message));
-      const { room, rejoin, polite, ticket } = parsed.value;
+      const { room, rejoin, ticket } = parsed.value;
       // Without ROOM_TICKET_SECRET this admits every join and ignores `ticket`.
       const admitted = await ctx.tickets.check(ticket, room);
       if (!admitted.ok) return reply(fail(admitted.code, admitted.message));
@@ -114,15 +119,17 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
       // A ticket's name is the host site's word: it wins over the one the client chose.
       const name = admitted.name ?? parsed.value.name ?? '';
       const peerId = rejoinedAs ?? ctx.rejoinTokens.newPeerId();
+      // Used only if this joiner is the room's first member; otherwise the room keeps its own.
+      const capacity = admitted.capacity ?? ctx.roomCapacity;
 
       await holding(room, async () => {
-        const outcome = await rooms.join(room, { id: socket.id, name, peerId, polite });
+        const outcome = await rooms.join(room, { id: socket.id, name, peerId }, capacity);
         // Members of a dead node this join dropped: the room was told about them, so it hears they left.
         for (const gone of outcome.expired ?? []) tellLeft(room, gone, 'disconnected');
         if (!outcome.ok) {
           return reply(
             outcome.reason === 'room-full'
-              ? fail('room-full', 'This room already has two people in it.')
+              ? fail('room-full', `This room is full: it holds ${outcome.capacity ?? capacity} people.`)
               : fail('already-in-room', 'This connection is already in a room; leave it first.'),
           );
         }
@@ -143,9 +150,18 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
         }
         await socket.join(ioRoom(room));
         const self = peerInfo(member);
+        // Every other member of the room, on every node (the socket.io adapter), hears of the joiner.
         socket.to(ioRoom(room)).emit('room:peer-joined', self);
-        logger.debug({ room, socket: socket.id, polite: member.polite, rejoin: rejoinedAs !== undefined }, 'joined room');
-        const answer: JoinResult = { self, peers: peers.map(peerInfo), polite: member.polite, rejoinToken: ctx.rejoinTokens.issue(room, peerId) };
+        logger.debug(
+          { room, socket: socket.id, members: peers.length + 1, capacity: outcome.capacity, rejoin: rejoinedAs !== undefined },
+          'joined room',
+        );
+        const answer: JoinResult = {
+          self,
+          peers: peers.map(peerInfo),
+          capacity: outcome.capacity,
+          rejoinToken: ctx.rejoinTokens.issue(room, peerId),
+        };
         reply({ ok: true, ...answer });
       }).catch((error: unknown) => {
         if (!(error instanceof StoreUnavailableError)) throw error;

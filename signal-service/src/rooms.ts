@@ -1,16 +1,21 @@
 /**
- * Room presence: who is in which room, and the perfect-negotiation role of each member.
+ * Room presence: who is in which room, in join order, and each room's capacity.
  *
  * `RoomStore` is the seam where a shared store (Redis, for several service nodes) plugs in; its
  * methods return promises for that reason. `MemoryRoomStore` keeps one node's rooms in maps and
  * does the capacity check and the insert in one synchronous step, so two concurrent joins can
  * never both take the last place.
  *
+ * A room exists while it has members. Its capacity is fixed by its first member's join (the
+ * `capacity` that join passes: its ticket's claim, else the service's `ROOM_CAPACITY`) and kept
+ * for the room's life; later joins' capacities are ignored. Once the room is empty it is gone, and
+ * the next first member fixes the capacity again.
+ *
  * The store is the service's only record of membership: signaling.ts asks `roomOf(socket.id)`
  * for every request and keeps no copy on the socket. `RedisRoomStore` (redis/room-store.ts) is the
- * one several nodes share (`REDIS_URL`).
+ * one several nodes share (`REDIS_URL`). Roles for perfect negotiation are not the store's: each
+ * client derives them per pair from `peerId`s (video-call-protocol roles.ts).
  */
-import { ROOM_CAPACITY } from 'video-call-protocol';
 
 /** A member as the store keeps it. */
 export interface RoomMember {
@@ -20,8 +25,6 @@ export interface RoomMember {
   name: string;
   /** The member's public identity, issued by the service (stable across its rejoins). */
   peerId: string;
-  /** Perfect-negotiation role; the two members of a room always hold opposite roles. */
-  polite: boolean;
 }
 
 /** Outcome of {@link RoomStore.join}. */
@@ -29,13 +32,22 @@ export type JoinOutcome =
   | {
       ok: true;
       member: RoomMember;
+      /** The members present before this join, in join order (the earliest first). */
       peers: RoomMember[];
+      /** The room's capacity: the one its first member fixed (this joiner's, when it is the first). */
+      capacity: number;
       /** The member this join replaced: the same peerId on an older connection (a rejoin). */
       replaced?: RoomMember;
       /** Members this join dropped because their node is dead (shared stores only): announce them gone. */
       expired?: RoomMember[];
     }
-  | { ok: false; reason: 'room-full' | 'already-in-room'; expired?: RoomMember[] };
+  | {
+      ok: false;
+      reason: 'room-full' | 'already-in-room';
+      /** `room-full`: the capacity of the full room. */
+      capacity?: number;
+      expired?: RoomMember[];
+    };
 
 /**
  * Thrown by a shared store that cannot reach its backend (Redis down): the request should be
@@ -52,32 +64,30 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/** Who joins: socket id, display name, peer id, and the role asked for (a rejoin keeps its role). */
+/** Who joins: socket id, display name and peer id. */
 export interface Joiner {
   id: string;
   name: string;
   /** A fresh peer id for a first join; the rejoin token's for a rejoin. */
   peerId: string;
-  /** Preferred perfect-negotiation role; granted when the room is empty. */
-  polite?: boolean;
 }
 
-/** Who is in which room; see the file comment. Capacity: {@link ROOM_CAPACITY}. */
+/** Who is in which room; see the file comment. */
 export interface RoomStore {
   /**
-   * Adds `joiner` to `room` unless the room is full or its id is already in a room.
-   * The first member of a room gets the role it asks for (impolite by default); a joiner takes the
-   * role opposite to the member present, so roles stay complementary even after members come and go.
-   * A joiner whose `peerId` equals a member's takes that member's place (and role): it is the same
-   * client back on a new connection (it proved it with its rejoin token) before the service noticed
-   * the old one was dead.
+   * Adds `joiner` to `room` unless the room is full or its id is already in a room. `capacity`
+   * (2–6, checked by the caller) becomes the room's capacity when the joiner is its first member;
+   * otherwise the room keeps the one it has. The check and the insert are atomic.
+   * A joiner whose `peerId` equals a member's takes that member's place (the room keeps its
+   * capacity): it is the same client back on a new connection (it proved it with its rejoin
+   * token) before the service noticed the old one was dead.
    */
-  join(room: string, joiner: Joiner): Promise<JoinOutcome>;
+  join(room: string, joiner: Joiner, capacity: number): Promise<JoinOutcome>;
   /** Removes `id` from its room. Resolves to the room and the member removed, or `undefined`. */
   leave(id: string): Promise<{ room: string; member: RoomMember } | undefined>;
   /** The room `id` is in, or `undefined`. */
   roomOf(id: string): Promise<string | undefined>;
-  /** Members of `room` (empty when the room does not exist). */
+  /** Members of `room` in join order (empty when the room does not exist). */
   members(room: string): Promise<RoomMember[]>;
   /** Number of non-empty rooms (for health and metrics). */
   roomCount(): Promise<number>;
@@ -99,38 +109,47 @@ export interface ExclusiveOptions {
   subscribes?: boolean;
 }
 
+/** A room of {@link MemoryRoomStore}: its members in join order (Map order) and its capacity. */
+interface MemoryRoom {
+  members: Map<string, RoomMember>;
+  capacity: number;
+}
+
 /** RoomStore for a single service node. Empty rooms are deleted, so memory follows use. */
 export class MemoryRoomStore implements RoomStore {
-  readonly #rooms = new Map<string, Map<string, RoomMember>>();
+  readonly #rooms = new Map<string, MemoryRoom>();
   readonly #roomOfMember = new Map<string, string>();
 
-  async join(room: string, { id, name, peerId, polite = false }: Joiner): Promise<JoinOutcome> {
+  async join(room: string, { id, name, peerId }: Joiner, capacity: number): Promise<JoinOutcome> {
     // Check and insert with no await in between: atomic on this node.
     if (this.#roomOfMember.has(id)) return { ok: false, reason: 'already-in-room' };
-    const members = this.#rooms.get(room) ?? new Map<string, RoomMember>();
+    const entry = this.#rooms.get(room) ?? { members: new Map<string, RoomMember>(), capacity };
+    const { members } = entry;
     const replaced = [...members.values()].find((m) => m.peerId === peerId);
     if (replaced) {
+      // The same member back: the room never emptied, so it keeps its capacity.
       members.delete(replaced.id);
       this.#roomOfMember.delete(replaced.id);
     }
-    if (members.size >= ROOM_CAPACITY) return { ok: false, reason: 'room-full' };
+    if (members.size >= entry.capacity) return { ok: false, reason: 'room-full', capacity: entry.capacity };
     const peers = [...members.values()];
-    const role = replaced ? replaced.polite : peers.length > 0 ? !peers[0]!.polite : polite;
-    const member: RoomMember = { id, name, peerId, polite: role };
+    const member: RoomMember = { id, name, peerId };
     members.set(id, member);
-    this.#rooms.set(room, members);
+    this.#rooms.set(room, entry);
     this.#roomOfMember.set(id, room);
-    return replaced ? { ok: true, member, peers, replaced } : { ok: true, member, peers };
+    const outcome = { ok: true as const, member, peers, capacity: entry.capacity };
+    return replaced ? { ...outcome, replaced } : outcome;
   }
 
   async leave(id: string): Promise<{ room: string; member: RoomMember } | undefined> {
     const room = this.#roomOfMember.get(id);
     if (room === undefined) return undefined;
     this.#roomOfMember.delete(id);
-    const members = this.#rooms.get(room);
-    const member = members?.get(id);
-    members?.delete(id);
-    if (members && members.size === 0) this.#rooms.delete(room);
+    const entry = this.#rooms.get(room);
+    const member = entry?.members.get(id);
+    entry?.members.delete(id);
+    // The room is gone with its last member, and so is its capacity.
+    if (entry && entry.members.size === 0) this.#rooms.delete(room);
     return member ? { room, member } : undefined;
   }
 
@@ -139,7 +158,7 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async members(room: string): Promise<RoomMember[]> {
-    return [...(this.#rooms.get(room)?.values() ?? [])];
+    return [...(this.#rooms.get(room)?.members.values() ?? [])];
   }
 
   async roomCount(): Promise<number> {

@@ -47,7 +47,6 @@ export const joinRequestSchema = z.strictObject({
   room: roomName,
   name: displayName.optional(),
   rejoin: z.string().regex(REJOIN_TOKEN_PATTERN, 'rejoin must be a rejoin token from a join answer').optional(),
-  polite: z.boolean().optional(),
   ticket: z.string().max(MAX_TICKET_LENGTH, `ticket must be at most ${MAX_TICKET_LENGTH} characters`).optional(),
 }) satisfies z.ZodType<JoinRequest, unknown>;
 

@@ -172,6 +172,7 @@ export async function startSignalService(config: Config, options: StartOptions =
     tickets,
     rejoinTokens,
     load,
+    roomCapacity: config.roomCapacity,
     log,
     connection: { pingIntervalMs: limits.pingIntervalMs, pingTimeoutMs: limits.pingTimeoutMs, maxBufferedBytes: limits.maxBufferedBytes },
     metrics,

@@ -26,7 +26,7 @@
  * Membership has one record, the RoomStore (`rooms.roomOf(socket.id)`); nothing is cached on the
  * socket. Room requests (join, leave, and the leave a disconnection implies) run one at a time
  * per socket in arrival order, and inside that one at a time per room, while the store, the
- * socket.io room and the other member's view change together. Hence: a leave followed at once by
+ * socket.io room and the other members' view change together. Hence: a leave followed at once by
  * a join cannot interleave with it; a socket that disconnects mid-join undoes its join, unseen,
  * before its leave runs; a member hears `room:peer-left` only about a member it was told about
  * (in `peers` or by `room:peer-joined`). Relays and `ice:servers` only read the store and are not
@@ -43,7 +43,7 @@ import type { LoadMonitor } from './load-monitor.js';
 import { throttledLogger, type ThrottledLog } from './log-throttle.js';
 import { ORIGIN_NOT_ALLOWED, createOriginPolicy, originHeader, type OriginPolicy } from './origins.js';
 import type { ServiceMetrics } from './metrics.js';
-import { MAX_MESSAGE_BYTES, type ClientToServerEvents, type ServerToClientEvents } from 'video-call-protocol';
+import { DEFAULT_ROOM_CAPACITY, MAX_MESSAGE_BYTES, type ClientToServerEvents, type ServerToClientEvents } from 'video-call-protocol';
 import { SocketRateLimiter } from './rate-limits.js';
 import { createRejoinTokens, type RejoinTokens } from './rejoin-tokens.js';
 import { createRoomHandlers } from './room-handlers.js';
@@ -63,6 +63,11 @@ export interface SignalingDeps {
   connection: { pingIntervalMs: number; pingTimeoutMs: number; maxBufferedBytes: number };
   /** Load shedding's signal: new joins are refused while overloaded. */
   load: LoadMonitor;
+  /**
+   * `ROOM_CAPACITY`: members a room holds when its first member's ticket claims no `capacity`
+   * (2–6); default `DEFAULT_ROOM_CAPACITY` (2).
+   */
+  roomCapacity?: number;
   /** Per-socket budgets; default {@link DEFAULT_RATE_LIMITS}. */
   rateLimiter?: SocketRateLimiter;
   /** Which sites' pages may connect (`ALLOWED_ORIGINS`); default: any. */
@@ -178,6 +183,7 @@ function createHandlers(io: SignalServer, deps: SignalingDeps, budgets: Budgets)
     logger,
     budgets,
     load: deps.load,
+    roomCapacity: deps.roomCapacity ?? DEFAULT_ROOM_CAPACITY,
     tickets: deps.tickets ?? createTicketVerifier(undefined),
     rejoinTokens: deps.rejoinTokens ?? createRejoinTokens(undefined),
     queues: { sockets: new KeyedQueue(), rooms: new KeyedQueue() },

@@ -6,8 +6,12 @@
  * with the shared secret, with these claims:
  * - `room` (string, required): the room it admits to; must equal the requested room;
  * - `exp` (NumericDate, required): expiry, unix seconds;
- * - `name` (string, optional): display name shown to the peer instead of the client's `name`
- *   (the same rules as names: ≤ 64 characters, no control or bidi-override characters, trimmed);
+ * - `name` (string, optional): display name shown to the other members instead of the client's
+ *   `name` (the same rules as names: ≤ 64 characters, no control or bidi-override characters, trimmed);
+ * - `capacity` (integer, optional, `MIN_ROOM_CAPACITY`–`MAX_ROOM_CAPACITY`, 2–6): how many members
+ *   the room holds when this ticket's holder is its first member (the room store keeps the first
+ *   member's for the room's life; later members' claims change nothing); anything else (0, 7,
+ *   2.5, "4", negative) makes the ticket invalid;
  * - `nbf`, `iat` (optional): checked by the JWT rules when present.
  * A ticket may last at most {@link MAX_TICKET_LIFETIME_SECONDS} (from `iat`, or from now).
  * Verification is jose's `jwtVerify` with `algorithms: ['HS256']` only (so `alg: none`, HS512 or
@@ -21,7 +25,7 @@
  * admits to its own room. examples/mint-ticket.mjs shows the backend side.
  */
 import { errors, jwtVerify } from 'jose';
-import type { ErrorCode } from 'video-call-protocol';
+import { MAX_ROOM_CAPACITY, MIN_ROOM_CAPACITY, type ErrorCode } from 'video-call-protocol';
 import { displayName } from './schemas.js';
 
 /** Allowed clock difference between the host backend that mints and this service, in seconds. */
@@ -36,9 +40,12 @@ export const MAX_TICKET_LIFETIME_SECONDS = 24 * 60 * 60;
 /** The `ticket-…` error codes. */
 export type TicketErrorCode = Extract<ErrorCode, `ticket-${string}`>;
 
-/** What a ticket check says: admitted (with the ticket's `name`, if it has one), or why not. */
+/**
+ * What a ticket check says: admitted (with the ticket's `name` and `capacity` claims, if it has
+ * them), or why not.
+ */
 export type TicketOutcome =
-  | { ok: true; name?: string }
+  | { ok: true; name?: string; capacity?: number }
   | { ok: false; code: TicketErrorCode; message: string };
 
 export interface TicketVerifier {
@@ -55,6 +62,10 @@ export interface TicketVerifierOptions {
   /** Clock in ms since the epoch, for tests. */
   now?: () => number;
 }
+
+/** A `capacity` claim the service accepts: an integer from `MIN_ROOM_CAPACITY` to `MAX_ROOM_CAPACITY`. */
+const isRoomCapacity = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= MIN_ROOM_CAPACITY && value <= MAX_ROOM_CAPACITY;
 
 const refuse = (code: TicketErrorCode, message: string): TicketOutcome => ({ ok: false, code, message });
 
@@ -100,9 +111,11 @@ export function createTicketVerifier(secret: string | undefined, options: Ticket
         return refuse('ticket-invalid', 'The room ticket lasts longer than the service accepts (24 h).');
       }
       if (payload.room !== room) return refuse('ticket-wrong-room', 'The room ticket is for another room.');
-      if (payload.name === undefined) return { ok: true };
-      const name = displayName.safeParse(payload.name);
-      return name.success ? { ok: true, name: name.data } : INVALID;
+      const { capacity } = payload;
+      if (capacity !== undefined && !isRoomCapacity(capacity)) return INVALID;
+      const name = payload.name === undefined ? undefined : displayName.safeParse(payload.name);
+      if (name && !name.success) return INVALID;
+      return { ok: true, ...(name && { name: name.data }), ...(capacity !== undefined && { capacity }) };
     },
   };
 }

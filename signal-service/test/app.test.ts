@@ -87,8 +87,8 @@ describe('createApp', () => {
     assert.match(empty.headers.get('content-type') ?? '', /application\/json/);
     assert.deepEqual(await empty.json(), { status: 'ok', rooms: 0 });
 
-    await rooms.join('r1', { id: 'a', name: '', peerId: 'p-a' });
-    await rooms.join('r2', { id: 'b', name: '', peerId: 'p-b' });
+    await rooms.join('r1', { id: 'a', name: '', peerId: 'p-a' }, 2);
+    await rooms.join('r2', { id: 'b', name: '', peerId: 'p-b' }, 2);
     try {
       assert.deepEqual(await (await app.request('/healthz')).json(), { status: 'ok', rooms: 2 });
     } finally {

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       ice: { kind: 'static', iceServers: [{ urls: DEFAULT_STUN_URLS }] },
       allowedOrigins: undefined,
+      roomCapacity: 2,
       roomTicketSecret: undefined,
       rejoinSecret: undefined,
       stateDir: join(homedir(), '.local', 'state', 'video-call-server'),
@@ -104,6 +105,14 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ XDG_STATE_HOME: 'state', HOME: '/home/ann' }).stateDir, '/home/ann/.local/state/video-call-server');
     assert.equal(loadConfig({ STATE_DIR: '', HOME: '/home/ann' }).stateDir, '/home/ann/.local/state/video-call-server');
     assert.match(configError({ STATE_DIR: 'relative/dir' }), /STATE_DIR: must be an absolute path/);
+  });
+
+  it('reads ROOM_CAPACITY, 2 to 6 (default 2), and refuses anything else naming the variable', () => {
+    assert.equal(loadConfig({}).roomCapacity, 2);
+    for (const value of ['2', '4', '6']) assert.equal(loadConfig({ ROOM_CAPACITY: value }).roomCapacity, Number(value));
+    for (const value of ['0', '1', '7', '100', '-3', '2.5', '4.0', 'four', ' 4', '0x4', '1e1']) {
+      assert.match(configError({ ROOM_CAPACITY: value }), /ROOM_CAPACITY: must be a whole number from 2 to 6/, `ROOM_CAPACITY=${value}`);
+    }
   });
 
   it('takes a REJOIN_SECRET of at least 32 characters', () => {

@@ -213,7 +213,6 @@ class Generator {
         if (this.chance(0.5)) request.name = this.string(20).replace(new RegExp(FORBIDDEN_NAME_CHARS.source, 'g'), '');
         // A forged rejoin token: always rejoin-invalid.
         if (this.chance(0.3)) request.rejoin = 'fuzz-rejoin-token-' + this.string(30).replace(/[^A-Za-z0-9_-]/g, 'x');
-        if (this.chance(0.3)) request.polite = this.chance(0.5);
         return [request];
       }
       case 'signal:relay':
@@ -375,6 +374,10 @@ describe('fuzzing every client event', () => {
     const tickets = await Promise.all([
       ...FUZZ_ROOMS.map((room) => mintTicket({ room })),
       ...FUZZ_ROOMS.map((room) => mintTicket({ room, name: 'Fuzz' })),
+      // Capacity claims: rooms of 3 to 6 when the holder is first in; 7 and 2.5 are ticket-invalid.
+      ...FUZZ_ROOMS.map((room, i) => mintTicket({ room, capacity: 3 + i })),
+      mintTicket({ room: 'fuzz-1', capacity: 7 }),
+      mintTicket({ room: 'fuzz-2', capacity: 2.5 }),
       mintTicket({ room: LEGIT_ROOM }), // a valid ticket for a room that is full: room-full
       mintTicket({ room: 'fuzz-0' }, 'another-secret-that-is-long-enough-000'),
       mintTicket({ room: 'fuzz-0', exp: 1 }),

@@ -267,7 +267,7 @@ export function assertOk<T extends object>(answer: Ack<T>): asserts answer is { 
 
 /**
  * Joins `room` and returns the success answer (fails the test on an error answer). `name` may be
- * a display name or the rest of the join request (`{ name, rejoin, polite, ticket }`).
+ * a display name or the rest of the join request (`{ name, rejoin, ticket }`).
  */
 export async function join(socket: ClientSocket, room: string, name?: string | Omit<JoinRequest, 'room'>) {
   const rest = typeof name === 'string' ? { name } : (name ?? {});

@@ -1,7 +1,7 @@
 /**
  * The entry point as an operator runs it (src/main.ts in a child process): the start-up warning
- * when ALLOWED_ORIGINS is unset, none when it is set, exit status 1 naming a bad variable or an
- * unusable rejoin secret file, and exit status 1 when a shutdown had to be forced.
+ * when ALLOWED_ORIGINS is unset, none when it is set, exit status 1 naming a bad variable (a
+ * ROOM_CAPACITY outside 2-6 among them) or an unusable rejoin secret file, and exit status 1 when a shutdown had to be forced.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -83,6 +83,15 @@ describe('main.ts', () => {
     assert.match(run.stderr, /ALLOWED_ORIGINS: "https:\/\/shop\.example\.com\/path" is not an origin/);
     assert.match(run.stderr, /ROOM_TICKET_SECRET: must be at least 32 characters/);
     assert.doesNotMatch(run.stderr, /short/);
+  });
+
+  it('exits with status 1 and names ROOM_CAPACITY when it is outside 2-6 or not a whole number', async () => {
+    for (const value of ['7', '2.5']) {
+      const run = await runMain({ ROOM_CAPACITY: value });
+      assert.equal(run.code, 1, `ROOM_CAPACITY=${value}: ${JSON.stringify(run.lines)}`);
+      assert.match(run.stderr, /ROOM_CAPACITY: must be a whole number from 2 to 6/);
+      assert.ok(!run.lines.some((line) => /listening/.test(line.msg)), 'nothing listened');
+    }
   });
 
   it('exits with status 1 when the shutdown has to be forced (a connection that does not close)', async () => {

@@ -1,7 +1,7 @@
 /**
  * What a member learns about its peer across reconnections, with real clients against a real
  * service: the member's `peerId` in every presence message (the same after a rejoin with its
- * token), the preferred `polite` role, and `room:peer-left` `reason` — `left` for a leave or a
+ * token, so that the roles each pair derives from peerIds survive it), and `room:peer-left` `reason` — `left` for a leave or a
  * deliberate disconnect, `disconnected` for a lost connection (closed abruptly, or gone silent and
  * noticed by a late `watch:beat` within 5 s, or by the engine.io ping timeout).
  * Rejoins and takeover attempts are in rejoin.test.ts.
@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { SignalService } from '../src/server.js';
 import { TestContext, assertOk, disconnected, join, nextEvent, request, testConfig, waitFor, health, type ClientSocket } from './helpers.js';
 import { NetworkLink } from './network-link.js';
+import { isPolite } from 'video-call-protocol';
 
 let ctx: TestContext;
 let service: SignalService;
@@ -80,34 +81,22 @@ describe('peer ids', () => {
   });
 });
 
-describe('preferred role', () => {
-  it('is granted in an empty room, either way', async () => {
-    const [a, b] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
-    assert.equal((await join(a, 'polite-room', { polite: true })).polite, true);
-    assert.equal((await join(b, 'impolite-room', { polite: false })).polite, false);
-  });
-
-  it('is ignored when a member is present: the joiner gets the role opposite to it', async () => {
-    const [a, b, c, d] = (await ctx.clients(service.url, 4)) as ClientSocket[] as [ClientSocket, ClientSocket, ClientSocket, ClientSocket];
-    assert.equal((await join(a, 'r1', { polite: true })).polite, true);
-    assert.equal((await join(b, 'r1', { polite: true })).polite, false);
-    assert.equal((await join(c, 'r2')).polite, false);
-    assert.equal((await join(d, 'r2', { polite: false })).polite, true);
-  });
-
-  it('keeps a call\'s roles when the polite member rejoins after losing its connection', async () => {
+describe('roles per pair', () => {
+  it('are not handed out: the answer has no role, and a pair keeps its peerIds (so its roles) through rejoins into an emptied room', async () => {
     const { a, aJoin, b, bJoin } = await pair();
-    assert.deepEqual([aJoin.polite, bJoin.polite], [false, true]);
+    assert.equal('polite' in aJoin || 'polite' in bJoin, false);
+    const before = isPolite(aJoin.self.peerId, bJoin.self.peerId);
     const left = nextEvent(a, 'room:peer-left');
     b.disconnect();
     await left;
-    // Service restart seen from the members: both rejoin an empty room, asking for their roles.
+    // Service restart seen from the members: both rejoin an empty room, in the other order.
     assertOk(await request(a, 'room:leave'));
     const [b2, a2] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
-    const bBack = await join(b2, 'r1', { rejoin: bJoin.rejoinToken, polite: true });
-    assert.equal(bBack.polite, true);
-    assert.equal(bBack.self.peerId, bJoin.self.peerId);
-    assert.equal((await join(a2, 'r1', { rejoin: aJoin.rejoinToken, polite: false })).polite, false);
+    const bBack = await join(b2, 'r1', { rejoin: bJoin.rejoinToken });
+    const aBack = await join(a2, 'r1', { rejoin: aJoin.rejoinToken });
+    assert.deepEqual([bBack.self.peerId, aBack.self.peerId], [bJoin.self.peerId, aJoin.self.peerId]);
+    assert.equal(isPolite(aBack.self.peerId, bBack.self.peerId), before);
+    assert.equal(isPolite(bBack.self.peerId, aBack.self.peerId), !before);
   });
 });
 

@@ -69,9 +69,9 @@ describe('node leases', () => {
     // The crashed node: one renewal, then nothing.
     const crashed = await store('crashed', prefix);
     await crashed.renewLease(600);
-    await watcher.store.join('r1', { id: 'w', name: 'W', peerId: 'p-w' });
-    await crashed.join('r1', { id: 'c1', name: 'C', peerId: 'p-c1' });
-    await crashed.join('r2', { id: 'c2', name: 'D', peerId: 'p-c2' });
+    await watcher.store.join('r1', { id: 'w', name: 'W', peerId: 'p-w' }, 2);
+    await crashed.join('r1', { id: 'c1', name: 'C', peerId: 'p-c1' }, 2);
+    await crashed.join('r2', { id: 'c2', name: 'D', peerId: 'p-c2' }, 2);
     const crashedAt = Date.now();
     await waitFor('both members swept', async () => (await watcher.store.roomOf('c1')) === undefined && (await watcher.store.roomOf('c2')) === undefined);
     const elapsed = Date.now() - crashedAt;
@@ -111,7 +111,7 @@ describe('node leases', () => {
     await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
         for (const n of i < 100 ? [0, 1] : [0]) {
-          await crashed.join(`r${i}`, { id: `c${i}-${n}`, name: '', peerId: `p${i}-${n}` });
+          await crashed.join(`r${i}`, { id: `c${i}-${n}`, name: '', peerId: `p${i}-${n}` }, 2);
           expected.push(`r${i}:c${i}-${n}`);
         }
       }),
@@ -147,8 +147,8 @@ describe('node leases', () => {
   it('after a failed Redis call, removes (and announces) its own members whose connection is gone', async () => {
     const prefix = `l${(prefixes += 1)}:`;
     const n = await node('n', prefix, 5000, new Set(['here']));
-    await n.store.join('r1', { id: 'here', name: '', peerId: 'p-here' });
-    await n.store.join('r2', { id: 'gone', name: '', peerId: 'p-gone' });
+    await n.store.join('r1', { id: 'here', name: '', peerId: 'p-here' }, 2);
+    await n.store.join('r2', { id: 'gone', name: '', peerId: 'p-gone' }, 2);
     await new Promise((resolve) => setTimeout(resolve, 250));
     assert.equal(await n.store.roomOf('gone'), 'r2', 'nothing is reconciled without a failure');
     n.store.needsReconcile = true;
@@ -160,7 +160,7 @@ describe('node leases', () => {
   it('releases a node on close: its members leave (announced), its lease and registration go', async () => {
     const prefix = `l${(prefixes += 1)}:`;
     const n = await node('n', prefix, 5000);
-    await n.store.join('r1', { id: 'a', name: '', peerId: 'p-a' });
+    await n.store.join('r1', { id: 'a', name: '', peerId: 'p-a' }, 2);
     await n.lease.release();
     assert.equal(await n.store.roomOf('a'), undefined);
     assert.deepEqual(n.gone.map((g) => g.member.id), ['a']);

@@ -1,7 +1,8 @@
 /**
  * RedisRoomStore against a real redis-server: the same answers as MemoryRoomStore (capacity,
- * roles, rejoin, empty rooms), an atomic join across two nodes, dead nodes' members dropped, the
- * room lock, and clean failures while Redis is down.
+ * rejoin, empty rooms), an atomic join across two nodes, dead nodes' members dropped, the room
+ * lock, and clean failures while Redis is down. Rooms of several members and the capacity kept
+ * per room: redis-room-capacity.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +13,9 @@ import { RedisRoomStore } from '../src/redis/room-store.js';
 import { MemoryRoomStore, StoreUnavailableError, type Joiner, type RoomStore } from '../src/rooms.js';
 
 const silent = pino({ level: 'silent' });
-const joiner = (id: string, name = '', extra: Partial<Joiner> = {}): Joiner => ({ id, name, peerId: `p-${id}`, ...extra });
+const joiner = (id: string, name = ''): Joiner => ({ id, name, peerId: `p-${id}` });
+/** The default room capacity (two). */
+const TWO = 2;
 
 let redis: RedisServerProcess;
 const connections: RedisConnections[] = [];
@@ -48,54 +51,41 @@ const stores: [string, () => Promise<RoomStore>][] = [
 
 for (const [kind, make] of stores) {
   describe(`${kind}: the RoomStore contract`, () => {
-    it('holds two members, answers peers and roles, refuses a third with room-full', async () => {
+    it('holds two members, answers peers and the capacity, refuses a third with room-full', async () => {
       const store = await make();
-      const a = await store.join('r1', joiner('a', 'Ann'));
-      const b = await store.join('r1', joiner('b', 'Bob'));
-      assert.deepEqual(a, { ok: true, member: { id: 'a', name: 'Ann', peerId: 'p-a', polite: false }, peers: [] });
+      const a = await store.join('r1', joiner('a', 'Ann'), TWO);
+      const b = await store.join('r1', joiner('b', 'Bob'), TWO);
+      assert.deepEqual(a, { ok: true, member: { id: 'a', name: 'Ann', peerId: 'p-a' }, peers: [], capacity: 2 });
       assert.deepEqual(b, {
         ok: true,
-        member: { id: 'b', name: 'Bob', peerId: 'p-b', polite: true },
-        peers: [{ id: 'a', name: 'Ann', peerId: 'p-a', polite: false }],
+        member: { id: 'b', name: 'Bob', peerId: 'p-b' },
+        peers: [{ id: 'a', name: 'Ann', peerId: 'p-a' }],
+        capacity: 2,
       });
-      assert.deepEqual(await store.join('r1', joiner('c')), { ok: false, reason: 'room-full' });
+      assert.deepEqual(await store.join('r1', joiner('c'), TWO), { ok: false, reason: 'room-full', capacity: 2 });
       assert.equal(await store.roomOf('c'), undefined);
       assert.deepEqual((await store.members('r1')).map((m) => m.id).sort(), ['a', 'b']);
     });
 
     it('refuses a second join of one id, keeps names with any characters, deletes empty rooms', async () => {
       const store = await make();
-      await store.join('r1', joiner('a', 'Zoë "🦊" \\ O\'Neil'));
-      assert.deepEqual(await store.join('r2', joiner('a')), { ok: false, reason: 'already-in-room' });
+      await store.join('r1', joiner('a', 'Zoë "🦊" \\ O\'Neil'), TWO);
+      assert.deepEqual(await store.join('r2', joiner('a'), TWO), { ok: false, reason: 'already-in-room' });
       assert.equal((await store.members('r1'))[0]?.name, 'Zoë "🦊" \\ O\'Neil');
       assert.equal(await store.roomCount(), 1);
-      assert.deepEqual(await store.leave('a'), { room: 'r1', member: { id: 'a', name: 'Zoë "🦊" \\ O\'Neil', peerId: 'p-a', polite: false } });
+      assert.deepEqual(await store.leave('a'), { room: 'r1', member: { id: 'a', name: 'Zoë "🦊" \\ O\'Neil', peerId: 'p-a' } });
       assert.equal(await store.leave('a'), undefined);
       assert.equal(await store.roomCount(), 0);
       assert.deepEqual(await store.members('r1'), []);
     });
 
-    it('grants the first member the role it asks for, and keeps roles complementary', async () => {
+    it('lets a rejoin (same peerId, new id) take the old connection’s place, even in a full room', async () => {
       const store = await make();
-      const first = await store.join('r1', joiner('m0', '', { polite: true }));
-      assert.ok(first.ok && first.member.polite);
-      for (let i = 1; i <= 6; i += 1) {
-        assert.ok((await store.join('r1', joiner(`m${i}`))).ok);
-        const [x, y] = await store.members('r1');
-        assert.ok(x && y);
-        assert.notEqual(x.polite, y.polite, `roles equal after join ${i}`);
-        await store.leave(i % 2 === 0 ? `m${i}` : x.id === `m${i}` ? y.id : x.id);
-      }
-    });
-
-    it('lets a rejoin (same peerId, new id) take the old connection’s place and role, even in a full room', async () => {
-      const store = await make();
-      await store.join('r1', joiner('a'));
-      await store.join('r1', joiner('b'));
-      const back = await store.join('r1', { id: 'b2', name: '', peerId: 'p-b' });
+      await store.join('r1', joiner('a'), TWO);
+      await store.join('r1', joiner('b'), TWO);
+      const back = await store.join('r1', { id: 'b2', name: '', peerId: 'p-b' }, TWO);
       assert.ok(back.ok);
-      assert.deepEqual(back.replaced, { id: 'b', name: '', peerId: 'p-b', polite: true });
-      assert.equal(back.member.polite, true);
+      assert.deepEqual(back.replaced, { id: 'b', name: '', peerId: 'p-b' });
       assert.equal(await store.roomOf('b'), undefined);
       assert.equal(await store.leave('b'), undefined, 'the replaced connection has nothing left to leave');
       assert.deepEqual((await store.members('r1')).map((m) => m.id).sort(), ['a', 'b2']);
@@ -109,7 +99,7 @@ describe('RedisRoomStore across nodes', () => {
     const [n1, n2] = [await redisStore('n1', prefix), await redisStore('n2', prefix)];
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, async (_, r) => {
-        const answers = await Promise.all([0, 1, 2, 3].map((i) => (i % 2 ? n2 : n1).join(`r${r}`, joiner(`s${r}-${i}`))));
+        const answers = await Promise.all([0, 1, 2, 3].map((i) => (i % 2 ? n2 : n1).join(`r${r}`, joiner(`s${r}-${i}`), TWO)));
         return answers.map((a) => (a.ok ? 'ok' : a.reason)).sort().join(',');
       }),
     );
@@ -122,16 +112,15 @@ describe('RedisRoomStore across nodes', () => {
   it('drops the members of a node whose lease is gone when someone joins, and reports them', async () => {
     const prefix = 'dead:';
     const [alive, dying] = [await redisStore('alive', prefix), await redisStore('dying', prefix)];
-    await alive.join('r1', joiner('a'));
-    await dying.join('r1', joiner('d', 'Dee'));
-    assert.deepEqual(await alive.join('r1', joiner('c')), { ok: false, reason: 'room-full' });
+    await alive.join('r1', joiner('a'), TWO);
+    await dying.join('r1', joiner('d', 'Dee'), TWO);
+    assert.deepEqual(await alive.join('r1', joiner('c'), TWO), { ok: false, reason: 'room-full', capacity: 2 });
     await (await connection()).command.del(`${prefix}lease:dying`);
     assert.deepEqual(await alive.deadNodes(), ['dying']);
-    const c = await alive.join('r1', joiner('c'));
+    const c = await alive.join('r1', joiner('c'), TWO);
     assert.ok(c.ok);
-    assert.deepEqual(c.expired, [{ id: 'd', name: 'Dee', peerId: 'p-d', polite: true }]);
+    assert.deepEqual(c.expired, [{ id: 'd', name: 'Dee', peerId: 'p-d' }]);
     assert.deepEqual(c.peers.map((p) => p.id), ['a']);
-    assert.equal(c.member.polite, true, 'takes the role opposite to the member present');
     assert.equal(await alive.roomOf('d'), undefined);
     assert.deepEqual(await alive.membersOf('dying'), []);
     assert.equal(await alive.forgetNode('dying'), true);
@@ -141,13 +130,13 @@ describe('RedisRoomStore across nodes', () => {
   it('expires a member only when its node is dead; the dead node cannot add members', async () => {
     const prefix = 'expire:';
     const [alive, dying] = [await redisStore('alive', prefix), await redisStore('dying', prefix)];
-    await dying.join('r1', joiner('d'));
+    await dying.join('r1', joiner('d'), TWO);
     assert.equal(await alive.expire('d'), undefined, 'alive node: nothing expires');
     assert.equal(await alive.forgetNode('dying'), false);
     await (await connection()).command.del(`${prefix}lease:dying`);
-    await assert.rejects(dying.join('r2', joiner('e')), (e: unknown) => e instanceof StoreUnavailableError && !e.maybeApplied);
+    await assert.rejects(dying.join('r2', joiner('e'), TWO), (e: unknown) => e instanceof StoreUnavailableError && !e.maybeApplied);
     assert.equal(await alive.roomOf('e'), undefined);
-    assert.deepEqual(await alive.expire('d'), { room: 'r1', member: { id: 'd', name: '', peerId: 'p-d', polite: false } });
+    assert.deepEqual(await alive.expire('d'), { room: 'r1', member: { id: 'd', name: '', peerId: 'p-d' } });
     assert.equal(await alive.roomCount(), 0);
   });
 
@@ -182,11 +171,11 @@ describe('RedisRoomStore across nodes', () => {
 describe('RedisRoomStore while Redis is down', () => {
   it('fails at once with StoreUnavailableError (never sent), and works again once Redis is back', async () => {
     const store = await redisStore('n1', 'down:');
-    await store.join('r1', joiner('a'));
+    await store.join('r1', joiner('a'), TWO);
     await redis.stop();
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
-    await assert.rejects(store.join('r1', joiner('b')), (e: unknown) => e instanceof StoreUnavailableError && !e.maybeApplied);
+    await assert.rejects(store.join('r1', joiner('b'), TWO), (e: unknown) => e instanceof StoreUnavailableError && !e.maybeApplied);
     await assert.rejects(store.roomOf('a'), StoreUnavailableError);
     await assert.rejects(store.exclusive('r1', async () => 1), StoreUnavailableError);
     assert.ok(Date.now() - started < 200, `failed in ${Date.now() - started} ms`);
@@ -194,7 +183,7 @@ describe('RedisRoomStore while Redis is down', () => {
     await redis.restart();
     for (let i = 0; i < 100 && !connections.every((c) => c.ready); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     await store.renewLease(60_000);
-    assert.ok((await store.join('r1', joiner('b'))).ok, 'a join works again (Redis came back empty)');
+    assert.ok((await store.join('r1', joiner('b'), TWO)).ok, 'a join works again (Redis came back empty)');
   });
 });
 

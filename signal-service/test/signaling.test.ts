@@ -59,21 +59,21 @@ async function pair(room = 'r1') {
 }
 
 describe('room:join', () => {
-  it('answers self (id = socket id, trimmed name), no peers and the impolite role to the first member', async () => {
+  it('answers self (id = socket id, trimmed name), no peers and the room\'s capacity to the first member, and no role', async () => {
     const a = await ctx.client(service.url);
     const answer = await request(a, 'room:join', { room: 'r1', name: '  Ann  ' });
-    assert.deepEqual(opaque(answer), { ok: true, self: { id: a.id, name: 'Ann', peerId: PEER_ID }, peers: [], polite: false, rejoinToken: TOKEN });
+    assert.deepEqual(opaque(answer), { ok: true, self: { id: a.id, name: 'Ann', peerId: PEER_ID }, peers: [], capacity: 2, rejoinToken: TOKEN });
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
   });
 
-  it('answers the second member the first as peer and the opposite role; the first gets room:peer-joined', async () => {
+  it('answers the second member the first as peer; the first gets room:peer-joined', async () => {
     const [a, b] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
-    const aJoin = await join(a, 'r1', 'Ann');
+    await join(a, 'r1', 'Ann');
     const peerJoined = nextEvent(a, 'room:peer-joined');
     const bJoin = await join(b, 'r1', 'Bob');
     assert.deepEqual(opaque(bJoin.self), { id: b.id, name: 'Bob', peerId: PEER_ID });
     assert.deepEqual(opaque(bJoin.peers), [{ id: a.id, name: 'Ann', peerId: PEER_ID }]);
-    assert.equal(bJoin.polite, !aJoin.polite);
+    assert.equal(bJoin.capacity, 2);
     assert.deepEqual(opaque(await peerJoined), { id: b.id, name: 'Bob', peerId: PEER_ID });
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
   });
@@ -103,7 +103,7 @@ describe('room:join', () => {
   });
 
   it('refuses a third joiner with room-full, does not join it, and tells nobody', async () => {
-    const { a, b, aJoin } = await pair();
+    const { a, b } = await pair();
     const c = await ctx.client(service.url);
     const aEvents = record(a, 'room:peer-joined');
     const bEvents = record(b, 'room:peer-joined');
@@ -117,11 +117,10 @@ describe('room:join', () => {
     assert.deepEqual(bEvents.received, []);
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
 
-    // Once a place is free, C gets it, with the role opposite to the member who stayed.
+    // Once a place is free, C gets it.
     assertOk(await request(b, 'room:leave'));
     const cJoin = await join(c, 'r1', 'Cid');
     assert.deepEqual(opaque(cJoin.peers), [{ id: a.id, name: 'Ann', peerId: PEER_ID }]);
-    assert.equal(cJoin.polite, !aJoin.polite);
   });
 
   it('refuses a second join with already-in-room, to the same room or another', async () => {
@@ -195,14 +194,13 @@ describe('room:leave and disconnect', () => {
     assert.deepEqual(await health(service), { status: 'ok', rooms: 0 });
   });
 
-  it('leave then rejoin works: same room, peers listed, roles still opposite', async () => {
-    const { a, b, bJoin } = await pair();
+  it('leave then rejoin works: same room, peers listed', async () => {
+    const { a, b } = await pair();
     assertOk(await request(a, 'room:leave'));
     const rejoined = nextEvent(b, 'room:peer-joined');
     const again = await join(a, 'r1', 'Ann again');
     assert.deepEqual(opaque(again.self), { id: a.id, name: 'Ann again', peerId: PEER_ID });
     assert.deepEqual(opaque(again.peers), [{ id: b.id, name: 'Bob', peerId: PEER_ID }]);
-    assert.equal(again.polite, !bJoin.polite);
     assert.deepEqual(opaque(await rejoined), { id: a.id, name: 'Ann again', peerId: PEER_ID });
     // Relay works again after the rejoin.
     const delivered = nextEvent(b, 'signal:relay');

@@ -13,8 +13,8 @@ export class SlowRoomStore implements RoomStore {
   readonly inner = new MemoryRoomStore();
   delays: Partial<Record<'join' | 'leave' | 'roomOf' | 'members', Delay>> = {};
 
-  async join(room: string, joiner: Joiner): Promise<JoinOutcome> {
-    return this.#answer('join', await this.inner.join(room, joiner));
+  async join(room: string, joiner: Joiner, capacity: number): Promise<JoinOutcome> {
+    return this.#answer('join', await this.inner.join(room, joiner, capacity));
   }
 
   async leave(id: string): Promise<{ room: string; member: RoomMember } | undefined> {

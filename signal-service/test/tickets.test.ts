@@ -78,6 +78,13 @@ describe('createTicketVerifier', () => {
     ['with a name too long', () => at({ room: 'r1', name: 'n'.repeat(MAX_NAME_LENGTH + 1) }), 'ticket-invalid'],
     ['with a name holding a control character', () => at({ room: 'r1', name: 'Ada\u0007' }), 'ticket-invalid'],
     ['with a name that is not a string', () => at({ room: 'r1', name: 7 as unknown as string }), 'ticket-invalid'],
+    ...[0, 1, 7, 2.5, -4, '4', null, true, [4]].map(
+      (capacity): [string, () => Promise<string>, string] => [
+        `with a capacity claim of ${JSON.stringify(capacity)}`,
+        () => at({ room: 'r1', capacity }),
+        'ticket-invalid',
+      ],
+    ),
     ['not valid yet (nbf in a minute)', () => at({ room: 'r1', nbf: NOW_S + 60 }), 'ticket-invalid'],
     ['lasting longer than 24 h from now', () => at({ room: 'r1', exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS + 60 }), 'ticket-invalid'],
     ['lasting longer than 24 h from its iat', () => at({ room: 'r1', iat: NOW_S - 3600, exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS - 60 }), 'ticket-invalid'],
@@ -101,6 +108,13 @@ describe('createTicketVerifier', () => {
       assert.match(outcome.message, /^[A-Z][^{}<>/\\]*\.$/, 'one plain sentence, nothing from the token');
     });
   }
+
+  it('admits a capacity claim of 2 to 6, and says it', async () => {
+    for (const capacity of [2, 3, 4, 5, 6]) {
+      assert.deepEqual(await verifier.check(await at({ room: 'r1', capacity }), 'r1'), { ok: true, capacity });
+    }
+    assert.deepEqual(await verifier.check(await at({ room: 'r1', name: 'Ada', capacity: 4 }), 'r1'), { ok: true, name: 'Ada', capacity: 4 });
+  });
 
   it('accepts a ticket of just under 24 h', async () => {
     assert.deepEqual(await verifier.check(await at({ room: 'r1', iat: NOW_S, exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS }), 'r1'), { ok: true });
@@ -185,20 +199,26 @@ describe('room:join with ROOM_TICKET_SECRET set', () => {
     assert.deepEqual(await health(service), { status: 'ok', rooms: 0 });
   });
 
-  it('admits a ticket minted by examples/mint-ticket.mjs, with its name', async () => {
+  it('admits a ticket minted by examples/mint-ticket.mjs, with its name and capacity', async () => {
     const run = promisify(execFile);
-    const { stdout } = await run(process.execPath, [mintScript, 'r1', 'Grace', '120'], {
-      env: { ...process.env, ROOM_TICKET_SECRET: SECRET },
-    });
+    const env = { ...process.env, ROOM_TICKET_SECRET: SECRET };
+    const { stdout } = await run(process.execPath, [mintScript, 'r1', 'Grace', '120', '3'], { env });
     const ticket = stdout.trim();
     assert.match(ticket, /^[\w-]+\.[\w-]+\.[\w-]+$/);
     const a = await ctx.client(service.url);
-    assert.equal((await join(a, 'r1', { name: 'x', ticket })).self.name, 'Grace');
-    // The script refuses to run without the secret.
-    await assert.rejects(run(process.execPath, [mintScript, 'r1'], { env: { PATH: process.env.PATH } }), (error: { code?: number }) => {
-      assert.equal(error.code, 2);
-      return true;
-    });
+    const answer = await join(a, 'r1', { name: 'x', ticket });
+    assert.equal(answer.self.name, 'Grace');
+    assert.equal(answer.capacity, 3);
+    // Without the capacity argument: the service's ROOM_CAPACITY (2 here).
+    const plain = (await run(process.execPath, [mintScript, 'r2', 'Grace'], { env })).stdout.trim();
+    assert.equal((await join(await ctx.client(service.url), 'r2', { ticket: plain })).capacity, 2);
+    // The script refuses to run without the secret, or with a capacity outside 2-6.
+    for (const [args, scriptEnv] of [[['r1'], { PATH: process.env.PATH }], [['r1', 'Grace', '120', '7'], env]] as const) {
+      await assert.rejects(run(process.execPath, [mintScript, ...args], { env: scriptEnv }), (error: { code?: number }) => {
+        assert.equal(error.code, 2);
+        return true;
+      });
+    }
   });
 });
 

@@ -3,8 +3,11 @@
  * keys and the scripts.
  *
  * - `join` is one script: it drops the members of dead nodes (lease gone) and the member the
- *   joiner replaces (same peerId), checks the capacity and takes the place in one atomic step,
- *   so no two nodes can ever put three people in a room. Members are recorded with their node.
+ *   joiner replaces (same peerId), checks the room's capacity and takes the place in one atomic
+ *   step, so no two nodes can ever put more people in a room than it holds. The room's capacity
+ *   lives in Redis beside its members (`room-info:<room>`): the first member's join sets it,
+ *   every later join reads it in the same script, and the last member's leave deletes it.
+ *   Members are recorded with their node and a join number (their order).
  * - `exclusive` is the room lock (room-lock.ts), which orders joins, leaves and their presence
  *   events across nodes as the room queue does on one node.
  * - Leases, dead-node sweeps and this node's own cleanup are node-lease.ts's; the store answers
@@ -14,7 +17,6 @@
  * `needsReconcile`, so that node-lease.ts later removes this node's members whose connection
  * is gone (a leave that failed during the outage).
  */
-import { ROOM_CAPACITY } from 'video-call-protocol';
 import type { ExclusiveOptions, JoinOutcome, Joiner, RoomMember, RoomStore } from '../rooms.js';
 import { StoreUnavailableError } from '../rooms.js';
 import type { CommandClient } from './clients.js';
@@ -22,9 +24,13 @@ import { redisCall } from './errors.js';
 import { RoomLock } from './room-lock.js';
 import { redisKeys } from './scripts.js';
 
-/** A member as Redis keeps it: a RoomMember plus the id of the node that holds its connection. */
+/**
+ * A member as Redis keeps it: a RoomMember plus the id of the node that holds its connection and
+ * its join number in the room (absent in members stored before join numbers existed).
+ */
 interface StoredMember extends RoomMember {
   node: string;
+  seq?: number;
 }
 
 export interface RedisRoomStoreOptions {
@@ -40,7 +46,9 @@ export interface RedisRoomStoreOptions {
 }
 
 const asList = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
-const toMember = ({ id, name, peerId, polite }: StoredMember): RoomMember => ({ id, name, peerId, polite });
+const toMember = ({ id, name, peerId }: StoredMember): RoomMember => ({ id, name, peerId });
+/** Join order: by join number. */
+const byJoin = (a: StoredMember, b: StoredMember) => (a.seq ?? 0) - (b.seq ?? 0);
 
 /** See the file comment. */
 export class RedisRoomStore implements RoomStore {
@@ -67,18 +75,19 @@ export class RedisRoomStore implements RoomStore {
     });
   }
 
-  async join(room: string, { id, name, peerId, polite = false }: Joiner): Promise<JoinOutcome> {
+  async join(room: string, { id, name, peerId }: Joiner, capacity: number): Promise<JoinOutcome> {
     const k = this.#keys;
     const answer = await this.#call(() =>
       this.#client.vcJoin(
-        [k.room(room), k.members, k.node(this.nodeId), k.lease(this.nodeId), k.rooms],
-        [this.#prefix, room, id, name, peerId, polite ? '1' : '0', this.nodeId, String(ROOM_CAPACITY)],
+        [k.room(room), k.members, k.node(this.nodeId), k.lease(this.nodeId), k.rooms, k.roomInfo(room)],
+        [this.#prefix, room, id, name, peerId, this.nodeId, String(capacity)],
       ),
     );
     const result = JSON.parse(answer) as {
       status: 'ok' | 'room-full' | 'already-in-room' | 'lease-lost';
       member?: StoredMember;
       peers?: unknown;
+      capacity?: number;
       replaced?: StoredMember;
       expired?: unknown;
     };
@@ -86,11 +95,13 @@ export class RedisRoomStore implements RoomStore {
     if (result.status === 'lease-lost') throw new StoreUnavailableError(false);
     const expired = asList<StoredMember>(result.expired).map(toMember);
     const extra = expired.length > 0 ? { expired } : {};
-    if (result.status !== 'ok') return { ok: false, reason: result.status, ...extra };
+    if (result.status === 'already-in-room') return { ok: false, reason: result.status, ...extra };
+    if (result.status === 'room-full') return { ok: false, reason: result.status, capacity: result.capacity!, ...extra };
     const outcome = {
       ok: true as const,
       member: toMember(result.member!),
-      peers: asList<StoredMember>(result.peers).map(toMember),
+      peers: asList<StoredMember>(result.peers).sort(byJoin).map(toMember),
+      capacity: result.capacity!,
       ...extra,
     };
     return result.replaced ? { ...outcome, replaced: toMember(result.replaced) } : outcome;
@@ -111,7 +122,10 @@ export class RedisRoomStore implements RoomStore {
 
   async members(room: string): Promise<RoomMember[]> {
     const values = await this.#call(() => this.#client.hVals(this.#keys.room(room)));
-    return values.map((json) => toMember(JSON.parse(json) as StoredMember));
+    return values
+      .map((json) => JSON.parse(json) as StoredMember)
+      .sort(byJoin)
+      .map(toMember);
   }
 
   roomCount(): Promise<number> {

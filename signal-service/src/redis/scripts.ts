@@ -5,7 +5,10 @@
  *
  * Keys (`p` is the prefix, `vc:` by default; one Redis database, not Redis Cluster: the scripts
  * touch keys of several members and nodes at once):
- * - `p room:<room>`      hash, socket id → member JSON `{ id, name, peerId, polite, node }`
+ * - `p room:<room>`      hash, socket id → member JSON `{ id, name, peerId, node, seq }`; `seq`
+ *                        orders the members by join (hash order is not join order)
+ * - `p room-info:<room>` hash: `capacity`, fixed by the room's first member, and `seq`, the last
+ *                        join's number; deleted with the room's last member (the room is gone)
  * - `p members`          hash, socket id → room name (`roomOf`)
  * - `p rooms`            set of non-empty room names (`roomCount`)
  * - `p node:<node>`      set of the socket ids a node holds as members
@@ -21,6 +24,7 @@ import { defineScript, type RedisArgument } from 'redis';
 /** Keys of a prefix; see the file comment. */
 export const redisKeys = (prefix: string) => ({
   room: (room: string) => `${prefix}room:${room}`,
+  roomInfo: (room: string) => `${prefix}room-info:${room}`,
   members: `${prefix}members`,
   rooms: `${prefix}rooms`,
   node: (node: string) => `${prefix}node:${node}`,
@@ -29,25 +33,35 @@ export const redisKeys = (prefix: string) => ({
   lock: (room: string) => `${prefix}lock:${room}`,
 });
 
-/** Removes member `m` (a decoded table) of room key `rk` everywhere; `p` is the prefix. */
+/**
+ * Removes member `m` (a decoded table) of room key `rk` everywhere; `p` is the prefix. The last
+ * member takes the room with it: its name in `rooms` and its info (capacity, join count).
+ */
 const REMOVE_MEMBER = `
 local function remove_member(p, rk, room, m)
   redis.call('HDEL', rk, m.id)
   redis.call('HDEL', p .. 'members', m.id)
   redis.call('SREM', p .. 'node:' .. m.node, m.id)
-  if redis.call('EXISTS', rk) == 0 then redis.call('SREM', p .. 'rooms', room) end
+  if redis.call('EXISTS', rk) == 0 then
+    redis.call('SREM', p .. 'rooms', room)
+    redis.call('DEL', p .. 'room-info:' .. room)
+  end
 end
 `;
 
 /**
- * Join. KEYS: room hash, members, own node set, own lease, rooms. ARGV: prefix, room, id, name,
- * peerId, polite ("1"/"0"), node, capacity. Drops members whose node lease is gone (`expired`)
- * and the member of the same peerId (`replaced`, a rejoin) before it checks the capacity.
+ * Join. KEYS: room hash, members, own node set, own lease, rooms, room info. ARGV: prefix, room,
+ * id, name, peerId, node, capacity. Drops members whose node lease is gone (`expired`) and the
+ * member of the same peerId (`replaced`, a rejoin) before it checks the capacity. The room's
+ * capacity is the one in its info; a joiner that finds nobody present (and replaces nobody)
+ * is the room's first member and fixes it with ARGV capacity. Answers the members present in
+ * join order (`peers`) and the room's `capacity`.
  */
 const JOIN = `${REMOVE_MEMBER}
 local p, room, id = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('EXISTS', KEYS[4]) == 0 then return cjson.encode({status = 'lease-lost'}) end
 if redis.call('HEXISTS', KEYS[2], id) == 1 then return cjson.encode({status = 'already-in-room'}) end
+local kept = tonumber(redis.call('HGET', KEYS[6], 'capacity'))
 local fields = redis.call('HGETALL', KEYS[1])
 local present, expired, replaced = {}, {}, nil
 for i = 1, #fields, 2 do
@@ -62,17 +76,18 @@ for i = 1, #fields, 2 do
     present[#present + 1] = m
   end
 end
-if #present >= tonumber(ARGV[8]) then return cjson.encode({status = 'room-full', expired = expired}) end
-local polite
-if replaced then polite = replaced.polite
-elseif #present > 0 then polite = not present[1].polite
-else polite = ARGV[6] == '1' end
-local member = {id = id, name = ARGV[4], peerId = ARGV[5], polite = polite, node = ARGV[7]}
+local capacity = kept
+if capacity == nil or (#present == 0 and not replaced) then capacity = tonumber(ARGV[7]) end
+if #present >= capacity then return cjson.encode({status = 'room-full', capacity = capacity, expired = expired}) end
+table.sort(present, function(a, b) return (a.seq or 0) < (b.seq or 0) end)
+redis.call('HSET', KEYS[6], 'capacity', capacity)
+local seq = redis.call('HINCRBY', KEYS[6], 'seq', 1)
+local member = {id = id, name = ARGV[4], peerId = ARGV[5], node = ARGV[6], seq = seq}
 redis.call('HSET', KEYS[1], id, cjson.encode(member))
 redis.call('HSET', KEYS[2], id, room)
 redis.call('SADD', KEYS[3], id)
 redis.call('SADD', KEYS[5], room)
-return cjson.encode({status = 'ok', member = member, peers = present, replaced = replaced, expired = expired})
+return cjson.encode({status = 'ok', member = member, peers = present, capacity = capacity, replaced = replaced, expired = expired})
 `;
 
 /**
@@ -137,7 +152,7 @@ const args = (values: RedisArgument[]) => values;
 export const ROOM_SCRIPTS = {
   vcJoin: defineScript({
     SCRIPT: JOIN,
-    NUMBER_OF_KEYS: 5,
+    NUMBER_OF_KEYS: 6,
     parseCommand(parser, keys: string[], argv: string[]) {
       for (const key of keys) parser.pushKey(key);
       parser.push(...args(argv));
