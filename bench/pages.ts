@@ -1,5 +1,6 @@
 /**
- * The bench's pages, the same for `<video-call>` and `<vanilla-call>`.
+ * The bench's pages, the same for `<video-call>`, `<vanilla-call>` and (bench:group)
+ * `<vanilla-mesh>`.
  *
  * Pages are served by a small HTTP server in the bench process (127.0.0.1, its own port): both
  * elements are therefore cross-origin to the signal service in the same way (the widget's module
@@ -17,7 +18,10 @@ import { fileURLToPath } from 'node:url';
 
 /** The init script every page gets. */
 export const INSTRUMENT_FILE = fileURLToPath(new URL('./instrument.js', import.meta.url));
+/** The init script of bench:group's pages. */
+export const GROUP_INSTRUMENT_FILE = fileURLToPath(new URL('./group-instrument.js', import.meta.url));
 const VANILLA_FILE = fileURLToPath(new URL('./vanilla-call.js', import.meta.url));
+const MESH_FILE = fileURLToPath(new URL('./vanilla-mesh.js', import.meta.url));
 const SOCKET_IO_ESM = fileURLToPath(
   new URL('../node_modules/socket.io-client/dist/socket.io.esm.min.js', import.meta.url),
 );
@@ -57,7 +61,8 @@ declare global {
 }
 
 export interface PageOptions {
-  element: 'widget' | 'vanilla';
+  /** `vanilla`: bench/vanilla-call.js; `mesh`: bench/vanilla-mesh.js. */
+  element: 'widget' | 'vanilla' | 'mesh';
   room: string;
   name: string;
   /** Widget only: the `auto-answer` attribute. */
@@ -74,8 +79,9 @@ function pageHtml(serviceUrl: string, options: PageOptions): string {
     return `${head}<script type="module" src="${serviceUrl}/video-call.js"></script>
 <video-call room="${options.room}" name="${options.name}" signaling-url="${serviceUrl}"${options.autoAnswer ? ' auto-answer' : ''}></video-call>`;
   }
-  return `${head}<script type="module" src="/vanilla-call.js"></script>
-<vanilla-call room="${options.room}" name="${options.name}" signaling-url="${serviceUrl}"></vanilla-call>`;
+  const tag = options.element === 'mesh' ? 'vanilla-mesh' : 'vanilla-call';
+  return `${head}<script type="module" src="/${tag}.js"></script>
+<${tag} room="${options.room}" name="${options.name}" signaling-url="${serviceUrl}"></${tag}>`;
 }
 
 export interface PageServer {
@@ -84,10 +90,11 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-/** Serves the pages, `/vanilla-call.js` and `/socket.io.esm.min.js` on 127.0.0.1. */
+/** Serves the pages, `/vanilla-call.js`, `/vanilla-mesh.js` and `/socket.io.esm.min.js` on 127.0.0.1. */
 export async function startPageServer(serviceUrl: string): Promise<PageServer> {
   const files: Record<string, string> = {
     '/vanilla-call.js': await readFile(VANILLA_FILE, 'utf8'),
+    '/vanilla-mesh.js': await readFile(MESH_FILE, 'utf8'),
     '/socket.io.esm.min.js': await readFile(SOCKET_IO_ESM, 'utf8'),
   };
   const server: Server = createServer((req, res) => {
