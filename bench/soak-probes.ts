@@ -9,8 +9,10 @@
  *   3. `Runtime.queryObjects(RTCPeerConnection.prototype)`: RTCPeerConnection objects still in the
  *      heap after the GC, and how many of them are not `closed` (a leaked connection shows here
  *      even when the widget dropped its reference but never closed it);
- *   4. the widget: `state`, `quality`, the last `vc-quality-change` detail, and the remote
- *      `<video>`'s `getVideoPlaybackQuality().totalVideoFrames` (frames decoded so far).
+ *   4. the widget: `state`, `quality`, the last `vc-quality-change` detail, and for each tile
+ *      (`[part~="tile"]`, one per other participant) its `<video>`'s
+ *      `getVideoPlaybackQuality().totalVideoFrames` (frames decoded so far; group-pages.ts
+ *      `tileFrames`), and their sum.
  * Service figures ({@link readServiceFigures}): `VmRSS` of /proc/<pid>/status (kB → MB); open TCP
  * sockets (entries of /proc/<pid>/fd that link to `socket:[inode]` with that inode listed in
  * /proc/<pid>/net/tcp or tcp6: the listening socket plus one per connection; the stdout and stderr
@@ -23,6 +25,7 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
+import { tileFrames } from '../widget/test/e2e/group-pages.js';
 
 const MB = 1024 * 1024;
 /** Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s on every Linux this runs on. */
@@ -55,8 +58,10 @@ export interface PageFigures {
   lastQuality: QualityFigures | null;
   /** `vc-quality-change` events since the probe started. */
   qualityChanges: number;
-  /** Frames decoded by the remote `<video>` so far (`totalVideoFrames`). */
+  /** Frames decoded so far by the tiles' videos, summed (`totalVideoFrames`). */
   framesDecoded: number;
+  /** Frames decoded so far by each tile's video, by the participant's name. */
+  tileFrames: Record<string, number>;
 }
 
 /** Reads a page's figures; one per page, made once the page's call is connected. */
@@ -92,16 +97,15 @@ export class PageProbe {
     const connections = await this.#peerConnections();
     const widget = await this.#page.evaluate(() => {
       const el = document.querySelector('video-call')!;
-      const video = el.shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]');
       const soak = (window as unknown as { __soak: { last: unknown; changes: number } }).__soak;
       return {
         state: el.state as string,
         quality: el.quality as string | null,
         lastQuality: soak.last,
         qualityChanges: soak.changes,
-        framesDecoded: video?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
       };
     });
+    const tiles = await tileFrames(this.#page);
     return {
       heapMB: metric('JSHeapUsedSize') / MB,
       domNodes: metric('Nodes'),
@@ -112,7 +116,8 @@ export class PageProbe {
       quality: widget.quality,
       lastQuality: widget.lastQuality as QualityFigures | null,
       qualityChanges: widget.qualityChanges,
-      framesDecoded: widget.framesDecoded,
+      framesDecoded: Object.values(tiles).reduce((sum, frames) => sum + frames, 0),
+      tileFrames: tiles,
     };
   }
 

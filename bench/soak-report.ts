@@ -26,9 +26,21 @@ export const clock = (minutes: number) => {
   return `${String(Math.floor(s / 60)).padStart(3)}:${String(s % 60).padStart(2, '0')}`;
 };
 
-/** Frames per second decoded by page `i` between two samples (NaN without a previous one). */
+/** Frames per second decoded by page `i` (all its tiles) between two samples (NaN without a previous one). */
 export const fpsBetween = (previous: Sample | undefined, sample: Sample, i: number) =>
   previous ? (sample.pages[i]!.framesDecoded - previous.pages[i]!.framesDecoded) / ((sample.at - previous.at) * 60) : Number.NaN;
+
+/**
+ * Frames per second decoded by the tile of `who` on page `i` between two samples (NaN without a
+ * previous one, or when the tile is missing from either sample).
+ */
+export const tileFpsBetween = (previous: Sample | undefined, sample: Sample, i: number, who: string) => {
+  const [was, now] = [previous?.pages[i]!.tileFrames[who], sample.pages[i]!.tileFrames[who]];
+  return previous && was !== undefined && now !== undefined ? (now - was) / ((sample.at - previous.at) * 60) : Number.NaN;
+};
+
+/** The tiles of page `i` in the sample, by name, in order. */
+const tilesOf = (sample: Sample, i: number) => Object.keys(sample.pages[i]!.tileFrames).sort();
 
 /** The service's CPU use between two samples, percent of one core (NaN without a previous one). */
 export const cpuPercentBetween = (previous: Sample | undefined, sample: Sample) =>
@@ -43,7 +55,10 @@ export function printSample(names: string[], sample: Sample, previous: Sample | 
     const figures = q
       ? ` (rtt ${fixed(q.roundTripTimeMs)} ms, loss ${fixed(q.packetLossPercent, 1)} %, out ${fixed(q.availableOutgoingKbps)} kbps, ${q.framesPerSecond} fps)`
       : '';
-    const rate = previous ? ` (${fixed(fpsBetween(previous, sample, i), 1)}/s)` : '';
+    // One tile: its rate; several: their sum, then each tile's.
+    const tiles = tilesOf(sample, i);
+    const perTile = tiles.length > 1 ? `: ${tiles.map((who) => `${who.toLowerCase()} ${fixed(tileFpsBetween(previous, sample, i, who), 1)}`).join(', ')}` : '';
+    const rate = previous ? ` (${fixed(fpsBetween(previous, sample, i), 1)}/s${perTile})` : '';
     out(
       `${t} ${name.toLowerCase().padEnd(7)} heap ${fixed(p.heapMB, 2)} MB, nodes ${p.domNodes}, listeners ${p.listeners}, ` +
         `RTCPeerConnections ${p.peerConnections} (${p.openPeerConnections} open), frames ${p.framesDecoded}${rate}, ` +
@@ -102,9 +117,17 @@ export function printSummary(names: string[], samples: Sample[]): Trend[] {
     const levels = samples.map((s) => s.pages[i]!.quality ?? 'none');
     const levelCounts = [...new Set(levels)].map((l) => `${l} ${levels.filter((x) => x === l).length}/${levels.length}`).join(', ');
     out(
-      `  ${name.toLowerCase()}: ${last.framesDecoded - first.framesDecoded} frames decoded during the soak; fps per interval ` +
+      `  ${name.toLowerCase()}: ${last.framesDecoded - first.framesDecoded} frames decoded during the soak (all tiles); fps per interval ` +
         `first ${fixed(fps[0], 1)}, last ${fixed(fps.at(-1), 1)}, min ${fixed(Math.min(...fps), 1)}, max ${fixed(Math.max(...fps), 1)}`,
     );
+    const tiles = tilesOf(samples.at(-1)!, i);
+    if (tiles.length > 1) {
+      for (const who of tiles) {
+        const rates = samples.slice(1).map((s, k) => tileFpsBetween(samples[k], s, i, who));
+        const decoded = (last.tileFrames[who] ?? 0) - (first.tileFrames[who] ?? 0);
+        out(`    tile ${who.toLowerCase()}: ${decoded} frames; fps per interval first ${fixed(rates[0], 1)}, last ${fixed(rates.at(-1), 1)}, min ${fixed(Math.min(...rates), 1)}, max ${fixed(Math.max(...rates), 1)}`);
+      }
+    }
     out(`    quality level per sample: ${levelCounts}; vc-quality-change events: ${last.qualityChanges}`);
   });
   const cpu = samples.slice(1).map((s, k) => cpuPercentBetween(samples[k], s));

@@ -4,15 +4,18 @@
  * or if the bench broke, 2 for bad arguments, 130 after Ctrl-C).
  *
  * What runs: the real signal service (signal-service/dist/main.js, a child process on 127.0.0.1,
- * started by the e2e harness), one headless Chromium (fake camera and microphone), one demo page
- * per person, each in its own browser context, in a fresh room. Alice calls, Bob accepts; once
- * both remote videos play, the soak starts and lasts `--minutes` (default 10).
+ * started by the e2e harness; for a group, with `ROOM_CAPACITY` set to the call's size), one
+ * headless Chromium (fake camera and microphone), one demo page per person (`--people`, 2–4:
+ * Alice, Bob, Carol, Dave), each in its own browser context, in a fresh room. Everyone joins,
+ * Alice calls, the others accept; once every page is `connected` and shows a tile playing for
+ * each other participant, the soak starts and lasts `--minutes` (default 10).
  *
  * Every `--interval` seconds (default 60), and once at the start (minute 0), it prints one line
  * per page and one for the service (bench/soak-probes.ts tells how each figure is read):
  *   page     live JS heap after a forced full GC (MB), DOM nodes, event listeners,
  *            RTCPeerConnections in the heap (and how many are not closed), remote video frames
- *            decoded so far and per second over the interval, the widget's state and quality
+ *            decoded so far by its tiles and per second over the interval (in a group, also per
+ *            tile), the widget's state and quality
  *            level with the last `vc-quality-change` figures (RTT, loss, outgoing kbps, fps);
  *   service  live heap after a full GC (MB; bench/soak-service-gc.mjs, preloaded into the
  *            service, answers SIGUSR2), RSS (MB), open TCP sockets and all descriptors, CPU % (of
@@ -21,7 +24,7 @@
  * sample, taken right after set-up, is left out when there are later ones), absolute and per
  * hour, a least-squares slope and its r², and "GROWS STEADILY" where a figure rises steadily
  * (bench/soak-trend.ts gives the rule); then whether the call is still up: every page
- * `connected`, and its remote video decoding new frames.
+ * `connected`, and each of its tiles decoding new frames.
  *
  * Run: `npm run soak` (builds first), `npm run soak -- --minutes 3`, or without the build
  * `node --import tsx bench/soak.ts --minutes 3 [--interval 60] [--people 2]`. Ctrl-C ends the soak
@@ -34,21 +37,24 @@
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import {
-  expectRemoteVideoPlaying,
   history,
   launchBrowser,
   openConnectedPair,
+  openDemo,
   startService,
+  startWidget,
   stateOf,
+  waitForState,
   type ServiceProcess,
 } from '../widget/test/e2e/harness.js';
+import { expectTilesPlaying, tileFrames } from '../widget/test/e2e/group-pages.js';
 import { PageProbe, readServiceFigures, serviceHeapEnv, type PageFigures } from './soak-probes.js';
-import { fixed, fpsBetween, printSample, printSummary, type Sample } from './soak-report.js';
+import { fixed, printSample, printSummary, tileFpsBetween, type Sample } from './soak-report.js';
 
 // ---- arguments ------------------------------------------------------------------------------
 
-/** Call sizes this bench can run today. The group-call issue adds 3 (and 4): see {@link joinCall}. */
-const SUPPORTED_PEOPLE = [2];
+/** Call sizes this bench runs: one to one, and groups up to 4 (see {@link joinCall}). */
+const SUPPORTED_PEOPLE = [2, 3, 4];
 const NAMES = ['Alice', 'Bob', 'Carol', 'Dave'];
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -70,11 +76,7 @@ const PEOPLE = Number(args.people);
 if (!(MINUTES > 0)) usage(`--minutes must be a positive number (got ${args.minutes})`);
 if (!(INTERVAL_S >= 5)) usage(`--interval must be at least 5 seconds (got ${args.interval})`);
 if (!SUPPORTED_PEOPLE.includes(PEOPLE)) {
-  usage(
-    `--people ${args.people} is not supported yet: the service holds two people a room. Group ` +
-      `calls of up to 4 plug in at joinCall() in bench/soak.ts once the service takes a room ` +
-      `capacity setting.`,
-  );
+  usage(`--people must be one of ${SUPPORTED_PEOPLE.join(', ')} (got ${args.people})`);
 }
 
 // ---- the call -------------------------------------------------------------------------------
@@ -87,7 +89,8 @@ interface Person {
 
 /**
  * Opens one demo page per person in a fresh room of the service at `serviceUrl`, sets up the call,
- * and resolves once every page is `connected`.
+ * and resolves once every page is `connected` (in a group: with a tile playing for each other
+ * participant). The service must hold `people` a room (ROOM_CAPACITY).
  */
 async function joinCall(browser: Browser, serviceUrl: string, people: number): Promise<Person[]> {
   const room = `${serviceUrl}/?room=soak-${Date.now().toString(36)}`;
@@ -96,20 +99,28 @@ async function joinCall(browser: Browser, serviceUrl: string, people: number): P
     const pages = await openConnectedPair(browser, room);
     return pages.map((page, i) => ({ name: NAMES[i]!, page }));
   }
-  // ── GROUP CALLS (next issue: up to 4 people) ────────────────────────────────────────────────
-  // The service: start it with room for everyone (video-call-protocol has DEFAULT_ROOM_CAPACITY 2
-  //   and a `ROOM_CAPACITY` setting in its docs): startService({ ROOM_CAPACITY: String(people), … })
-  //   in main, and add the size to SUPPORTED_PEOPLE.
-  // How pages join: one openDemo(browser, `${room}&name=${NAMES[i]}`) per person, in order, each
-  //   startWidget()ed and waited to `ready` before the next joins (a deterministic join order).
-  // Who calls whom: the first person call()s; each later joiner joins the running call and offers
-  //   to every participant already in it (ARCHITECTURE.md: "a joiner of a running call offers to
-  //   every participant; existing participants never offer on a join"); everyone accepts. Wait
-  //   until every page is `connected` with people - 1 legs.
-  // What the probes need then: PageProbe reads one `[part~="remote-video"]`; a group page has one
-  //   remote tile per participant, so count frames per tile (and expect people - 1 open
-  //   RTCPeerConnections per page in the summary).
-  throw new Error(`a call of ${people} people is not implemented yet`);
+  // A group: everyone joins, one after the other (a deterministic join order), and waits until
+  // the room holds everyone; Alice calls, which rings every other member; each accepts in turn
+  // (the first accept starts the call; each later one enters the running call and offers to
+  // every participant already in it).
+  const persons: Person[] = [];
+  for (const name of NAMES.slice(0, people)) {
+    const page = await openDemo(browser, `${room}&name=${name}`);
+    await startWidget(page);
+    persons.push({ name, page });
+  }
+  for (const { page } of persons) {
+    await waitForState(page, 'ready');
+    await page.waitForFunction((n) => document.querySelector('video-call')!.participants.length === n, people - 1, { timeout: 20_000 });
+  }
+  const [caller, ...callees] = persons;
+  await caller!.page.evaluate(() => document.querySelector('video-call')!.call());
+  for (const { page } of callees) {
+    await waitForState(page, 'incoming');
+    await page.evaluate(() => document.querySelector('video-call')!.accept());
+  }
+  for (const { page } of persons) await waitForState(page, 'connected');
+  return persons;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -123,32 +134,43 @@ const sleep = (ms: number, signal: AbortSignal) =>
 // ---- end check ----------------------------------------------------------------------------
 
 /**
- * Whether the call is still up, printed per page: the widget is `connected`, its remote video
- * decoded frames during the last interval and decodes new ones now (at least 5 within 5 s). Also
- * prints the state changes and `vc-error`s since the soak began (`stateCounts[i]`: how many
- * states page i had recorded then).
+ * Whether the call is still up, printed per page and per tile: the widget is `connected`, shows
+ * exactly one tile per other participant, and each tile's video decoded frames during the last
+ * interval and decodes new ones now (at least 5 within 8 s: group-pages.ts `expectTilesPlaying`).
+ * Also prints the state changes and `vc-error`s since the soak began (`stateCounts[i]`: how many
+ * states page i had recorded then), and the RTCPeerConnections still open at the last sample
+ * (one per other participant expected; printed, not judged).
  */
 async function checkCallUp(people: Person[], samples: Sample[], stateCounts: number[]): Promise<boolean> {
   let up = true;
   for (const [i, person] of people.entries()) {
+    const others = people.filter((p) => p !== person).map((p) => p.name);
     const recorded = await history(person.page);
     const newStates = recorded.states.slice(stateCounts[i]);
     const errors = recorded.errors.map((e) => e.code);
     const state = await stateOf(person.page);
-    const lastFps = samples.length > 1 ? fpsBetween(samples.at(-2), samples.at(-1)!, i) : Number.NaN;
+    const lastFps = (who: string) => (samples.length > 1 ? tileFpsBetween(samples.at(-2), samples.at(-1)!, i, who) : Number.NaN);
     let playing = 'no';
+    let tilesOk = false;
     if (state === 'connected') {
+      const before = await tileFrames(person.page);
       try {
-        const { framesDelta } = await expectRemoteVideoPlaying(person.page);
-        playing = `yes (+${framesDelta} frames)`;
+        await expectTilesPlaying(person.page, others, 10_000);
+        const after = await tileFrames(person.page);
+        playing = `yes (${others.map((who) => `${who.toLowerCase()} +${(after[who] ?? 0) - (before[who] ?? 0)}`).join(', ')} frames)`;
+        tilesOk = true;
       } catch (error) {
         playing = `no: ${(error as Error).message.slice(0, 300)}`;
       }
     }
-    const ok = state === 'connected' && !(lastFps <= 0) && playing.startsWith('yes');
+    const ok = state === 'connected' && tilesOk && others.every((who) => !(lastFps(who) <= 0));
     up &&= ok;
+    const open = samples.at(-1)?.pages[i]?.openPeerConnections;
     out(`  ${person.name.toLowerCase()}: state changes during the soak: ${newStates.length ? newStates.join(' → ') : 'none'}; errors: ${errors.length ? errors.join(', ') : 'none'}`);
-    out(`    now: state ${state}, ${fixed(lastFps, 1)} frames/s in the last interval, remote video decoding new frames: ${playing}`);
+    out(
+      `    now: state ${state}; frames/s in the last interval: ${others.map((who) => `${who.toLowerCase()} ${fixed(lastFps(who), 1)}`).join(', ')}; ` +
+        `tiles decoding new frames: ${playing}; RTCPeerConnections open ${open ?? 'n/a'} (legs expected ${others.length})`,
+    );
   }
   out();
   out(`call still up: ${up ? 'yes' : 'NO'}`);
@@ -176,15 +198,17 @@ process.on('SIGINT', () => {
 });
 
 try {
-  service = await startService({ LOG_LEVEL: 'info', ...serviceHeapEnv() });
+  // A group needs a room that holds everyone (the service's default is two).
+  const capacity: Record<string, string> = PEOPLE > 2 ? { ROOM_CAPACITY: String(PEOPLE) } : {};
+  service = await startService({ LOG_LEVEL: 'info', ...capacity, ...serviceHeapEnv() });
   browser = await launchBrowser();
   out(`soak: ${PEOPLE} people, ${MINUTES} min, a sample every ${INTERVAL_S} s; service ${service.url} (pid ${service.child.pid}), Chromium ${browser.version()}`);
   const people = await joinCall(browser, service.url, PEOPLE);
-  for (const person of people) await expectRemoteVideoPlaying(person.page);
+  for (const person of people) await expectTilesPlaying(person.page, people.filter((p) => p !== person).map((p) => p.name));
   const probes = await Promise.all(people.map((person) => PageProbe.attach(person.page)));
   const stateCounts = await Promise.all(people.map(async (person) => (await history(person.page)).states.length));
   const names = people.map((person) => person.name);
-  out('call connected, remote videos playing; sampling');
+  out(`call connected, every page with ${PEOPLE - 1} tile${PEOPLE > 2 ? 's' : ''} playing; sampling`);
 
   const started = performance.now();
   const samples: Sample[] = [];
