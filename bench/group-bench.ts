@@ -26,7 +26,7 @@
  * `connected`; medians over the rounds, and widget/floor ratios.
  *
  * Load (group-load.ts), in the last round, for each size and element: after the tiles play, a
- * settle pause (5 s: bandwidth estimation ramps up, the widget caps its video), then a 10 s
+ * settle pause (4 s: bandwidth estimation ramps up, the widget caps its video), then a 10 s
  * window: each page's upload (outbound-rtp bytesSent deltas, video and audio, summed over its
  * legs) in kbit/s, and its renderer's CPU (CDP `Performance.getMetrics` `ProcessTime`) in % of
  * one core; the shared Chromium processes (browser, GPU, capture, network) beside them; and
@@ -48,7 +48,7 @@ const ROUNDS = Number(args.rounds);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a positive integer');
 /** Call sizes, in people. */
 const SIZES = [3, 4];
-const LOAD: LoadOptions = { settleMs: 5_000, windowMs: 10_000 };
+const LOAD: LoadOptions = { settleMs: 4_000, windowMs: 10_000 };
 
 let service: ServiceProcess | undefined;
 let browser: Browser | undefined;

@@ -15,7 +15,7 @@ import { GROUP_INSTRUMENT_FILE, type PageServer } from './pages.js';
 /** Pause between "everyone in the room" and `call()`, the same for both elements (capture and ICE servers settle). */
 const SETTLE_MS = 300;
 /** Longest wait for any one step of a flow. */
-const STEP_TIMEOUT_MS = 20_000;
+const STEP_TIMEOUT_MS = 15_000;
 const NAMES = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin', 'Frank'];
 
 /** `widget`: `<video-call auto-answer>` on every page; `mesh`: bench/vanilla-mesh.js, the floor. */
@@ -52,7 +52,7 @@ interface GroupApi {
   element(): (HTMLElement & { state: string; start(): Promise<void>; participants: readonly unknown[] }) | null;
   watchTiles(): void;
   invoke(method: 'call'): void;
-  summary(): { connected: number[]; frames: Record<string, number>; marks: Record<string, number>; errors: string[]; state?: string };
+  summary(): { connected: number[]; frames: Record<string, number>; marks: Record<string, number>; errors: string[]; legs: string[]; state?: string };
 }
 declare global {
   interface Window {
@@ -131,7 +131,7 @@ export async function runGroupFlow(
       people.map(async ({ name, page }) => {
         const s = await page.evaluate(() => window.__group.summary()).catch(() => null);
         return s
-          ? `${name}: state ${s.state}, ${s.connected.length} connected, tiles [${Object.keys(s.frames).length}]${s.errors.length ? `, errors ${s.errors.join('; ')}` : ''}`
+          ? `${name}: state ${s.state}, connections [${s.legs.join(', ')}], tiles playing ${Object.keys(s.frames).length}${s.errors.length ? `, errors ${s.errors.join('; ')}` : ''}`
           : `${name}: ?`;
       }),
     );

@@ -77,7 +77,9 @@
     summary() {
       const element = record.element();
       const { connected, frames, marks, errors } = record;
-      return { connected, frames, marks, errors, state: element?.state };
+      // Each connection as connectionState/signalingState, to tell which leg hung when a flow breaks.
+      const legs = record.connections.map((pc) => `${pc.connectionState}/${pc.signalingState}`);
+      return { connected, frames, marks, errors, legs, state: element?.state };
     },
   };
   window.__group = record;

@@ -17,7 +17,8 @@
  *   come before their connection has its remote description wait for it (the order in which
  *   messages from different members arrive is not the order in which they were sent).
  * - Each remote stream plays in `<div part="tile" data-participant-id="…"><video
- *   part="remote-video"></div>` in an open shadow root, where the bench finds the widget's tiles.
+ *   part="remote-video"></div>` in an open shadow root, where the bench finds the widget's tiles,
+ *   at about the size of a widget tile.
  *
  * For the bench's readings it has the widget's `participants` (`{ id, name, inCall }`) and
  * `getStats(participantId)` (the connection to that member). Attributes: `room`, `name`,
@@ -116,7 +117,9 @@ class VanillaMesh extends HTMLElement {
     const video = document.createElement('video');
     video.setAttribute('part', 'remote-video');
     video.autoplay = video.playsInline = true;
-    video.style.width = '240px';
+    // About the box of a widget tile in the bench's 800×600 page (382×432 with 3 people), so
+    // that both pages composite about as many pixels.
+    video.style.cssText = 'width:380px;height:430px;object-fit:cover';
     tile.append(video);
     this.#tiles.append(tile);
     pc.ontrack = ({ streams: [stream] }) => {
