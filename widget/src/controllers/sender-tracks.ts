@@ -63,14 +63,18 @@ export async function applyVideoCap(pc: RTCPeerConnection, cap: { maxBitrateBps:
 /**
  * The recent audio level of the remote microphone of `pc`, 0–1 (RFC 6464 client-to-mixer levels,
  * as `RTCRtpReceiver.getSynchronizationSources()` gives them, W3C WebRTC 1.0 §5.4), from the
- * packets of the last 500 ms; 0 when none arrived. Cheap: no getStats.
+ * packets of the last 500 ms; 0 when none arrived (a receiver reports levels only while its audio
+ * plays out). Cheap: no getStats.
  */
 export function remoteAudioLevel(pc: RTCPeerConnection): number {
   const receiver = transceiversOf(pc, 'camera').find((t) => t.receiver.track.kind === 'audio')?.receiver;
+  // `timestamp` is on the page's absolute clock (performance.timeOrigin + performance.now(), as
+  // Chromium gives it); a browser that counts from the page's start is read correctly too.
   const now = performance.now();
   let level = 0;
   for (const source of receiver?.getSynchronizationSources?.() ?? []) {
-    if (now - source.timestamp < 500) level = Math.max(level, source.audioLevel ?? 0);
+    const age = Math.min(Math.abs(performance.timeOrigin + now - source.timestamp), Math.abs(now - source.timestamp));
+    if (age < 500) level = Math.max(level, source.audioLevel ?? 0);
   }
   return level;
 }

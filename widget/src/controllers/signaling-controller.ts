@@ -101,19 +101,23 @@ export class SignalingController implements ReactiveController {
     });
     this.#socket = socket;
     await new Promise<void>((resolve, reject) => {
-      this.#abortConnect = reject;
-      const onError = () => {
+      // A refused first attempt is tried again by socket.io's own back-off (a busy service
+      // answers 503 with Retry-After; a restarting one refuses for a second): the connection
+      // has failed only when none succeeded within the timeout.
+      const giveUp = setTimeout(() => {
         socket.removeAllListeners();
         socket.io.removeAllListeners();
         socket.close();
         reject(new VideoCallError('signaling-unreachable'));
-      };
-      socket.once('connect_error', onError);
+      }, this.#timeoutMs);
       socket.once('connect', () => {
-        // Later connect errors belong to socket.io's own reconnection attempts.
-        socket.off('connect_error', onError);
+        clearTimeout(giveUp);
         resolve();
       });
+      this.#abortConnect = (reason) => {
+        clearTimeout(giveUp);
+        reject(reason);
+      };
     }).finally(() => (this.#abortConnect = null));
     if (socket !== this.#socket) return; // closed meanwhile
     this.connected = true;

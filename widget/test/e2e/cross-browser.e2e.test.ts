@@ -1,8 +1,8 @@
 /**
  * Every call works across browsers: Firefox → Chromium, Chromium → Firefox and Firefox → Firefox,
- * through the real service (built by `npm run build`) and the demo page, with each browser's own
- * fake camera and microphone. Only the element's public API is used: methods, properties, events
- * and CSS parts.
+ * and a group call of three with one Firefox participant, through the real service (built by
+ * `npm run build`) and the demo page, with each browser's own fake camera and microphone. Only
+ * the element's public API is used: methods, properties, events and CSS parts.
  *
  * One Firefox process per person: with two pages of one Firefox process each holding a fake
  * capture, `enumerateDevices()` never settles in Firefox ESR 153 (and the browser may exit).
@@ -22,12 +22,14 @@ import {
   recordMessages,
   ringAndAccept,
   sendsTrack,
+  startWidget,
   waitForPart,
   waitForPeer,
   waitForState,
   type CallPage,
 } from './call-page.js';
 import { launchFirefox, openDemoInFirefox } from './firefox.js';
+import { expectTilesPlaying } from './group-pages.js';
 import { launchBrowser, startService, type ServiceProcess } from './harness.js';
 
 type BrowserName = 'chromium' | 'firefox';
@@ -38,7 +40,8 @@ let chromium: PlaywrightBrowser;
 let firefox: [PuppeteerBrowser, PuppeteerBrowser];
 
 before(async () => {
-  service = await startService();
+  // Rooms of three: the group call below has a Firefox participant.
+  service = await startService({ ROOM_CAPACITY: '3' });
   const [launched, first, second] = await Promise.all([launchBrowser(), launchFirefox(), launchFirefox()]);
   chromium = launched;
   firefox = [first, second];
@@ -235,3 +238,43 @@ function crossBrowserCall(callerBrowser: BrowserName, calleeBrowser: BrowserName
 crossBrowserCall('firefox', 'chromium');
 crossBrowserCall('chromium', 'firefox');
 crossBrowserCall('firefox', 'firefox');
+
+describe('a group call of three with one Firefox participant', () => {
+  const room = 'cross-group';
+  const pages: CallPage[] = [];
+  after(async () => {
+    await Promise.all(pages.map((page) => page.close()));
+  });
+
+  test('Chromium rings Firefox and Chromium; both accept; everyone sees both others; chat reaches all; Firefox leaves, the call goes on', async () => {
+    const alice = await open('chromium', 0, room, 'Alice');
+    const fox = await open('firefox', 0, room, 'Fox');
+    const carol = await open('chromium', 0, room, 'Carol');
+    pages.push(alice, fox, carol);
+    for (const page of [alice, fox, carol]) await startWidget(page);
+    await waitForState(alice, 'ready');
+    await alice.evaluate(() => document.querySelector('video-call')!.call());
+    await waitForState(fox, 'incoming');
+    await waitForState(carol, 'incoming');
+    await fox.evaluate(() => document.querySelector('video-call')!.accept());
+    await carol.evaluate(() => document.querySelector('video-call')!.accept());
+    for (const page of [alice, fox, carol]) await waitForState(page, 'connected');
+    await expectTilesPlaying(alice, ['Fox', 'Carol']);
+    await expectTilesPlaying(fox, ['Alice', 'Carol']);
+    await expectTilesPlaying(carol, ['Alice', 'Fox']);
+
+    await Promise.all([recordMessages(alice), recordMessages(carol)]);
+    await fox.evaluate(() => document.querySelector('video-call')!.sendMessage('Hello from Firefox'));
+    for (const page of [alice, carol]) {
+      await page.waitForFunction(() => (window as unknown as { __messages: unknown[] }).__messages.length === 1, undefined);
+      assert.deepEqual(await messagesOf(page), [['Fox', 'Hello from Firefox']]);
+    }
+
+    await fox.evaluate(() => document.querySelector('video-call')!.hangUp());
+    await waitForState(fox, 'ended');
+    await expectTilesPlaying(alice, ['Carol']);
+    await expectTilesPlaying(carol, ['Alice']);
+    for (const page of [alice, carol]) assert.equal(await page.evaluate(() => document.querySelector('video-call')!.state), 'connected');
+    assert.deepEqual([...(await history(alice)).errors, ...(await history(fox)).errors, ...(await history(carol)).errors], []);
+  });
+});
