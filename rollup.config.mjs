@@ -29,10 +29,16 @@ const LIB_OUTPUT = { dir: 'widget/dist/lib', entryFileNames: '[name].js', format
 /** Packages the bundler build imports instead of carrying (dependencies and peer dependencies; the protocol is one). */
 const EXTERNAL = /^(lit|@lit|@lit-labs|socket\.io-client|react|video-call-protocol)(\/|$)/;
 
+/** Every warning fails the build (a plugin's too: a template the minifier could not parse ships unminified). */
+function failOnWarning(warning) {
+  throw new Error(`rollup warning${warning.plugin ? ` from ${warning.plugin}` : ''}: ${warning.message}`);
+}
+
 export default [
   {
     // script-tag.ts: index.ts plus "the service is the origin that served this file".
     input: 'widget/src/script-tag.ts',
+    onwarn: failOnWarning,
     // The engine chunk imports what it shares with the entry from the entry itself (one request
     // for the script tag, no facade chunk).
     preserveEntrySignatures: 'allow-extension',
@@ -59,6 +65,7 @@ export default [
     external: (id) => EXTERNAL.test(id),
     // The entry exports the public API only; what it shares with the call engine goes to a chunk.
     preserveEntrySignatures: 'strict',
+    onwarn: failOnWarning,
     output: { ...LIB_OUTPUT, chunkFileNames: 'chunks/[name]-[hash].js' },
     plugins: [ts(false), minifyHTML()],
   },
@@ -70,9 +77,9 @@ export default [
     preserveEntrySignatures: 'strict',
     output: { ...LIB_OUTPUT, paths: { [ELEMENT_ENTRY]: './video-call.js' } },
     // jsx.ts holds types only: its module is empty on purpose.
-    onwarn(warning, warn) {
+    onwarn(warning) {
       if (warning.code === 'EMPTY_BUNDLE' && warning.names?.includes('jsx')) return;
-      warn(warning);
+      failOnWarning(warning);
     },
     plugins: [ts(false)],
   },

@@ -2,7 +2,7 @@
  * The colour tokens of `<video-call>` (every colour a documented `--video-call-*` property) and
  * the visually-hidden fragment its styles share.
  */
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
 
 /**
  * Every colour comes from a `--video-call-*` property; the defaults follow the `color-scheme`
@@ -39,16 +39,10 @@ export const tokens = css`
 
 /**
  * Hides a text from the eye but not from screen readers (a button's name next to its icon).
- * A fragment, for `${visuallyHidden}` inside a rule.
+ * A fragment of declarations, for `${visuallyHidden}` inside a rule: a plain string rather than
+ * a css`` template, because the build's template minifier parses css`` templates as whole
+ * style sheets and a bare declaration list is not one.
  */
-export const visuallyHidden = css`
-  position: absolute !important;
-  width: 1px;
-  height: 1px;
-  margin: -1px;
-  padding: 0;
-  overflow: hidden;
-  clip-path: inset(50%);
-  white-space: nowrap;
-  border: 0;
-`;
+export const visuallyHidden = unsafeCSS(
+  'position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip-path:inset(50%);white-space:nowrap;border:0',
+);
