@@ -19,6 +19,7 @@ import type {
   ServerToClientEvents,
   Signal,
 } from 'video-call-protocol';
+import { busyRetryDelay } from '../call/busy-retry.js';
 import { VideoCallError } from '../errors.js';
 
 export interface SignalingControllerOptions {
@@ -148,7 +149,8 @@ export class SignalingController implements ReactiveController {
    * `rejoin`, after a reconnection, comes back as the same member (same `peerId`) with the
    * secret of the last join answer; when the service refuses it (`rejoin-invalid`: it was
    * restarted without its secret, or the token expired), joins as a new member instead. The
-   * secret is kept in memory only, never shown.
+   * secret is kept in memory only, never shown. A join refused as busy (`overloaded`,
+   * `unavailable`) is tried again with back-off within the request timeout.
    * @throws VideoCallError `room-full`, `ticket-*`, `join-failed`, or `signaling-unreachable` on timeout.
    */
   async enter(room: string, { name, ticket }: { name: string; ticket: string }, rejoin: boolean): Promise<JoinResult> {
@@ -158,14 +160,29 @@ export class SignalingController implements ReactiveController {
     if (rejoin && this.#rejoinToken) request.rejoin = this.#rejoinToken;
     let joined: JoinResult;
     try {
-      joined = await this.join(request);
+      joined = await this.#joinWhenNotBusy(request);
     } catch (error) {
       if (!(error instanceof VideoCallError && error.protocolCode === 'rejoin-invalid' && request.rejoin)) throw error;
       delete request.rejoin;
-      joined = await this.join(request);
+      joined = await this.#joinWhenNotBusy(request);
     }
     this.#rejoinToken = joined.rejoinToken;
     return joined;
+  }
+
+  /** {@link join}, tried again with back-off while the service answers that it is busy (call/busy-retry.ts). */
+  async #joinWhenNotBusy(request: JoinRequest): Promise<JoinResult> {
+    const started = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.join(request);
+      } catch (error) {
+        const busy = error instanceof VideoCallError && (error.protocolCode === 'overloaded' || error.protocolCode === 'unavailable');
+        const delay = busy ? busyRetryDelay(attempt, performance.now() - started, this.#timeoutMs) : undefined;
+        if (delay === undefined) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   /**
