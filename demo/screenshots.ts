@@ -2,8 +2,9 @@
  * Makes the README's screenshots from the real demo: the built service (`npm run build` first)
  * serves it, headless Chromium with a fake camera opens it twice and the two pages call each other.
  *
- *   npm run screenshots               # writes docs/screenshots/*.png
- *   npm run screenshots -- --all DIR  # every state at every size, into DIR (for reviewing the UI)
+ *   npm run screenshots                 # writes docs/screenshots/*.png
+ *   npm run screenshots -- --all DIR    # every state at every size, into DIR (for reviewing the UI)
+ *   npm run screenshots -- --group DIR  # group calls of three and four, desktop and phone, into DIR
  */
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -11,7 +12,8 @@ import { launchBrowser, openDemo, startService, startWidget, waitForState } from
 
 const args = process.argv.slice(2);
 const all = args[0] === '--all';
-const outDir = (all ? args[1] : args[0]) ?? 'docs/screenshots';
+const group = args[0] === '--group';
+const outDir = (all || group ? args[1] : args[0]) ?? 'docs/screenshots';
 mkdirSync(outDir, { recursive: true });
 
 const DESKTOP = { width: 1100, height: 760 };
@@ -46,12 +48,56 @@ async function connectedPair(browser: Browser, serviceUrl: string, query: string
   return [alice, bob];
 }
 
-const service = await startService();
+/**
+ * Group calls: Alice rings Bob, Carol and Dan; Bob and Carol accept, Dan declines, then joins;
+ * each state shot from one of them, in the viewport and query of the set.
+ */
+async function groupShots(browser: Browser, serviceUrl: string, name: string, query: string, viewport: typeof DESKTOP): Promise<void> {
+  const people = ['Alice', 'Bob', 'Carol', 'Dan'];
+  const [alice, bob, carol, dan] = await Promise.all(people.map((who) => open(browser, serviceUrl, `${query}&name=${who}`, viewport))) as [Page, Page, Page, Page];
+  for (const page of [alice, bob, carol, dan]) await startWidget(page);
+  await waitForState(alice, 'ready');
+  await onElement(alice, 'await el.call();');
+  for (const page of [bob, carol, dan]) await waitForState(page, 'incoming');
+  await shot(alice, `${name}-01-calling-three`);
+  await onElement(bob, 'el.accept();');
+  await waitForState(alice, 'connected');
+  await shot(carol, `${name}-02-incoming-bob-in-call`);
+  await onElement(carol, 'el.accept();');
+  await onElement(dan, 'el.decline();');
+  await waitForState(carol, 'connected');
+  await shot(alice, `${name}-03-three`, 3000);
+  await shot(dan, `${name}-04-join`);
+  await onElement(dan, 'await el.call();');
+  await waitForState(dan, 'connected');
+  await shot(alice, `${name}-05-four`, 4000);
+  await onElement(alice, 'el.setMicrophoneEnabled(false);');
+  await onElement(carol, 'el.setMicrophoneEnabled(false); el.setCameraEnabled(false);');
+  await onElement(dan, 'el.setMicrophoneEnabled(false);');
+  await shot(alice, `${name}-06-bob-speaks-carol-camera-off`, 2500);
+  await onElement(bob, 'await el.shareScreen();');
+  await shot(alice, `${name}-07-bob-shares`, 3000);
+  await onElement(bob, 'el.stopScreenShare(); el.hangUp();');
+  await shot(alice, `${name}-08-bob-left-call`, 2500);
+  for (const page of [alice, bob, carol, dan]) await page.context().close();
+}
+
+const service = await startService(group ? { ROOM_CAPACITY: '4' } : {});
 const browser = await launchBrowser();
 let room = 0;
 try {
+  if (group) {
+    for (const [name, query, viewport] of [
+      ['group-desktop-light-en', 'lang=en', DESKTOP],
+      ['group-phone-dark-fr', 'lang=fr&theme=dark', PHONE],
+    ] as [string, string, typeof DESKTOP][]) {
+      await groupShots(browser, service.url, name, `room=group-${Date.now().toString(36)}-${room++}&${query}`, viewport);
+    }
+  }
   // The README's set: desktop and phone, light and dark hosts, French and Chinese.
-  const sets = all
+  const sets = group
+    ? []
+    : all
     ? [
         ['desktop-light-en', 'lang=en', DESKTOP],
         ['desktop-dark-en', 'lang=en&theme=dark', DESKTOP],

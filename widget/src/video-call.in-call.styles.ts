@@ -4,6 +4,7 @@
  * chat panel. The stage, status and buttons are in video-call.styles.ts.
  */
 import { css } from 'lit';
+import { visuallyHidden } from './video-call.tokens.styles.js';
 
 export const inCallStyles = css`
   /* Small labels over the video: the name, the quality, the timer. */
@@ -131,13 +132,29 @@ export const inCallStyles = css`
     display: block;
     background: var(--_stage-bg);
   }
-  /* While someone shares a screen, it fills the stage and the cameras sit small in a column. */
+  /*
+   * While someone shares a screen, it fills the stage and the cameras sit small in a column at
+   * its side: as wide as the self-view, or narrower so that all of them (4:3 each) fit its height.
+   */
   .sharing .tiles {
+    --n: 1;
     inset: 10px auto auto 10px;
-    width: var(--video-call-local-width, 28%);
-    max-height: calc(100% - 20px);
+    width: min(var(--video-call-local-width, 28%), calc((100cqh - 20px - (var(--n) - 1) * 4px) / var(--n) * 4 / 3));
+    height: auto;
     grid-template-columns: minmax(0, 1fr);
     grid-auto-rows: auto;
+  }
+  .sharing.tiles-2 .tiles {
+    --n: 2;
+  }
+  .sharing.tiles-3 .tiles {
+    --n: 3;
+  }
+  .sharing.tiles-4 .tiles {
+    --n: 4;
+  }
+  .sharing.tiles-5 .tiles {
+    --n: 5;
   }
   .sharing .tile {
     aspect-ratio: 4 / 3;
@@ -188,8 +205,8 @@ export const inCallStyles = css`
     font-variant-numeric: tabular-nums;
   }
   .sharing .timer {
-    top: auto;
-    bottom: 10px;
+    left: auto;
+    right: 10px;
   }
   .stage:fullscreen {
     border-radius: 0;
@@ -197,6 +214,40 @@ export const inCallStyles = css`
 
   .muted-mark {
     margin-inline-start: 0.4em;
+  }
+
+  /* A small tile (a call of four in a small box, the cameras beside a shared screen): the initial only, smaller labels. */
+  @container tile (max-height: 160px) {
+    .avatar-box {
+      gap: 0;
+      padding: 4px;
+    }
+    .avatar-box span:not(.avatar) {
+      ${visuallyHidden}
+    }
+    .avatar {
+      width: 40px;
+      height: 40px;
+      font-size: 1.2rem;
+    }
+    .remote-name,
+    .quality,
+    .tile-waiting {
+      font-size: 0.7rem;
+    }
+    .remote-name {
+      left: 4px;
+      bottom: 4px;
+      padding: 2px 6px;
+    }
+    .quality {
+      top: 4px;
+      right: 4px;
+      padding: 2px 6px;
+    }
+    .quality .figures {
+      display: none !important;
+    }
   }
 
   /* Small stages (a phone held sideways, a 320 × 240 box): smaller labels, a smaller self-view. */

@@ -109,6 +109,8 @@ const layout = css`
     min-height: 0;
     overflow: hidden;
     background: var(--_stage-bg);
+    /* Its labels and avatar size themselves from the tile. */
+    container: tile / size;
   }
   /* Who speaks: a ring inside their tile (3:1 against the dark stage and most pictures). */
   .tile[part~='speaking']::after {
@@ -124,6 +126,12 @@ const layout = css`
   .tiles-4 .tile,
   .tiles-5 .tile {
     border-radius: 6px;
+  }
+  /* Several tiles: a smaller self-view covers less of them. */
+  .tiles-3 .local,
+  .tiles-4 .local,
+  .tiles-5 .local {
+    width: calc(var(--video-call-local-width, 28%) * 0.75);
   }
   .tile-waiting {
     position: absolute;
@@ -165,6 +173,7 @@ const layout = css`
     position: absolute;
     right: 10px;
     bottom: 10px;
+    z-index: 1;
     width: var(--video-call-local-width, 28%);
     min-width: 72px;
     max-height: 45%;
