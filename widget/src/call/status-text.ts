@@ -119,6 +119,8 @@ export function placeholderText(ctx: RoomContext, t: Translate = english, lang =
       return t('placeholderWaiting');
     case 'ready':
     case 'ended':
+      // The names of those in the call follow below it (the view's in-call list).
+      if (runningCall(ctx)) return t('placeholderCallRunning');
       if (members.length > 1) return listNames(members.map((m) => m.name || t('someone')), lang);
       return name || t('placeholderSomeoneHere');
     case 'calling': {

@@ -36,6 +36,7 @@ export const en = {
   placeholderStarting: 'Starting…',
   placeholderWaiting: 'Nobody else is here yet',
   placeholderSomeoneHere: 'Someone is here',
+  placeholderCallRunning: 'A call is in progress',
   placeholderCalling: 'Calling {name}…',
   placeholderCallingUnnamed: 'Calling…',
   placeholderIncoming: '{name} is calling',

@@ -37,6 +37,7 @@ export const fr: Messages = {
   placeholderStarting: 'Démarrage…',
   placeholderWaiting: 'Personne d’autre n’est encore là',
   placeholderSomeoneHere: 'Quelqu’un est là',
+  placeholderCallRunning: 'Un appel est en cours',
   placeholderCalling: 'Vous appelez {name}…',
   placeholderCallingUnnamed: 'Appel en cours…',
   placeholderIncoming: '{name} vous appelle',

@@ -72,6 +72,8 @@ export interface Messages {
   placeholderWaiting: string;
   /** ready or ended, unnamed peer (a named one shows the name). */
   placeholderSomeoneHere: string;
+  /** On the stage of a member not in the call while others are in one (their names follow below). */
+  placeholderCallRunning: string;
   /** calling. `{name}`: the peer's name (always given). */
   placeholderCalling: string;
   /** calling an unnamed peer. */

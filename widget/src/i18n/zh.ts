@@ -38,6 +38,7 @@ export const zh: Messages = {
   placeholderStarting: '正在启动……',
   placeholderWaiting: '还没有其他人',
   placeholderSomeoneHere: '有人在房间里',
+  placeholderCallRunning: '通话正在进行',
   placeholderCalling: '正在呼叫{name}……',
   placeholderCallingUnnamed: '正在呼叫……',
   placeholderIncoming: '{name}正在呼叫您',

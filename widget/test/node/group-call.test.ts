@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RING_TIMEOUT_MS } from '../../src/call/room-context.js';
 import { runningCall } from '../../src/call/room-state.js';
+import { placeholderText } from '../../src/call/status-text.js';
 import { ALICE, BOB, CAROL, DAN, enter, ERIN, meshPc, room, type Side } from './runner.js';
 
 const CALL = 'call-group-0001';
@@ -64,6 +65,7 @@ describe('ringing several members', () => {
     assert.deepEqual(alice.legs(), [BOB.peerId, DAN.peerId].sort());
     assert.deepEqual(carol.endings(), ['declined']);
     assert.equal(runningCall(carol.ctx), CALL, 'Carol can join the running call');
+    assert.equal(placeholderText(carol.ctx), 'A call is in progress', 'her stage says a call runs (who is in it is listed below it)');
   });
 
   test('every callee declines: the caller\'s call ends declined', () => {
@@ -72,6 +74,7 @@ describe('ringing several members', () => {
     assert.deepEqual(states(sides), ['ended', 'ended', 'ended', 'ended']);
     assert.deepEqual(alice.endings(), ['declined']);
     assert.equal(runningCall(bob.ctx), null, 'nothing left to join');
+    assert.equal(placeholderText(bob.ctx), 'Alice, Carol, and Dan', 'his stage names who is in the room');
   });
 
   test('the ring timeout ends the call for whoever has not answered, and only for them', () => {
