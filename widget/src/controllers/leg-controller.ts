@@ -3,10 +3,7 @@
  * buffer for early remote candidates, consent-gated local tracks, remote media, the leg's data
  * channel (leg-channel.ts), a cap on the video it sends, and one idempotent teardown.
  *
- * Perfect negotiation follows W3C WebRTC 1.0 §10.7 and webrtc/samples' perfect-negotiation peer:
- * offers are made with `setLocalDescription()` (no arguments); on an offer collision (glare)
- * the impolite side ignores the incoming offer and the polite side rolls back its own
- * (implicitly, in `setRemoteDescription`). Roles are per pair (protocol roles.ts).
+ * Perfect negotiation: leg-negotiation.ts.
  *
  * Consent: the offering side's connection has an audio and a video transceiver (`sendrecv`)
  * from the start, so the first offer already negotiates both directions and ICE/DTLS finish
@@ -22,7 +19,9 @@ import { LegChannel } from './leg-channel.js';
 import type { LegControllerOptions, LegSetup, LegSignal, VideoCap } from './leg-setup.js';
 import { RemoteCandidates } from './remote-candidates.js';
 import { OperationChain } from './leg-operations.js';
-import { applyVideoCap, CAMERA_KINDS, remoteAudioLevel, remoteStreamOf, SCREEN_KINDS, senderOf, sendTracks } from './sender-tracks.js';
+import { PerfectNegotiation } from './leg-negotiation.js';
+import { LegSending } from './leg-sending.js';
+import { CAMERA_KINDS, remoteAudioLevel, remoteStreamOf, SCREEN_KINDS } from './sender-tracks.js';
 
 export type { LegControllerOptions, LegSetup, LegSignal, VideoCap };
 
@@ -43,22 +42,14 @@ export class LegController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #options: LegControllerOptions;
   #pc: RTCPeerConnection | null = null;
+  readonly #negotiation = new PerfectNegotiation();
   #polite = false;
-  #makingOffer = false;
-  #ignoreOffer = false;
-  #settingRemoteAnswerPending = false;
   /** The other peer's candidates for the current connection. */
   #candidates: RemoteCandidates | null = null;
   /** The leg's data channel (peer to peer; the signal service never sees it). */
   #channel: LegChannel | null = null;
-  /** The cap on the video we send (none until `capVideo()`). */
-  #videoCap: VideoCap | null = null;
-  /** Local media to send once consent is given (`attach`), or null. */
-  #localStream: MediaStream | null = null;
-  /** Consent given: `attach()` was called for this connection. */
-  #consented = false;
-  /** The screen we share, or null. */
-  #screen: MediaStream | null = null;
+  /** Local media once consent is given, the shared screen, the video cap (leg-sending.ts). */
+  readonly #sending = new LegSending();
   /** Operations of the current connection, one at a time (leg-operations.ts). */
   readonly #ops = new OperationChain('leg connection');
   /** Local candidates gathered since the connection or its last ICE restart. */
@@ -122,8 +113,7 @@ export class LegController implements ReactiveController {
    * tracks without renegotiation; kept for a connection created later in the same call.
    */
   attach(stream: MediaStream | null): void {
-    this.#localStream = stream;
-    this.#consented = true;
+    this.#sending.consent(stream);
     this.#enqueue(async () => this.#applyLocalTracks());
   }
 
@@ -133,15 +123,13 @@ export class LegController implements ReactiveController {
    */
   replaceLocalTrack(kind: 'audio' | 'video', track: MediaStreamTrack): void {
     this.#enqueue(async () => {
-      if (!this.#pc || !this.#consented) return;
-      const sender = senderOf(this.#pc, 'camera', kind);
-      if (sender && sender.track !== track) await sender.replaceTrack(track);
+      if (this.#pc) await this.#sending.replaceTrack(this.#pc, kind, track);
     });
   }
 
   /** Shares `stream` (a screen capture) on the screen transceivers, or stops sharing (null). No renegotiation. */
   shareScreen(stream: MediaStream | null): void {
-    this.#screen = stream;
+    this.#sending.share(stream);
     this.#enqueue(async () => {
       const pc = this.#pc;
       // The first share of the call adds the screen's transceivers: one renegotiation, made
@@ -187,9 +175,9 @@ export class LegController implements ReactiveController {
    * call/bandwidth.ts); kept for a connection made later. No renegotiation.
    */
   capVideo(cap: VideoCap): void {
-    this.#videoCap = cap;
+    this.#sending.cap(cap);
     this.#enqueue(async () => {
-      if (this.#pc) await applyVideoCap(this.#pc, cap);
+      if (this.#pc) await this.#sending.applyCap(this.#pc);
     });
   }
 
@@ -201,9 +189,7 @@ export class LegController implements ReactiveController {
     this.#candidates = null;
     this.#channel?.detach();
     this.#channel = null;
-    this.#localStream = null;
-    this.#screen = null;
-    this.#consented = false;
+    this.#sending.reset();
     if (pc) {
       pc.onnegotiationneeded = pc.onicecandidate = pc.onconnectionstatechange = pc.onicegatheringstatechange = null;
       pc.close();
@@ -223,8 +209,8 @@ export class LegController implements ReactiveController {
   #create(setup: LegSetup, iceServers: IceServer[]): void {
     const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: setup.iceTransportPolicy ?? 'all' });
     this.#pc = pc;
-    this.#candidates = new RemoteCandidates(pc, () => this.#ignoreOffer);
-    this.#makingOffer = this.#ignoreOffer = this.#settingRemoteAnswerPending = false;
+    this.#candidates = new RemoteCandidates(pc, () => this.#negotiation.ignoringOffer);
+    this.#negotiation.reset(this.#polite);
     this.#localCandidates = 0;
     pc.onnegotiationneeded = () => {
       // Perfect negotiation: only from a stable state (the first offer is made below).
@@ -258,13 +244,8 @@ export class LegController implements ReactiveController {
   }
 
   async #offer(pc: RTCPeerConnection): Promise<void> {
-    try {
-      this.#makingOffer = true;
-      await this.#untilClosed(pc.setLocalDescription());
-      if (pc === this.#pc) this.#sendDescription(pc.localDescription);
-    } finally {
-      this.#makingOffer = false;
-    }
+    await this.#negotiation.offer(pc, (operation) => this.#untilClosed(operation));
+    if (pc === this.#pc) this.#sendDescription(pc.localDescription);
   }
 
   /** One stream holding every remote track, made once per connection (no player reloads). */
@@ -278,26 +259,13 @@ export class LegController implements ReactiveController {
   }
 
   async #applyLocalTracks(): Promise<void> {
-    const pc = this.#pc;
-    if (!pc || !this.#consented) return;
-    await Promise.all([sendTracks(pc, this.#localStream, 'camera'), sendTracks(pc, this.#screen, 'screen')]);
-    if (this.#videoCap && pc === this.#pc) await applyVideoCap(pc, this.#videoCap);
+    if (this.#pc) await this.#sending.apply(this.#pc);
   }
 
   async #handleDescription(description: RTCSessionDescriptionInit): Promise<void> {
     const pc = this.#pc;
     if (!pc) return;
-    // Perfect negotiation: is there an offer collision, and who gives way?
-    const readyForOffer = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswerPending);
-    const offerCollision = description.type === 'offer' && !readyForOffer;
-    this.#ignoreOffer = !this.#polite && offerCollision;
-    if (this.#ignoreOffer) return;
-    this.#settingRemoteAnswerPending = description.type === 'answer';
-    try {
-      await this.#untilClosed(pc.setRemoteDescription(description)); // rolls back our offer if needed (polite)
-    } finally {
-      this.#settingRemoteAnswerPending = false;
-    }
+    if (!(await this.#negotiation.setRemote(pc, description, (operation) => this.#untilClosed(operation)))) return;
     if (pc !== this.#pc) return;
     this.#setRemoteStream(pc);
     // The answerer's side of the data channel, once the offer is applied (created earlier, in a
@@ -312,7 +280,10 @@ export class LegController implements ReactiveController {
     // Tracks do not change the answer: it goes out without waiting for them.
     void this.#applyLocalTracks().catch((error: unknown) => console.warn('[video-call] local tracks:', error));
     await this.#untilClosed(pc.setLocalDescription());
-    if (pc === this.#pc) this.#sendDescription(pc.localDescription);
+    if (pc !== this.#pc) return;
+    this.#sendDescription(pc.localDescription);
+    // Senders that the offer created have their encoding only now: cap their video.
+    await this.#sending.applyCap(pc);
   }
 
   #handleCandidate(candidate: IceCandidate | null): void {

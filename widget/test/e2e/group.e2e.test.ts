@@ -12,9 +12,38 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { history, launchBrowser, openDemo, startService, startWidget, waitForState, type ServiceProcess } from './harness.js';
+import { videoSendingCap } from '../../src/call/bandwidth.js';
 import { expectTilesPlaying, participantsOf, rtpSentTo, tileParts } from './group-pages.js';
 
 const ROOM = 'group-e2e';
+
+/**
+ * The first video encoding's `maxBitrate` (bits/s, null without) of every open RTCPeerConnection
+ * in `page` (CDP `Runtime.queryObjects`: the widget keeps its connections to itself).
+ */
+async function videoCapsOf(page: Page): Promise<(number | null)[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const objectGroup = 'caps';
+  try {
+    const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'RTCPeerConnection.prototype', objectGroup });
+    const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId!, objectGroup });
+    const { result } = await cdp.send('Runtime.callFunctionOn', {
+      objectId: objects.objectId!,
+      functionDeclaration: `function () {
+        return this.filter((pc) => pc.connectionState !== 'closed').map((pc) => {
+          const sender = pc.getTransceivers()[1]?.sender;
+          return sender?.getParameters().encodings?.[0]?.maxBitrate ?? null;
+        });
+      }`,
+      returnByValue: true,
+      objectGroup,
+    });
+    return result.value as (number | null)[];
+  } finally {
+    await cdp.send('Runtime.releaseObjectGroup', { objectGroup });
+    await cdp.detach();
+  }
+}
 
 describe('a group call of four', () => {
   let service: ServiceProcess;
@@ -80,6 +109,12 @@ describe('a group call of four', () => {
     await expectTilesPlaying(dan, ['Alice', 'Bob', 'Carol']);
     for (const [name, others] of [['alice', ['Bob', 'Carol', 'Dan']], ['bob', ['Alice', 'Carol', 'Dan']], ['carol', ['Alice', 'Bob', 'Dan']]] as const) {
       await expectTilesPlaying(pages[name], [...others]);
+    }
+    // Four in the call: every leg of every page caps its video for a call of four (the callee's
+    // legs too, whose senders the other side's offer created).
+    const cap = videoSendingCap(3).maxBitrateBps;
+    for (const name of ['alice', 'bob', 'carol', 'dan'] as const) {
+      assert.deepEqual(await videoCapsOf(pages[name]), [cap, cap, cap], `${name}'s legs cap their video at ${cap} bit/s`);
     }
     const erin = await openDemo(browser, `${service.url}/?room=${ROOM}&name=Erin`);
     pages.erin = erin;
