@@ -2,8 +2,9 @@
  * Styles of `<video-call>`: the layout that fits the box the host page gives (container
  * queries). The colour tokens are in video-call.tokens.styles.ts, the buttons in
  * video-call.buttons.styles.ts. Host pages theme it with the `--video-call-*` custom
- * properties and reach inside with `::part(...)` (both listed in video-call.ts and the README).
- * The labels over the video and the chat are in video-call.in-call.styles.ts.
+ * properties and reach inside with `::part(...)` (both listed in video-call.attributes.ts and
+ * the README). The tiles' grid is in video-call.tiles.styles.ts, the labels over the video and
+ * the chat in video-call.in-call.styles.ts.
  */
 import { css } from 'lit';
 import { buttons } from './video-call.buttons.styles.js';
@@ -67,79 +68,6 @@ const layout = css`
     color: var(--_stage-fg);
     /* Labels over the video size themselves from the stage. */
     container: stage / size;
-  }
-  /*
-   * The participants' tiles: one fills the stage; more share it in a grid, in columns while the
-   * stage is wide and in rows while it is tall (the stage is a size container).
-   */
-  .tiles {
-    position: absolute;
-    inset: 0;
-    display: grid;
-    gap: 4px;
-    grid-template-columns: minmax(0, 1fr);
-    grid-auto-rows: minmax(0, 1fr);
-  }
-  .tiles-2 .tiles,
-  .tiles-3 .tiles,
-  .tiles-4 .tiles {
-    grid-template-columns: repeat(2, minmax(0, 1fr));
-  }
-  .tiles-3 .tile:last-child {
-    grid-column: 1 / -1;
-  }
-  .tiles-5 .tiles {
-    grid-template-columns: repeat(3, minmax(0, 1fr));
-  }
-  @container stage (orientation: portrait) {
-    .tiles-2 .tiles,
-    .tiles-3 .tiles {
-      grid-template-columns: minmax(0, 1fr);
-    }
-    .tiles-3 .tile:last-child {
-      grid-column: auto;
-    }
-    .tiles-5 .tiles {
-      grid-template-columns: repeat(2, minmax(0, 1fr));
-    }
-  }
-  .tile {
-    position: relative;
-    min-width: 0;
-    min-height: 0;
-    overflow: hidden;
-    background: var(--_stage-bg);
-    /* Its labels and avatar size themselves from the tile. */
-    container: tile / size;
-  }
-  /* Who speaks: a ring inside their tile (3:1 against the dark stage and most pictures). */
-  .tile[part~='speaking']::after {
-    content: '';
-    position: absolute;
-    inset: 0;
-    border: 3px solid var(--video-call-speaking-color, #22c55e);
-    border-radius: inherit;
-    pointer-events: none;
-  }
-  .tiles-2 .tile,
-  .tiles-3 .tile,
-  .tiles-4 .tile,
-  .tiles-5 .tile {
-    border-radius: 6px;
-  }
-  /* Several tiles: a smaller self-view covers less of them. */
-  .tiles-3 .local,
-  .tiles-4 .local,
-  .tiles-5 .local {
-    width: calc(var(--video-call-local-width, 28%) * 0.75);
-  }
-  .tile-waiting {
-    position: absolute;
-    inset: 0;
-    display: grid;
-    place-items: center;
-    padding: 8px;
-    text-align: center;
   }
   .remote {
     width: 100%;

@@ -1,7 +1,7 @@
 /**
  * Every word `<video-call>` shows or says, as one typed catalog: the `Messages` interface (one
  * key per text, its `{param}` placeholders in the doc comment), English (`en`, in the entry
- * bundle) and `format()`. French and Chinese are in fr.ts and zh.ts, loaded on demand
+ * bundle) and `format()` (format.ts). French and Chinese are in fr.ts and zh.ts, loaded on demand
  * (catalogs.ts). A host page overrides any key with the element's `strings` property.
  *
  * Values are plain strings, so a catalog can come from JSON. Params are inserted as text (never
@@ -273,35 +273,4 @@ export interface Messages {
 /** The name of a message. */
 export type MessageKey = keyof Messages;
 
-/** A message's params: text (inserted as is) or numbers (formatted for the language). */
-export type MessageParams = Readonly<Record<string, string | number>>;
-
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
-/** `n` written for `lang` (e.g. `1 234,5` in French); plain `String(n)` without a usable `lang`. */
-function formatNumber(n: number, lang: string | undefined): string {
-  if (!lang) return String(n);
-  let formatter = numberFormats.get(lang);
-  if (!formatter) {
-    try {
-      formatter = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
-    } catch {
-      return String(n); // not a valid language tag
-    }
-    numberFormats.set(lang, formatter);
-  }
-  return formatter.format(n);
-}
-
-/**
- * `template` with each `{name}` replaced by `params[name]` (letters, digits, `_`), in one pass:
- * a value that contains `{…}` stays as it is. A missing param gives ''. Numbers are written with
- * `Intl.NumberFormat(lang)` when `lang` is given. Other braces are left alone.
- */
-export function format(template: string, params: MessageParams = {}, lang?: string): string {
-  return template.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
-    if (!Object.hasOwn(params, name)) return '';
-    const value = params[name];
-    return typeof value === 'number' ? formatNumber(value, lang) : String(value ?? '');
-  });
-}
+export { format, type MessageParams } from './format.js';
