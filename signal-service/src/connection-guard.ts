@@ -109,7 +109,7 @@ function logClose(conn: EngineSocket, engineReason: string, description: unknown
   if (engineReason === 'ping timeout') return log('info', 'ping-timeout', { ...fields, reason: 'ping-timeout' }, 'closed a connection');
   if (engineReason === 'parse error') return log('warn', 'parse-error', { ...fields, reason: 'parse-error' }, 'closed a connection');
   if (engineReason === 'transport error') {
-    const oversize = /max payload|too large/i.test(error?.message ?? String(description ?? ''));
+    const oversize = /max payload|too large/i.test(error?.message ?? (typeof description === 'string' ? description : ''));
     const reason = oversize ? 'oversize' : 'transport-error';
     return log('warn', reason, { ...fields, reason, error: error?.message ?? null }, 'closed a connection');
   }

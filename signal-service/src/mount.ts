@@ -87,7 +87,7 @@ function pathOf(req: IncomingMessage): string {
 export async function createSignalService(options: CreateSignalServiceOptions): Promise<MountedSignalService> {
   const { server, config: given, env, ...deps } = options;
   const config = given ?? loadConfig(env ?? process.env);
-  const service: SignalService = await startSignalService(config, { ...deps, server: server as HttpServer });
+  const service: SignalService = await startSignalService(config, { ...deps, server });
   // The host's globals stay as they are (@hono/node-server would swap in its own Request/Response).
   const listener = getRequestListener(service.app.fetch, { overrideGlobalObjects: false });
   const handles = (req: IncomingMessage) => SERVICE_PATHS.test(pathOf(req));

@@ -64,7 +64,7 @@ export interface RoomHandlers {
   join: Handler<SignalSocket>;
   leave: Handler<SignalSocket>;
   /** The leave a disconnection implies, in the socket's turn. */
-  leaveOnDisconnect(socket: SignalSocket, reason: PeerLeft['reason']): Promise<boolean>;
+  leaveOnDisconnect: (socket: SignalSocket, reason: PeerLeft['reason']) => Promise<boolean>;
 }
 
 /** `room:join` and `room:leave` for every socket of one server. */

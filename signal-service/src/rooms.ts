@@ -120,8 +120,28 @@ export class MemoryRoomStore implements RoomStore {
   readonly #rooms = new Map<string, MemoryRoom>();
   readonly #roomOfMember = new Map<string, string>();
 
-  async join(room: string, { id, name, peerId }: Joiner, capacity: number): Promise<JoinOutcome> {
-    // Check and insert with no await in between: atomic on this node.
+  join(room: string, joiner: Joiner, capacity: number): Promise<JoinOutcome> {
+    return Promise.resolve(this.#join(room, joiner, capacity));
+  }
+
+  leave(id: string): Promise<{ room: string; member: RoomMember } | undefined> {
+    return Promise.resolve(this.#leave(id));
+  }
+
+  roomOf(id: string): Promise<string | undefined> {
+    return Promise.resolve(this.#roomOfMember.get(id));
+  }
+
+  members(room: string): Promise<RoomMember[]> {
+    return Promise.resolve([...(this.#rooms.get(room)?.members.values() ?? [])]);
+  }
+
+  roomCount(): Promise<number> {
+    return Promise.resolve(this.#rooms.size);
+  }
+
+  #join(room: string, { id, name, peerId }: Joiner, capacity: number): JoinOutcome {
+    // Check and insert in one synchronous step: atomic on this node.
     if (this.#roomOfMember.has(id)) return { ok: false, reason: 'already-in-room' };
     const entry = this.#rooms.get(room) ?? { members: new Map<string, RoomMember>(), capacity };
     const { members } = entry;
@@ -141,7 +161,7 @@ export class MemoryRoomStore implements RoomStore {
     return replaced ? { ...outcome, replaced } : outcome;
   }
 
-  async leave(id: string): Promise<{ room: string; member: RoomMember } | undefined> {
+  #leave(id: string): { room: string; member: RoomMember } | undefined {
     const room = this.#roomOfMember.get(id);
     if (room === undefined) return undefined;
     this.#roomOfMember.delete(id);
@@ -151,17 +171,5 @@ export class MemoryRoomStore implements RoomStore {
     // The room is gone with its last member, and so is its capacity.
     if (entry && entry.members.size === 0) this.#rooms.delete(room);
     return member ? { room, member } : undefined;
-  }
-
-  async roomOf(id: string): Promise<string | undefined> {
-    return this.#roomOfMember.get(id);
-  }
-
-  async members(room: string): Promise<RoomMember[]> {
-    return [...(this.#rooms.get(room)?.members.values() ?? [])];
-  }
-
-  async roomCount(): Promise<number> {
-    return this.#rooms.size;
   }
 }

@@ -9,6 +9,7 @@ import pino, { type Logger } from 'pino';
 import { installAdmission } from './admission.js';
 import { createApp } from './app.js';
 import { createDrainer, type DrainResult } from './drain.js';
+import { detachHttpServer } from './engine-internals.js';
 import { watchListeners } from './host-listeners.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { defaultDemoDir, defaultWidgetFile } from './default-paths.js';
@@ -217,16 +218,18 @@ export async function startSignalService(config: Config, options: StartOptions =
     },
     drain: (timeoutMs = config.drainTimeoutMs) => drainer.drain(timeoutMs),
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
+      (closing ??= (async () => {
         load.stop();
         // Mounted: socket.io closes its own part only (it would close the server it is attached to),
         // and the host's server stops handing `/socket.io/` to it.
-        if (mounted) (io as unknown as { httpServer?: HttpServer }).httpServer = undefined;
+        if (mounted) detachHttpServer(io);
         hostListeners?.restore();
-        io.close(() => resolve(redis?.close()));
+        const closed = io.close();
         // A keep-alive connection whose last answer (say /video-call.js) is still finishing is not
         // idle yet when close() starts, and would hold the close for seconds: end them all now.
         if (!mounted) http.closeAllConnections();
-      })),
+        await closed;
+        await redis?.close();
+      })()),
   };
 }

@@ -35,6 +35,7 @@
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
+import type { Socket as EngineSocket } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import { closeConnection, connectionGuard, dropHandshake } from './connection-guard.js';
 import { iceServersFor, type IceProvider } from './ice/index.js';
@@ -133,8 +134,8 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
     }),
   });
   const guard = connectionGuard(maxBufferedBytes, log, (fields, message) => deps.logger.debug(fields, message));
-  io.engine.on('connection', (conn) => guard.install(conn));
-  io.engine.on('flush', (conn) => guard.flushed(conn));
+  io.engine.on('connection', (conn: EngineSocket) => guard.install(conn));
+  io.engine.on('flush', (conn: EngineSocket) => guard.flushed(conn));
   // engine.io's own answers (long-polling, the WebSocket upgrade) get the basic security headers too.
   io.engine.on('headers', (headers: Record<string, string>) => {
     headers['X-Content-Type-Options'] = 'nosniff';

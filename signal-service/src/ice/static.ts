@@ -14,7 +14,7 @@ export class StaticIceProvider implements IceProvider {
     this.#grant = { iceServers };
   }
 
-  async getIceServers(): Promise<IceGrant> {
-    return structuredClone(this.#grant);
+  getIceServers(): Promise<IceGrant> {
+    return Promise.resolve(structuredClone(this.#grant));
   }
 }

@@ -43,12 +43,12 @@ export class TurnRestIceProvider implements IceProvider {
     this.#now = options.now ?? Date.now;
   }
 
-  async getIceServers(memberId: string): Promise<IceGrant> {
+  getIceServers(memberId: string): Promise<IceGrant> {
     const { turnUrls, secret, ttlSeconds, stunUrls } = this.#options;
     const expiresAt = Math.floor(this.#now() / 1000) + ttlSeconds;
     const iceServers: IceServer[] = [];
     if (stunUrls.length > 0) iceServers.push({ urls: stunUrls });
     iceServers.push({ urls: turnUrls, ...turnRestCredential(secret, memberId, expiresAt) });
-    return { iceServers, ttl: ttlSeconds };
+    return Promise.resolve({ iceServers, ttl: ttlSeconds });
   }
 }
