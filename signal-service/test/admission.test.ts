@@ -15,14 +15,22 @@ import { HandshakeRefused, RawClient } from './raw-client.js';
 
 let ctx: TestContext;
 const raws: RawClient[] = [];
-let logLines: { msg: string; kind?: string; code?: string; address?: string; status?: number }[];
+/** A line the service logged (pino's JSON), the fields the tests read. */
+interface LogLine {
+  msg: string;
+  kind?: string;
+  code?: string;
+  address?: string;
+  status?: number;
+}
+let logLines: LogLine[];
 
 /** A service with `env`, logging to `logLines`. */
 function start(env: Record<string, string>, openFileLimit?: number): Promise<SignalService> {
   logLines = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as LogLine);
       done();
     },
   });
@@ -67,7 +75,7 @@ describe('the per-address connection cap', () => {
     assert.equal(refused.status, 503);
     assert.equal(refused.headers['retry-after'], '30');
     assert.equal(refused.headers['x-content-type-options'], 'nosniff');
-    assert.deepEqual(JSON.parse(refused.body).error.code, 'too-many-connections');
+    assert.deepEqual(refused.errorCode, 'too-many-connections');
     await healthOk(service);
     // Long-polling handshakes are refused the same way.
     const polling = await fetch(`${service.url}/socket.io/?EIO=4&transport=polling`);
@@ -93,7 +101,7 @@ describe('the global connection cap', () => {
     await open(service, '127.0.0.3');
     const refused = await refusal(service, '127.0.0.4');
     assert.equal(refused.status, 503);
-    assert.equal(JSON.parse(refused.body).error.code, 'service-full');
+    assert.equal(refused.errorCode, 'service-full');
     assert.equal(refused.headers['retry-after'], '10');
     await healthOk(service);
   });
@@ -110,7 +118,7 @@ describe('the per-address budget of new connections', () => {
     for (let i = 0; i < 3; i++) (await open(service)).destroy();
     const refused = await refusal(service);
     assert.equal(refused.status, 429);
-    assert.equal(JSON.parse(refused.body).error.code, 'rate-limited');
+    assert.equal(refused.errorCode, 'rate-limited');
     const seconds = Number(refused.headers['retry-after']);
     assert.ok(seconds >= 1 && seconds <= 10, `Retry-After ${seconds}`);
     await open(service, '127.0.0.2');
@@ -126,7 +134,7 @@ describe('load shedding', () => {
     service.load.force(true);
     const refused = await refusal(service);
     assert.equal(refused.status, 503);
-    assert.equal(JSON.parse(refused.body).error.code, 'overloaded');
+    assert.equal(refused.errorCode, 'overloaded');
     await healthOk(service);
     const heard = new Promise((resolve) => (b.onEvent = (event, payload) => event === 'signal:relay' && resolve(payload)));
     assert.equal(((await a.request('signal:relay', { to: b.id, signal: { kind: 'ring', call: 'call-0001' } })) as { ok: boolean }).ok, true);
@@ -144,7 +152,7 @@ describe('the open-file limit', () => {
 
   it('caps connections below it, and warns when it is low or MAX_CONNECTIONS does not fit', () => {
     const warnings: string[] = [];
-    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => (warnings.push(JSON.parse(chunk.toString()).msg), done()) }));
+    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => (warnings.push((JSON.parse(chunk.toString()) as { msg: string }).msg), done()) }));
     assert.deepEqual(connectionCaps(undefined, 100_000, logger), { maxConnections: 100_000 - 1024, maxTcp: 100_000 - 32 });
     assert.deepEqual(warnings, []);
     assert.deepEqual(connectionCaps(5000, 1024, logger), { maxConnections: 1024 - 102, maxTcp: 1024 - 32 });

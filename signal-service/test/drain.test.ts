@@ -69,7 +69,7 @@ describe('drain', () => {
     await assert.rejects(RawClient.connect(service.port), (error: unknown) => {
       assert.ok(error instanceof HandshakeRefused);
       assert.equal(error.status, 503);
-      assert.equal(JSON.parse(error.body).error.code, 'draining');
+      assert.equal(error.errorCode, 'draining');
       return true;
     });
     const metrics = await (await fetch(`${service.url}/metrics`)).text();

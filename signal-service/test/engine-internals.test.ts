@@ -5,7 +5,7 @@
  * them fails here.
  */
 import assert from 'node:assert/strict';
-import { createServer, Server as HttpServer } from 'node:http';
+import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Socket as EngineSocket } from 'engine.io';
@@ -35,7 +35,7 @@ describe('engine.io internals', () => {
   });
   after(async () => {
     for (const c of clients) c.close();
-    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await io.close();
   });
 
   /** A client with `transports`; resolves with the server side's engine.io connection once connected (and upgraded, if asked). */
@@ -82,10 +82,26 @@ describe('engine.io internals', () => {
     assert.ok(!names.includes('onUpgradeError'), `error listeners: ${names.join(', ')}`);
   });
 
-  it('socket.io keeps the HTTP server it is attached to, and forgets it when asked', () => {
-    assert.ok((io as unknown as { httpServer?: unknown }).httpServer instanceof HttpServer);
-    detachHttpServer(io);
-    assert.equal((io as unknown as { httpServer?: unknown }).httpServer, undefined);
-    (io as unknown as { httpServer?: unknown }).httpServer = http; // for after()'s io.close()
+  it('socket.io keeps the HTTP server it is attached to; detached, its close() leaves that server open', async () => {
+    const host = createServer();
+    const own = new Server(host);
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    try {
+      assert.equal((own as unknown as { httpServer?: unknown }).httpServer, host, 'socket.io keeps it as httpServer');
+      detachHttpServer(own);
+      assert.equal((own as unknown as { httpServer?: unknown }).httpServer, undefined);
+      await own.close();
+      assert.equal(host.listening, true, 'the host server still listens after io.close()');
+    } finally {
+      await new Promise<void>((resolve) => host.close(() => resolve()));
+    }
+  });
+
+  it('attached, socket.io\'s close() closes the HTTP server too (what detaching prevents)', async () => {
+    const host = createServer();
+    const own = new Server(host);
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    await own.close();
+    assert.equal(host.listening, false);
   });
 });

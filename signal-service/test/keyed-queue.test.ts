@@ -41,7 +41,7 @@ describe('KeyedQueue', () => {
   it('passes a failure to its caller only; the next task still runs', async () => {
     const queue = new KeyedQueue();
     const failing = queue.run('k', () => Promise.reject(new Error('boom')));
-    const next = queue.run('k', async () => 'ran');
+    const next = queue.run('k', () => Promise.resolve('ran'));
     await assert.rejects(failing, /boom/);
     assert.equal(await next, 'ran');
   });

@@ -25,7 +25,7 @@ async function busy(ms: number): Promise<void> {
 describe('the load monitor', () => {
   it('enters overload when the loop lags over the threshold, and leaves it after 2 s calm', { timeout: 15_000 }, async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(JSON.parse(chunk.toString()).msg), done()) }));
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push((JSON.parse(chunk.toString()) as { msg: string }).msg), done()) }));
     const monitor = startLoadMonitor(40, logger);
     try {
       await sleep(1200);

@@ -28,6 +28,14 @@ export class HandshakeRefused extends Error {
   ) {
     super(`handshake refused: HTTP ${status}`);
   }
+
+  /** The `error.code` of the service's JSON answer (`{ error: { code, message } }`); throws when the body is not one. */
+  get errorCode(): string {
+    const parsed = JSON.parse(this.body) as { error?: { code?: unknown } } | null;
+    const code = parsed?.error?.code;
+    if (typeof code !== 'string') throw new Error(`not an error answer: ${this.body}`);
+    return code;
+  }
 }
 
 export interface RawClientOptions {

@@ -137,7 +137,7 @@ describe('two nodes on one Redis', () => {
     try {
       /** Subscribers of each channel (the adapter's channel names: `socket.io#/#<room or socket id>#`). */
       const numsub = async (...channels: string[]) => {
-        const reply = (await client.sendCommand(['PUBSUB', 'SHARDNUMSUB', ...channels])) as (string | number)[];
+        const reply = await client.sendCommand<(string | number)[]>(['PUBSUB', 'SHARDNUMSUB', ...channels]);
         return channels.map((_, i) => Number(reply[2 * i + 1]));
       };
       const subscribers = (...names: string[]) => numsub(...names.map((n) => `socket.io#/#${n}#`));
@@ -294,7 +294,7 @@ describe('the new-connection budget per address, shared by the nodes', () => {
       );
       assert.ok(refused instanceof HandshakeRefused, 'the fourth handshake, on the other node, is refused');
       assert.equal(refused.status, 429);
-      assert.equal(JSON.parse(refused.body).error.code, 'rate-limited');
+      assert.equal(refused.errorCode, 'rate-limited');
       // Another address has its own budget.
       raws.push(await RawClient.connect(b.port, { localAddress: '127.0.0.8' }));
     } finally {

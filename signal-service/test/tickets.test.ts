@@ -61,23 +61,23 @@ describe('createTicketVerifier', () => {
     });
   });
 
-  const cases: [string, () => Promise<string | undefined>, string][] = [
-    ['no ticket', async () => undefined, 'ticket-required'],
-    ['an empty ticket', async () => '', 'ticket-required'],
+  const cases: [string, () => string | undefined | Promise<string | undefined>, string][] = [
+    ['no ticket', () => undefined, 'ticket-required'],
+    ['an empty ticket', () => '', 'ticket-required'],
     ['expired beyond the clock tolerance', () => at({ room: 'r1', exp: NOW_S - TICKET_CLOCK_TOLERANCE_SECONDS - 1 }), 'ticket-expired'],
     ['for another room', () => at({ room: 'r2' }), 'ticket-wrong-room'],
     ['for a room that differs only in case', () => at({ room: 'R1' }), 'ticket-wrong-room'],
     ['signed with another secret (forged)', () => at({ room: 'r1' }, { secret: OTHER_SECRET }), 'ticket-invalid'],
     ['signed HS512 with the right secret', () => at({ room: 'r1' }, { alg: 'HS512' }), 'ticket-invalid'],
     ['signed HS384 with the right secret', () => at({ room: 'r1' }, { alg: 'HS384' }), 'ticket-invalid'],
-    ['unsecured (alg none)', async () => unsecured({ room: 'r1', exp: NOW_S + 60 }), 'ticket-invalid'],
+    ['unsecured (alg none)', () => unsecured({ room: 'r1', exp: NOW_S + 60 }), 'ticket-invalid'],
     ['without exp', () => mint({ room: 'r1' }, { exp: false }), 'ticket-invalid'],
     ['with exp a string', () => at({ room: 'r1', exp: String(NOW_S + 60) as unknown as number }), 'ticket-invalid'],
     ['without room', () => at({ name: 'Ada' }), 'ticket-invalid'],
-    ['with room a number', () => at({ room: 1 as unknown as string }), 'ticket-invalid'],
+    ['with room a number', () => at({ room: 1 }), 'ticket-invalid'],
     ['with a name too long', () => at({ room: 'r1', name: 'n'.repeat(MAX_NAME_LENGTH + 1) }), 'ticket-invalid'],
     ['with a name holding a control character', () => at({ room: 'r1', name: 'Ada\u0007' }), 'ticket-invalid'],
-    ['with a name that is not a string', () => at({ room: 'r1', name: 7 as unknown as string }), 'ticket-invalid'],
+    ['with a name that is not a string', () => at({ room: 'r1', name: 7 }), 'ticket-invalid'],
     ...[0, 1, 7, 2.5, -4, '4', null, true, [4]].map(
       (capacity): [string, () => Promise<string>, string] => [
         `with a capacity claim of ${JSON.stringify(capacity)}`,
@@ -88,8 +88,8 @@ describe('createTicketVerifier', () => {
     ['not valid yet (nbf in a minute)', () => at({ room: 'r1', nbf: NOW_S + 60 }), 'ticket-invalid'],
     ['lasting longer than 24 h from now', () => at({ room: 'r1', exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS + 60 }), 'ticket-invalid'],
     ['lasting longer than 24 h from its iat', () => at({ room: 'r1', iat: NOW_S - 3600, exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS - 60 }), 'ticket-invalid'],
-    ['not a JWT at all', async () => 'hello', 'ticket-invalid'],
-    ['three dots of garbage', async () => 'a.b.c', 'ticket-invalid'],
+    ['not a JWT at all', () => 'hello', 'ticket-invalid'],
+    ['three dots of garbage', () => 'a.b.c', 'ticket-invalid'],
     [
       'a valid ticket with its payload swapped',
       async () => {
