@@ -409,7 +409,7 @@ class Clients {
   }
 }
 
-async function runClients(): Promise<void> {
+function runClients(): void {
   const port = parentPort;
   if (!port) throw new Error('runClients() runs in a worker');
   let clients: Clients | undefined;
@@ -689,5 +689,5 @@ if (isMainThread) {
       process.exitCode = 1;
     });
 } else {
-  void runClients();
+  runClients();
 }

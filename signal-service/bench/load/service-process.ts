@@ -9,10 +9,12 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
+import type * as ConfigModule from '../../src/config.js';
+import type * as ServerModule from '../../src/server.js';
 
 const src = process.env.BENCH_SERVICE_SRC ?? path.resolve(import.meta.dirname, '../../src');
-const { loadConfig } = (await import(pathToFileURL(path.join(src, 'config.ts')).href)) as typeof import('../../src/config.js');
-const { startSignalService } = (await import(pathToFileURL(path.join(src, 'server.ts')).href)) as typeof import('../../src/server.js');
+const { loadConfig } = (await import(pathToFileURL(path.join(src, 'config.ts')).href)) as typeof ConfigModule;
+const { startSignalService } = (await import(pathToFileURL(path.join(src, 'server.ts')).href)) as typeof ServerModule;
 
 const service = await startSignalService(loadConfig(), { logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }) });
 
@@ -34,14 +36,22 @@ function stats(): ServiceStats {
   return { rss: memory.rss, heapUsed: memory.heapUsed, cpuUs: cpu.user + cpu.system, connections: service.io.engine.clientsCount, lagMs: load?.lagMs, overloaded: load?.overloaded };
 }
 
-process.on('message', async (message: { id: number; op: 'stats' | 'gc' }) => {
-  if (message.op === 'gc') {
+/** The answer to one IPC request: this process's stats, after full collections for `gc`. */
+async function answer(op: 'stats' | 'gc'): Promise<ServiceStats> {
+  if (op === 'gc') {
     for (let i = 0; i < 3; i++) {
       globalThis.gc?.();
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  process.send?.({ id: message.id, result: stats() });
+  return stats();
+}
+
+process.on('message', (message: { id: number; op: 'stats' | 'gc' }) => {
+  answer(message.op).then(
+    (result) => process.send?.({ id: message.id, result }),
+    (error: unknown) => process.send?.({ id: message.id, error: String(error) }),
+  );
 });
 process.on('disconnect', () => {
   void service.close().finally(() => process.exit(0));
