@@ -9,7 +9,7 @@ import { reduce } from '../../src/call/room-machine.js';
 import { callState, canCall, reconnectingCause } from '../../src/call/room-state.js';
 import {
   accept, acquiring, away, awayOf, legOf, presentOf, resend, SELF, bob, bobBack, calling, came, carol, connected, connecting, decline, drive, endCall, fire, from,
-  hangUp, incoming, inRoom, joining, left, legState, lost, memberJoined, memberLeft, notify, OUR_CALL, ready, rejoined, send,
+  hangUp, incoming, inRoom, joining, left, legState, lost, memberJoined, memberLeft, OUR_CALL, ready, rejoined, send,
   sig, stalled, watch,
 } from './helpers.js';
 

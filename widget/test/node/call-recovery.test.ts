@@ -9,8 +9,8 @@ import { reduce } from '../../src/call/room-machine.js';
 import { callState } from '../../src/call/room-state.js';
 import { ICE_RESTART_TIMEOUT_MS, iceRestartDelayMs, MAX_ICE_RESTARTS } from '../../src/call/ice-recovery.js';
 import {
-  accept, acquiring, ATTACH, bob, endCall, legOf, BOB_CALL, call, callFailed, calling, cancelTimer, CLOSE_SIGNALING, configure, connected, connecting,
-  drive, fire, from, incoming, joining, legState, lost, noCandidates, notifyError, OUR_CALL, ready, send, sig, startTimer, watch,
+  accept, acquiring, ATTACH, bob, endCall, legOf, BOB_CALL, callFailed, calling, cancelTimer, CLOSE_SIGNALING, configure, connected, connecting,
+  drive, fire, from, incoming, joining, legState, lost, noCandidates, notifyError, OUR_CALL, ready, send, sig, startTimer,
 } from './helpers.js';
 
 const RESTART = { type: 'restart-ice', peerId: bob.peerId } as const;

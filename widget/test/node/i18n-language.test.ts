@@ -90,7 +90,7 @@ describe('overrides (the element’s strings)', () => {
 
   test('unknown keys, non-string values and non-objects change nothing, with a warning', (t) => {
     const warn = t.mock.method(console, 'warn', () => {});
-    const merged = mergeOverrides(en, { strat: 'Go', start: 42, toString: 'x', call: 'Ring' } as unknown);
+    const merged = mergeOverrides(en, { strat: 'Go', start: 42, toString: 'x', call: 'Ring' });
     assert.equal(merged.start, 'Start');
     assert.equal(merged.call, 'Ring');
     assert.equal(Object.hasOwn(merged, 'strat'), false);

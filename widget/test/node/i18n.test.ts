@@ -15,7 +15,7 @@ const NNBSP = '\u202f';
 const placeholders = (text: string) => [...text.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]).sort();
 /** Entries of `catalog` whose text matches `pattern` (the offending ones, for the message). */
 const offending = (catalog: Messages, pattern: RegExp) =>
-  Object.entries(catalog)
+  (Object.entries(catalog) as [string, string][])
     .filter(([, text]) => pattern.test(text))
     .map(([key, text]) => `${key}: ${text}`);
 

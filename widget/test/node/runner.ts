@@ -108,7 +108,7 @@ export class Relay {
     this.#delivering = true;
     try {
       for (let m = this.#queue.shift(); m; m = this.#queue.shift()) {
-        const target = this.sides.find((s) => s.member.id === m!.to);
+        const target = this.sides.find((s) => s.member.id === m.to);
         target?.dispatch({ type: 'signal', from: m.from, signal: m.signal });
       }
     } finally {
