@@ -12,8 +12,15 @@
  * - The remote stream goes into `[part~="remote-video"]` in an open shadow root, the same place
  *   the bench looks for the widget's remote video.
  *
- * Attributes: `room`, `name`, `signaling-url`. Every signal carries a call id; the caller rings
- * first, then sends its offer (the service's relay contract).
+ * With the `hold-media` attribute it is the accept floor instead (bench:call's `accept-floor`
+ * flow): the same call, but both connections are set up with an audio and a video transceiver
+ * (`sendrecv`) whose senders carry no track, as the widget does before consent: ICE and DTLS
+ * complete, no RTP flows. `accept()` (the callee's) then puts the camera and microphone on its
+ * senders (`replaceTrack`, no renegotiation) and tells the caller (an `accept` signal), who does
+ * the same: the least any consent step can cost after the connection is up.
+ *
+ * Attributes: `room`, `name`, `signaling-url`, `hold-media`. Every signal carries a call id; the
+ * caller rings first, then sends its offer (the service's relay contract).
  * `state`: idle → joining → waiting | ready → calling → connected (or `error`).
  */
 import { io } from '/socket.io.esm.min.js';
@@ -74,22 +81,51 @@ class VanillaCall extends HTMLElement {
   async call() {
     this.#callId = randomCallId();
     this.#send({ kind: 'ring' });
-    const pc = this.#createPeerConnection();
+    const pc = this.#createPeerConnection(true);
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     this.#send({ kind: 'description', description: { type: offer.type, sdp: offer.sdp } });
   }
 
-  #createPeerConnection() {
+  /** Accept floor (`hold-media`), the callee: camera and microphone go on the senders now; the caller is told. */
+  async accept() {
+    this.#send({ kind: 'accept' });
+    await this.#sendTracks();
+  }
+
+  get #holdMedia() {
+    return this.hasAttribute('hold-media');
+  }
+
+  /** Puts the camera's and microphone's tracks on the senders of the same kind (`replaceTrack`). */
+  async #sendTracks() {
+    const tracks = this.#stream.getTracks();
+    await Promise.all(
+      this.#pc.getTransceivers().map(({ sender, receiver }) =>
+        sender.replaceTrack(tracks.find((track) => track.kind === receiver.track.kind) ?? null),
+      ),
+    );
+  }
+
+  /** `offering`: the caller's connection (with `hold-media`, it creates the transceivers). */
+  #createPeerConnection(offering) {
     this.state = 'calling';
     const pc = new RTCPeerConnection({ iceServers: this.#iceServers });
     this.#pc = pc;
-    for (const track of this.#stream.getTracks()) pc.addTrack(track, this.#stream);
+    if (!this.#holdMedia) {
+      for (const track of this.#stream.getTracks()) pc.addTrack(track, this.#stream);
+    } else if (offering) {
+      for (const kind of ['audio', 'video']) pc.addTransceiver(kind, { direction: 'sendrecv' });
+    }
     pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.#send({ kind: 'candidate', candidate: candidate.toJSON() });
     };
-    pc.ontrack = ({ streams: [stream] }) => {
-      if (stream && this.#remote.srcObject !== stream) this.#remote.srcObject = stream;
+    // Without `hold-media` the tracks come in the caller's stream; with it in none: one stream of both.
+    const held = new MediaStream();
+    pc.ontrack = ({ streams: [stream], track }) => {
+      if (!stream) held.addTrack(track);
+      const show = stream ?? held;
+      if (this.#remote.srcObject !== show) this.#remote.srcObject = show;
     };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'connected') this.state = 'connected';
@@ -101,12 +137,15 @@ class VanillaCall extends HTMLElement {
     if (from !== this.#peer) return;
     if (signal.kind === 'ring') {
       this.#callId = signal.call;
+    } else if (signal.kind === 'accept' && this.#pc) {
+      await this.#sendTracks();
     } else if (signal.kind === 'description' && signal.description.type === 'offer') {
       this.#callId = signal.call;
-      const pc = this.#createPeerConnection(); // the callee answers at once, with its tracks
+      const pc = this.#createPeerConnection(false); // the callee answers at once, with its tracks (or none yet)
       const applied = pc.setRemoteDescription(signal.description);
       for (const candidate of this.#early.splice(0)) pc.addIceCandidate(candidate).catch(() => {});
       await applied;
+      if (this.#holdMedia) for (const transceiver of pc.getTransceivers()) transceiver.direction = 'sendrecv';
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
       this.#send({ kind: 'description', description: { type: answer.type, sdp: answer.sdp } });
