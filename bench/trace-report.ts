@@ -38,7 +38,7 @@ function printPages(widget: Traced, vanilla: Traced) {
   line('timers installed', (p) => String(p.timers.installed.reduce((s, r) => s + r.count, 0)));
   line('animation frames, cpu', (p) => `${p.animationFrames.fired}, ${f1(p.animationFrames.cpuMs)}`);
   line('events dispatched, cpu', (p) => `${p.events.reduce((s, r) => s + r.count, 0)}, ${f1(p.events.reduce((s, r) => s + r.ms, 0))}`);
-  line('JS self (samples), ms', (p) => f1(p.jsConcerns.filter((r) => !/^\(/.test(r.label)).reduce((s, r) => s + r.ms, 0)));
+  line('JS self (≈cpu, samples)', (p) => f1(p.jsConcerns.filter((r) => !/^\(/.test(r.label)).reduce((s, r) => s + r.ms, 0)));
 }
 
 /** Widget minus vanilla, both pages summed, per concern of sampled JS time. */
@@ -66,7 +66,7 @@ function printAttribution(widget: Traced, vanilla: Traced) {
   }
   const w = sumRows(widget, (p) => p.jsConcerns);
   const v = sumRows(vanilla, (p) => p.jsConcerns);
-  out('  JavaScript by concern (sampled self ms, widget | vanilla):');
+  out('  JavaScript by concern (self time, ≈ cpu ms from the samples; widget | vanilla):');
   const labels = [...new Set([...w.keys(), ...v.keys()])].sort((a, b) => (w.get(b)?.ms ?? 0) - (w.get(a)?.ms ?? 0));
   for (const label of labels) out(`    ${label.padEnd(42)}${f1(w.get(label)?.ms ?? 0).padStart(8)}${f1(v.get(label)?.ms ?? 0).padStart(8)}`);
   out(`  Lit updates: ${both(widget, (p) => p.litUpdates.count)}, ${f1(both(widget, (p) => p.litUpdates.ms))} ms wall inside update() (render + commit), ≈ ${f1(both(widget, (p) => p.litUpdates.cpuMs))} ms cpu`);
@@ -90,7 +90,7 @@ function printPageDetail(t: Traced) {
     list('timers installed, by caller:', page.timers.installed);
     list('animation frames, by function:', page.animationFrames.byFunction, 5);
     list('events dispatched, by type:', page.events, 8);
-    list('JavaScript self time by function (samples):', page.jsFunctions, 15);
+    list('JavaScript self time by function (≈ cpu ms from the samples):', page.jsFunctions, 15);
   }
 }
 
