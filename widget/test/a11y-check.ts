@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
-import type { AxeResults, Result, RunOptions } from 'axe-core';
+import type { AxeResults, RunOptions } from 'axe-core';
 import type { VideoCall } from '../src/video-call.js';
 import { axe } from './axe.js';
 import * as s from './states.js';
@@ -49,7 +49,7 @@ async function axeOn(targets: VideoCall[], variant: string, findings: Map<string
   const results: AxeResults = await axe.run({ include: targets }, AXE_OPTIONS);
   runs.count++;
   runs.rulesPassed = Math.max(runs.rulesPassed, results.passes.length);
-  for (const v of results.violations as Result[]) {
+  for (const v of results.violations) {
     for (const node of v.nodes) {
       const target = JSON.stringify(node.target);
       const summary = (node.failureSummary ?? '').replace(/\s*\n\s*/g, ' ').replace(/^Fix (any|all) of the following: /, '');

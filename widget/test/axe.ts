@@ -2,7 +2,10 @@
  * axe-core in the test page: its UMD build, loaded once with a script tag from node_modules (the
  * dev server serves it), for the accessibility tests.
  */
-export type Axe = typeof import('axe-core');
+import type * as AxeCore from 'axe-core';
+
+/** axe-core's API, as the UMD build puts it on `window.axe`. */
+export type Axe = typeof AxeCore;
 
 /** window.axe, once loaded. */
 export const axe = await new Promise<Axe>((resolve, reject) => {

@@ -11,6 +11,8 @@ import { DevicesController } from '../src/controllers/devices-controller.js';
 import { MediaController, type CaptureKind } from '../src/controllers/media-controller.js';
 import { renderDevicePickers, type DevicePickersView, type PickerKind } from '../src/devices-panel.js';
 import { VideoCallError } from '../src/errors.js';
+import { replaceMethod } from './replace-method.js';
+import type { StatsEntry } from './stats-entry.js';
 
 class TestHost implements ReactiveControllerHost {
   controllers: ReactiveController[] = [];
@@ -227,7 +229,7 @@ describe('devices', () => {
     b.onnegotiationneeded = () => negotiations++;
     const framesDecoded = async () => {
       let frames = 0;
-      (await b.getStats()).forEach((s) => s.type === 'inbound-rtp' && s.kind === 'video' && (frames = s.framesDecoded ?? 0));
+      (await b.getStats()).forEach((s: StatsEntry) => s.type === 'inbound-rtp' && s.kind === 'video' && (frames = s.framesDecoded ?? 0));
       return frames;
     };
     await waitUntil(async () => (await framesDecoded()) > 10, 'remote frames', { timeout: 10000 });
@@ -312,13 +314,12 @@ describe('devices', () => {
 
   it('permission denied: an actionable coded error, and start() works again without a reload', async () => {
     const m = media();
-    const original = navigator.mediaDevices.getUserMedia;
-    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    const restore = replaceMethod(navigator.mediaDevices, 'getUserMedia', () => () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError')));
     let error: unknown;
     try {
       await m.start().catch((e: unknown) => (error = e));
     } finally {
-      navigator.mediaDevices.getUserMedia = original;
+      restore();
     }
     expect((error as VideoCallError).code).to.equal('media-permission-denied');
     expect((error as VideoCallError).message).to.contain('Try again');
@@ -334,15 +335,18 @@ describe('devices', () => {
       }
     }
     const statuses = { camera: new FakeStatus('denied'), microphone: new FakeStatus('granted') };
-    const original = navigator.permissions.query;
-    navigator.permissions.query = (({ name }: { name: 'camera' | 'microphone' }) => Promise.resolve(statuses[name])) as unknown as typeof original;
+    const restore = replaceMethod(
+      navigator.permissions,
+      'query',
+      () => (({ name }: { name: 'camera' | 'microphone' }) => Promise.resolve(statuses[name])) as unknown as Permissions['query'],
+    );
     let allowed = 0;
     const host = new TestHost();
     try {
       new DevicesController(host, { onPermissionAllowed: () => allowed++ });
       await new Promise((resolve) => setTimeout(resolve, 0));
     } finally {
-      navigator.permissions.query = original;
+      restore();
     }
     cleanups.push(() => host.disconnect());
     statuses.microphone.dispatchEvent(new Event('change'));
@@ -372,27 +376,27 @@ describe('device pickers (devices-panel.ts)', () => {
     ...overrides,
   });
 
-  it('renders labelled pickers (labels as text), the meter, and no speaker picker without speakers', async () => {
+  it('renders labelled pickers (labels as text), the meter, and no speaker picker without speakers', () => {
     const root = document.createElement('div');
     render(renderDevicePickers(view(), { pick: () => {} }), root);
     const camera = root.querySelector<HTMLSelectElement>('[part~="camera-picker"]')!;
     expect(camera.getAttribute('part')).to.equal('device-picker camera-picker');
     expect(camera.closest('label')!.textContent).to.contain('Camera');
-    expect([...camera.options].map((o) => o.textContent!.trim())).to.deep.equal(['Front <b>camera</b>', 'Camera 2']);
+    expect([...camera.options].map((o) => o.textContent.trim())).to.deep.equal(['Front <b>camera</b>', 'Camera 2']);
     expect(camera.querySelector('b')).to.equal(null);
     expect(camera.value).to.equal('c1');
-    expect(root.querySelector('[part~="microphone-picker"]')).to.exist;
+    expect(root.querySelector('[part~="microphone-picker"]')).to.be.instanceOf(HTMLSelectElement);
     expect(root.querySelector('[part~="speaker-picker"]')).to.equal(null);
     const meter = root.querySelector<HTMLMeterElement>('[part="mic-level"]')!;
     expect(meter.value).to.equal(0.4);
     expect(meter.getAttribute('aria-label')).to.equal('Microphone level');
 
     render(renderDevicePickers(view({ level: null, devices: { ...view().devices, audiooutput: [device('audiooutput', 's0', 'Speakers')] } }), { pick: () => {} }), root);
-    expect(root.querySelector('[part~="speaker-picker"]')).to.exist;
+    expect(root.querySelector('[part~="speaker-picker"]')).to.be.instanceOf(HTMLSelectElement);
     expect(root.querySelector('[part="mic-level"]')).to.equal(null);
   });
 
-  it('a choice calls pick(kind, deviceId)', async () => {
+  it('a choice calls pick(kind, deviceId)', () => {
     const picks: [PickerKind, string][] = [];
     const root = document.createElement('div');
     render(renderDevicePickers(view(), { pick: (kind, id) => picks.push([kind, id]) }), root);

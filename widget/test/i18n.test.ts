@@ -3,9 +3,10 @@
  * root), the document's, its own; following changes at run time; the host page's `strings`;
  * and `vc-error` messages in the page's language with the same code.
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/index.js';
 import type { VideoCall } from '../src/video-call.js';
+import { nextEvent } from './next-event.js';
 
 const FR_IDLE = 'Appuyez sur «\u202fDémarrer\u202f» pour allumer votre caméra et rejoindre l’appel.';
 const ZH_IDLE = '按“开始”打开摄像头并加入通话。';
@@ -85,7 +86,7 @@ describe('<video-call> languages', () => {
     const box = await fixture<HTMLDivElement>(html`<div lang="fr"><video-call room="not a valid room!"></video-call></div>`);
     const el = box.querySelector('video-call')!;
     await statusBecomes(el, FR_IDLE);
-    const error = oneEvent(el, 'vc-error');
+    const error = nextEvent(el, 'vc-error');
     await el.start();
     const { detail } = await error;
     expect(detail.code).to.equal('missing-room');
@@ -97,7 +98,7 @@ describe('<video-call> languages', () => {
     // The shown error follows a later change of language; the code does not change.
     box.setAttribute('lang', 'zh');
     await statusBecomes(el, '没有有效的房间：请设置 room 属性（字母、数字、“_”、“.”或“-”）。');
-    const again = oneEvent(el, 'vc-error');
+    const again = nextEvent(el, 'vc-error');
     await el.start();
     expect((await again).detail).to.deep.equal({ code: 'missing-room', message: status(el) });
   });

@@ -153,7 +153,7 @@ describe('layout', () => {
     });
   }
 
-  it('the chat button looks pressed while its panel is open', async () => {
+  it('the chat button looks pressed while its panel is open', () => {
     const bg = (name: string) => getComputedStyle(s.part(ann, name)!).backgroundColor;
     expect(s.part(ann, 'chat-button')!.getAttribute('aria-expanded')).to.equal('true');
     expect(bg('chat-button'), 'open chat vs the (not pressed) camera button').to.not.equal(bg('camera-button'));

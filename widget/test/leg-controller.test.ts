@@ -5,6 +5,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { LegController, type LegSignal } from '../src/controllers/leg-controller.js';
+import type { StatsEntry, StatsView } from './stats-entry.js';
 
 class TestHost implements ReactiveControllerHost {
   controllers: ReactiveController[] = [];
@@ -24,7 +25,7 @@ const HOST_CANDIDATE = { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', 
 /** RTP packets sent by `peer`'s connection, of one kind or all. */
 async function packetsSent(peer: LegController, kind?: 'audio' | 'video'): Promise<number> {
   let sent = 0;
-  (await peer.getStats())?.forEach((s) => s.type === 'outbound-rtp' && (!kind || s.kind === kind) && (sent += s.packetsSent ?? 0));
+  (await peer.getStats())?.forEach((s: StatsEntry) => s.type === 'outbound-rtp' && (!kind || s.kind === kind) && (sent += s.packetsSent ?? 0));
   return sent;
 }
 
@@ -75,7 +76,7 @@ describe('LegController (one leg)', () => {
     // the connection can only form if B checks A's candidates: the ones it had buffered.
     a.handleSignal(toA.find((s) => s.kind === 'description')!);
     await bothConnected(a, b);
-    const stats = await b.getStats();
+    const stats: StatsView | null = await b.getStats();
     expect([...stats!.values()].filter((r) => r.type === 'remote-candidate' && r.candidateType === 'host').length).to.be.greaterThan(0);
     expect(b.remoteStream!.getTracks().map((t) => t.kind).sort()).to.deep.equal(['audio', 'video']);
   });

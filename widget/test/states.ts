@@ -12,6 +12,7 @@ import { waitUntil } from '@open-wc/testing';
 import '../src/index.js';
 import type { CallState } from '../src/call/call-state.js';
 import type { VideoCall } from '../src/video-call.js';
+import { replaceMethod } from './replace-method.js';
 
 /** The signal service's origin, e.g. `http://127.0.0.1:41234` (rooms of two, the default). */
 export const serviceUrl = await (await fetch('/__signal-service-url')).text();
@@ -64,7 +65,10 @@ export interface Mounted {
  * `service` (rooms of two by default), each in a `box` of its own with the element filling it,
  * preceded by a focusable "before" button.
  */
-export function mount(names: string[], { room = uniqueRoom(), box = { width: 600, height: 440 } as Box, service = serviceUrl } = {}): Mounted {
+export function mount(
+  names: string[],
+  { room = uniqueRoom(), box = { width: 600, height: 440 }, service = serviceUrl }: { room?: string; box?: Box; service?: string } = {},
+): Mounted {
   const root = document.createElement('div');
   root.style.cssText = 'display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;padding:8px';
   const els: VideoCall[] = [];
@@ -134,10 +138,7 @@ export async function startPair(a: VideoCall, b: VideoCall): Promise<void> {
 
 /** Makes `getUserMedia` reject with `name` (e.g. `NotAllowedError`) until the returned function runs. */
 export function refuseCamera(name = 'NotAllowedError'): () => void {
-  const devices = navigator.mediaDevices;
-  const real = devices.getUserMedia;
-  devices.getUserMedia = () => Promise.reject(new DOMException('Refused by the test', name));
-  return () => void (devices.getUserMedia = real);
+  return replaceMethod(navigator.mediaDevices, 'getUserMedia', () => () => Promise.reject(new DOMException('Refused by the test', name)));
 }
 
 /**
@@ -145,9 +146,7 @@ export function refuseCamera(name = 'NotAllowedError'): () => void {
  * 15 frames/s, until the returned function runs.
  */
 export function fakeScreenShare(): () => void {
-  const devices = navigator.mediaDevices;
-  const real = devices.getDisplayMedia;
-  devices.getDisplayMedia = async () => {
+  return replaceMethod(navigator.mediaDevices, 'getDisplayMedia', () => () => {
     const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 360 });
     const g = canvas.getContext('2d')!;
     let frame = 0;
@@ -159,9 +158,8 @@ export function fakeScreenShare(): () => void {
     }, 66);
     const stream = canvas.captureStream(15);
     stream.getVideoTracks()[0]!.addEventListener('ended', () => clearInterval(timer));
-    return stream;
-  };
-  return () => void (devices.getDisplayMedia = real);
+    return Promise.resolve(stream);
+  });
 }
 
 // ---- The signal connection: cut and restored per element ----
@@ -178,12 +176,14 @@ window.WebSocket = class extends NativeWebSocket {
     super(blocked && target.startsWith(serviceUrl.replace(/^http/, 'ws')) ? `ws://127.0.0.1:9/socket.io/` : url, protocols);
     sockets.push(this);
   }
-} as typeof WebSocket;
-const nativeOpen = XMLHttpRequest.prototype.open as (this: XMLHttpRequest, ...args: unknown[]) => void;
-XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
-  const target = String(url);
-  nativeOpen.call(this, method, blocked && target.startsWith(serviceUrl) ? `${DEAD}/socket.io/` : url, ...rest);
-} as typeof XMLHttpRequest.prototype.open;
+};
+replaceMethod(XMLHttpRequest.prototype, 'open', (nativeOpen) => {
+  const open = nativeOpen as (this: XMLHttpRequest, ...args: unknown[]) => void;
+  return function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+    const target = String(url);
+    open.call(this, method, blocked && target.startsWith(serviceUrl) ? `${DEAD}/socket.io/` : url, ...rest);
+  };
+});
 
 /** `el.start()`, remembering the connection it opens to the service (for {@link cutSignaling}). */
 export async function startTracked(el: VideoCall): Promise<void> {

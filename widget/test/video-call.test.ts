@@ -2,17 +2,18 @@
  * <video-call> in real headless Chromium with a fake camera, against the real signal service
  * (started by web-test-runner.config.mjs).
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/index.js';
 import type { VideoCall } from '../src/video-call.js';
 import type { CallState } from '../src/call/call-state.js';
+import { nextEvent } from './next-event.js';
 
 const serviceUrl = await (await fetch('/__signal-service-url')).text();
 let roomCounter = 0;
 const uniqueRoom = () => `wtr-${Date.now().toString(36)}-${roomCounter++}`;
 
 const part = (el: VideoCall, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
-const statusText = (el: VideoCall) => part(el, 'status')!.textContent!.trim();
+const statusText = (el: VideoCall) => part(el, 'status')!.textContent.trim();
 
 /** Collects the states an element goes through. */
 function recordStates(el: VideoCall): CallState[] {
@@ -29,12 +30,12 @@ describe('<video-call> rendering', () => {
   it('starts idle with a Start button, the preview, a status line, no Call button and no tile', async () => {
     const el = await fixture<VideoCall>(html`<video-call room="r1"></video-call>`);
     expect(el.state).to.equal('idle');
-    expect(part(el, 'start-button')!.textContent!.trim()).to.equal('Start');
+    expect(part(el, 'start-button')!.textContent.trim()).to.equal('Start');
     expect(part(el, 'local-video')).to.be.instanceOf(HTMLVideoElement);
     // A participant's video comes with their tile, once they are in the call.
     expect(part(el, 'tile')).to.equal(null);
     expect(part(el, 'remote-video')).to.equal(null);
-    expect(part(el, 'controls')).to.exist;
+    expect(part(el, 'controls')).to.be.instanceOf(HTMLElement);
     expect(statusText(el)).to.contain('Press Start');
     expect(part(el, 'call-button')).to.equal(null);
     expect(part(el, 'status')!.getAttribute('role')).to.equal('status');
@@ -66,7 +67,7 @@ describe('<video-call> signal service address', () => {
   it('a bundled copy without signaling-url does not guess: start() ends in error missing-signaling-url', async () => {
     // These tests import the sources (the bundler build's shape): no script origin is recorded.
     const el = await fixture<VideoCall>(html`<video-call room="r1"></video-call>`);
-    const errorEvent = oneEvent(el, 'vc-error');
+    const errorEvent = nextEvent(el, 'vc-error');
     await el.start();
     const { detail } = await errorEvent;
     expect(detail.code).to.equal('missing-signaling-url');
@@ -104,14 +105,14 @@ describe('<video-call> failures', () => {
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('test', domName));
       const el = await fixture<VideoCall>(html`<video-call room="r1" signaling-url=${serviceUrl}></video-call>`);
       const states = recordStates(el);
-      const errorEvent = oneEvent(el, 'vc-error');
+      const errorEvent = nextEvent(el, 'vc-error');
       await el.start();
       const { detail } = await errorEvent;
       expect(detail.code).to.equal(code);
       expect(states).to.deep.equal(['acquiring-media', 'error']);
       await el.updateComplete;
       expect(statusText(el)).to.contain(words);
-      expect(part(el, 'start-button')!.textContent!.trim()).to.equal('Try again');
+      expect(part(el, 'start-button')!.textContent.trim()).to.equal('Try again');
     });
   }
 
@@ -119,7 +120,7 @@ describe('<video-call> failures', () => {
     let asked = false;
     navigator.mediaDevices.getUserMedia = () => ((asked = true), Promise.reject(new Error('not expected')));
     const el = await fixture<VideoCall>(html`<video-call signaling-url=${serviceUrl}></video-call>`);
-    const errorEvent = oneEvent(el, 'vc-error');
+    const errorEvent = nextEvent(el, 'vc-error');
     await el.start();
     expect((await errorEvent).detail.code).to.equal('missing-room');
     expect(el.state).to.equal('error');
@@ -131,7 +132,7 @@ describe('<video-call> failures', () => {
     const shadow = host.attachShadow({ mode: 'open' });
     const el = document.createElement('video-call');
     shadow.append(el);
-    const seen = oneEvent(document, 'vc-error');
+    const seen = nextEvent(document, 'vc-error');
     await el.start();
     expect((await seen).detail.code).to.equal('missing-room');
   });
@@ -149,7 +150,7 @@ describe('<video-call> with the real signal service', () => {
     const [ann, ben] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall];
     const annStates = recordStates(ann);
     const benStates = recordStates(ben);
-    const benJoined = oneEvent(ann, 'vc-peer-joined');
+    const benJoined = nextEvent(ann, 'vc-peer-joined');
 
     await ann.start();
     expect(ann.state).to.equal('waiting');
@@ -165,17 +166,17 @@ describe('<video-call> with the real signal service', () => {
     expect((part(ann, 'call-button') as HTMLButtonElement).disabled).to.equal(false);
     expect(statusText(ann)).to.contain('Ben is here');
 
-    const incoming = oneEvent(ben, 'vc-incoming-call');
+    const incoming = nextEvent(ben, 'vc-incoming-call');
     await ann.call();
     expect(ann.state).to.equal('calling');
     expect((await incoming).detail.name).to.equal('Ann');
     expect(ben.state).to.equal('incoming');
     await ben.updateComplete;
     expect(statusText(ben)).to.contain('Ann is calling you');
-    expect(part(ben, 'accept-button')!.textContent!.trim()).to.equal('Accept');
-    expect(part(ben, 'decline-button')!.textContent!.trim()).to.equal('Decline');
+    expect(part(ben, 'accept-button')!.textContent.trim()).to.equal('Accept');
+    expect(part(ben, 'decline-button')!.textContent.trim()).to.equal('Decline');
     await ann.updateComplete;
-    expect(part(ann, 'cancel-button')!.textContent!.trim()).to.equal('Cancel');
+    expect(part(ann, 'cancel-button')!.textContent.trim()).to.equal('Cancel');
     part(ben, 'accept-button')!.click();
     await waitForState(ann, 'connected');
     await waitForState(ben, 'connected');
@@ -185,9 +186,9 @@ describe('<video-call> with the real signal service', () => {
     expect(benStates.at(-1)).to.equal('connected');
     await ann.updateComplete;
     expect(statusText(ann)).to.contain('In a call with Ben');
-    expect(part(ann, 'hang-up-button')).to.exist;
+    expect(part(ann, 'hang-up-button')).to.be.instanceOf(HTMLElement);
 
-    const ended = oneEvent(ann, 'vc-call-ended');
+    const ended = nextEvent(ann, 'vc-call-ended');
     ben.hangUp();
     expect(ben.state).to.equal('ended');
     expect((await ended).detail.reason).to.equal('remote-hang-up');
@@ -200,7 +201,7 @@ describe('<video-call> with the real signal service', () => {
     await waitForState(ben, 'connected');
     await waitForState(ann, 'connected');
 
-    const benLeft = oneEvent(ann, 'vc-peer-left');
+    const benLeft = nextEvent(ann, 'vc-peer-left');
     ben.leave();
     expect((await benLeft).detail.name).to.equal('Ben');
     await waitForState(ann, 'waiting');
@@ -241,7 +242,7 @@ describe('<video-call> with the real signal service', () => {
     const [a, b, c] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall, VideoCall];
     await a.start();
     await b.start();
-    const errorEvent = oneEvent(c, 'vc-error');
+    const errorEvent = nextEvent(c, 'vc-error');
     await c.start();
     expect((await errorEvent).detail.code).to.equal('room-full');
     expect(c.state).to.equal('full');
