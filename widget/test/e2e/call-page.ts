@@ -6,6 +6,7 @@
  */
 import type { Browser as PlaywrightBrowser } from 'playwright-core';
 import { openDemo } from './harness.js';
+import type { StatsView } from '../stats-entry.js';
 
 /** A demo page in either browser. Functions passed in run in the page (serialized). */
 export interface CallPage {
@@ -34,12 +35,12 @@ export interface WidgetHistory {
 export function recordWidgetEvents(): void {
   const record = { states: [] as string[], errors: [] as unknown[], peers: [] as string[], calls: [] as string[] };
   (window as unknown as { __vc: typeof record }).__vc = record;
-  document.addEventListener('vc-state-change', (e) => record.states.push((e as CustomEvent).detail.state));
-  document.addEventListener('vc-error', (e) => record.errors.push((e as CustomEvent).detail));
-  document.addEventListener('vc-peer-joined', (e) => record.peers.push(`joined:${(e as CustomEvent).detail.name}`));
-  document.addEventListener('vc-peer-left', (e) => record.peers.push(`left:${(e as CustomEvent).detail.name}`));
-  document.addEventListener('vc-incoming-call', (e) => record.calls.push(`incoming:${(e as CustomEvent).detail.name}`));
-  document.addEventListener('vc-call-ended', (e) => record.calls.push(`ended:${(e as CustomEvent).detail.reason}`));
+  document.addEventListener('vc-state-change', (e) => record.states.push(e.detail.state));
+  document.addEventListener('vc-error', (e) => record.errors.push(e.detail));
+  document.addEventListener('vc-peer-joined', (e) => record.peers.push(`joined:${e.detail.name}`));
+  document.addEventListener('vc-peer-left', (e) => record.peers.push(`left:${e.detail.name}`));
+  document.addEventListener('vc-incoming-call', (e) => record.calls.push(`incoming:${e.detail.name}`));
+  document.addEventListener('vc-call-ended', (e) => record.calls.push(`ended:${e.detail.reason}`));
 }
 
 /** Opens the demo at `url` in a fresh Chromium context (harness.ts `openDemo`) as a {@link CallPage}. */
@@ -108,7 +109,7 @@ export function recordMessages(page: CallPage): Promise<void> {
     const w = window as unknown as { __messages: [string, string][] };
     w.__messages = [];
     document.addEventListener('vc-message', (e) =>
-      w.__messages.push([(e as CustomEvent).detail.from.name, (e as CustomEvent).detail.text]),
+      w.__messages.push([e.detail.from.name, e.detail.text]),
     );
   });
 }
@@ -176,11 +177,11 @@ export async function expectRemoteVideoPlaying(page: CallPage): Promise<{ width:
 /** The codec (`mimeType`) of each inbound and outbound RTP stream of the call, from the widget's `getStats()`. */
 export function negotiatedCodecs(page: CallPage): Promise<{ direction: string; kind: string; mimeType: string }[]> {
   return page.evaluate(async () => {
-    const stats = await document.querySelector('video-call')!.getStats();
+    const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
     const all = [...(stats?.values() ?? [])];
     return all
-      .filter((s) => (s.type === 'inbound-rtp' || s.type === 'outbound-rtp') && s.codecId)
-      .map((s) => ({ direction: s.type as string, kind: s.kind as string, mimeType: stats!.get(s.codecId)?.mimeType as string }))
+      .filter((s) => s.type === 'inbound-rtp' || s.type === 'outbound-rtp')
+      .flatMap((s) => (s.codecId ? [{ direction: s.type, kind: s.kind as string, mimeType: stats!.get(s.codecId)?.mimeType as string }] : []))
       .sort((a, b) => `${a.direction}${a.kind}`.localeCompare(`${b.direction}${b.kind}`));
   });
 }
@@ -218,7 +219,7 @@ export function localCamera(page: CallPage): Promise<{ id: string; label: string
 /** Whether the call sends `trackId`: a `media-source` stat of the widget's `getStats()` names it (both browsers report these). */
 export function sendsTrack(page: CallPage, trackId: string): Promise<boolean> {
   return page.evaluate(async (id) => {
-    const stats = await document.querySelector('video-call')!.getStats();
+    const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
     return [...(stats?.values() ?? [])].some((s) => s.type === 'media-source' && s.trackIdentifier === id);
   }, trackId);
 }

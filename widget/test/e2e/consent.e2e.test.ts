@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { callAndAccept, expectRemoteVideoPlaying, history, openDemo, startWidget, statusText, waitForState, useRig } from './harness.js';
+import type { StatsView } from '../stats-entry.js';
 
 /** Two started widgets in `room`, Alice and Bob, with Alice seeing Bob (`ready`). */
 async function pairInRoom(browser: Browser, baseUrl: string, room: string, query = ''): Promise<[Page, Page]> {
@@ -28,7 +29,7 @@ const closePages = (...pages: Page[]) => Promise.all(pages.map((page) => page.co
 function rtp(page: Page) {
   return page.evaluate(async () => {
     const el = document.querySelector('video-call')!;
-    const stats = await el.getStats();
+    const stats: StatsView | null = await el.getStats();
     const totals = { audioSent: 0, videoSent: 0, received: 0, iceConnected: false, cameraOrMicAttached: false };
     stats?.forEach((s) => {
       if (s.type === 'outbound-rtp') totals[s.kind === 'audio' ? 'audioSent' : 'videoSent'] += s.packetsSent ?? 0;
@@ -83,7 +84,7 @@ describe('consent: ring first, media only after accept', () => {
     // Connected while it rings: the transport is up on both sides before anyone accepted.
     await bob.waitForFunction(
       async () => {
-        const stats = await document.querySelector('video-call')!.getStats();
+        const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
         return [...(stats?.values() ?? [])].some((s) => s.type === 'transport' && s.dtlsState === 'connected');
       },
       undefined,
@@ -113,7 +114,10 @@ describe('consent: ring first, media only after accept', () => {
         if (found) return resolve(found);
         const observer = new MutationObserver(() => {
           const later = root.querySelector<HTMLVideoElement>('[part~="remote-video"]');
-          if (later) (observer.disconnect(), resolve(later));
+          if (later) {
+            observer.disconnect();
+            resolve(later);
+          }
         });
         observer.observe(root, { childList: true, subtree: true });
       });

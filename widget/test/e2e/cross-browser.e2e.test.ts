@@ -31,6 +31,7 @@ import {
 import { launchFirefox, openDemoInFirefox } from './firefox.js';
 import { expectTilesPlaying } from './group-pages.js';
 import { launchBrowser, startService, type ServiceProcess } from './harness.js';
+import type { StatsView } from '../stats-entry.js';
 
 type BrowserName = 'chromium' | 'firefox';
 
@@ -105,7 +106,7 @@ async function cameraSwitch(page: CallPage, other: CallPage): Promise<void> {
     console.log(`# ${page.browserName}: camera switched from ${before.label} to ${now.label} (of ${cameras.length})`);
     await page.waitForFunction(
       async (id) => {
-        const stats = await document.querySelector('video-call')!.getStats();
+        const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
         return [...(stats?.values() ?? [])].some((s) => s.type === 'media-source' && s.trackIdentifier === id);
       },
       now.id,

@@ -54,6 +54,8 @@ export async function openDemoInFirefox(browser: Browser, url: string): Promise<
   await page.waitForFunction(() => customElements.get('video-call') !== undefined, { timeout: 15_000 });
   return {
     browserName: 'firefox',
+    // tsc needs `fn as never`: puppeteer's parameter type (EvaluateFunc<[A]>) stays a deferred conditional type for a generic A.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- a false positive of the rule here (tsc rejects the call without it)
     evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
     async waitForFunction(fn, arg, options = {}) {
       await page.waitForFunction(fn as never, { timeout: options.timeout ?? 15_000, polling: options.polling ?? 25 }, arg);

@@ -4,6 +4,7 @@
  * playwright page and on a puppeteer page alike (both have `evaluate` and `waitForFunction`).
  */
 import type { Participant } from '../../src/events.js';
+import type { StatsView } from '../stats-entry.js';
 
 /** The two methods of a page these helpers use (playwright's Page or puppeteer's). */
 export interface EvaluatingPage {
@@ -76,11 +77,11 @@ export function rtpSentTo(page: EvaluatingPage, name: string): Promise<{ audio: 
   return page.evaluate(async (who) => {
     const el = document.querySelector('video-call')!;
     const member = el.participants.find((p) => p.name === who);
-    const stats = member ? await el.getStats(member.id) : null;
+    const stats: StatsView | null = member ? await el.getStats(member.id) : null;
     if (!stats) return null;
     const sent = { audio: 0, video: 0 };
     stats.forEach((s) => {
-      if (s.type === 'outbound-rtp' && (s.kind === 'audio' || s.kind === 'video')) sent[s.kind as 'audio' | 'video'] += s.packetsSent ?? 0;
+      if (s.type === 'outbound-rtp' && (s.kind === 'audio' || s.kind === 'video')) sent[s.kind] += s.packetsSent ?? 0;
     });
     return sent;
   }, name);

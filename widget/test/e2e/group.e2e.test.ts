@@ -129,7 +129,7 @@ describe('a group call of four', () => {
       await page.evaluate(() => {
         const w = window as unknown as { __messages: string[] };
         w.__messages = [];
-        document.addEventListener('vc-message', (e) => w.__messages.push(`${(e as CustomEvent).detail.from.name}: ${(e as CustomEvent).detail.text}`));
+        document.addEventListener('vc-message', (e) => w.__messages.push(`${e.detail.from.name}: ${e.detail.text}`));
       });
     }
     await alice.evaluate(() => document.querySelector('video-call')!.sendMessage('Hello all'));

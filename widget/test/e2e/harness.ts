@@ -11,6 +11,7 @@ import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ALLOW_MEDIA_FLAGS, BASE_FLAGS, chromePath, FAKE_MEDIA_FLAGS } from '../chromium.mjs';
 import { startCoturn, type TurnServerProcess } from './coturn.js';
+import type { StatsView } from '../stats-entry.js';
 
 export { startCoturn, type TurnServerProcess };
 
@@ -34,7 +35,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 15_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"port":(\d+)/.exec(output);
       if (match) {
@@ -42,7 +43,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
         resolve(Number(match[1]));
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`service exited with ${code}:\n${output}`));
@@ -86,12 +87,12 @@ export async function openDemo(browser: Browser, url: string): Promise<Page> {
       calls: [] as string[],
     };
     (window as unknown as { __vc: typeof record }).__vc = record;
-    document.addEventListener('vc-state-change', (e) => record.states.push((e as CustomEvent).detail.state));
-    document.addEventListener('vc-error', (e) => record.errors.push((e as CustomEvent).detail));
-    document.addEventListener('vc-peer-joined', (e) => record.peers.push(`joined:${(e as CustomEvent).detail.name}`));
-    document.addEventListener('vc-peer-left', (e) => record.peers.push(`left:${(e as CustomEvent).detail.name}`));
-    document.addEventListener('vc-incoming-call', (e) => record.calls.push(`incoming:${(e as CustomEvent).detail.name}`));
-    document.addEventListener('vc-call-ended', (e) => record.calls.push(`ended:${(e as CustomEvent).detail.reason}`));
+    document.addEventListener('vc-state-change', (e) => record.states.push(e.detail.state));
+    document.addEventListener('vc-error', (e) => record.errors.push(e.detail));
+    document.addEventListener('vc-peer-joined', (e) => record.peers.push(`joined:${e.detail.name}`));
+    document.addEventListener('vc-peer-left', (e) => record.peers.push(`left:${e.detail.name}`));
+    document.addEventListener('vc-incoming-call', (e) => record.calls.push(`incoming:${e.detail.name}`));
+    document.addEventListener('vc-call-ended', (e) => record.calls.push(`ended:${e.detail.reason}`));
   });
   await page.goto(url);
   await page.waitForFunction(() => customElements.get('video-call') !== undefined);
@@ -197,7 +198,7 @@ export async function expectRemoteVideoPlaying(page: Page): Promise<{ width: num
   }
   if (after.frames < before.frames + 5) {
     const rtp = await page.evaluate(async () => {
-      const stats = await document.querySelector('video-call')!.getStats();
+      const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
       const video = document.querySelector('video-call')!.shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]')!;
       const pick = (type: string) =>
         [...(stats?.values() ?? [])]
@@ -226,12 +227,11 @@ export async function freeTcpPort(): Promise<number> {
 export async function waitForNewSelectedPair(page: Page, previousLocalId: string | undefined, timeoutMs = 15_000): Promise<void> {
   await page.waitForFunction(
     async (previous) => {
-      const stats = await document.querySelector('video-call')!.getStats();
-      const all = [...(stats?.values() ?? [])];
-      const transport = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
-      const pair = transport && stats!.get(transport.selectedCandidatePairId);
-      const local = pair && stats!.get(pair.localCandidateId);
-      return pair?.state === 'succeeded' && local && `${local.address}:${local.port}` !== previous;
+      const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
+      const pairId = [...(stats?.values() ?? [])].find((s) => s.type === 'transport' && s.selectedCandidatePairId)?.selectedCandidatePairId;
+      const pair = pairId === undefined ? undefined : stats?.get(pairId);
+      const local = pair?.localCandidateId === undefined ? undefined : stats?.get(pair.localCandidateId);
+      return pair?.state === 'succeeded' && local !== undefined && `${local.address}:${local.port}` !== previous;
     },
     previousLocalId,
     { timeout: timeoutMs, polling: 200 },
@@ -239,16 +239,15 @@ export async function waitForNewSelectedPair(page: Page, previousLocalId: string
 }
 
 /** Types of the candidates of the selected candidate pair, from the widget's getStats(). */
-export function selectedPair(page: Page): Promise<{ local: string; remote: string; localId: string } | null> {
+export function selectedPair(page: Page): Promise<{ local?: RTCIceCandidateType; remote?: RTCIceCandidateType; localId: string } | null> {
   return page.evaluate(async () => {
-    const stats = await document.querySelector('video-call')!.getStats();
+    const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
     if (!stats) return null;
-    const all = [...stats.values()];
-    const transport = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
-    const pair = transport && stats.get(transport.selectedCandidatePairId);
+    const pairId = [...stats.values()].find((s) => s.type === 'transport' && s.selectedCandidatePairId)?.selectedCandidatePairId;
+    const pair = pairId === undefined ? undefined : stats.get(pairId);
     if (!pair) return null;
-    const local = stats.get(pair.localCandidateId);
-    const remote = stats.get(pair.remoteCandidateId);
+    const local = pair.localCandidateId === undefined ? undefined : stats.get(pair.localCandidateId);
+    const remote = pair.remoteCandidateId === undefined ? undefined : stats.get(pair.remoteCandidateId);
     return { local: local?.candidateType, remote: remote?.candidateType, localId: `${local?.address}:${local?.port}` };
   });
 }

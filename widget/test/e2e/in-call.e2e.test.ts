@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectRemoteVideoPlaying, openConnectedPair, useRig, waitForState } from './harness.js';
+import type { StatsView } from '../stats-entry.js';
 
 const peerOf = (page: Page) => page.evaluate(() => document.querySelector('video-call')!.peer);
 const hasPart = (page: Page, part: string) =>
@@ -24,12 +25,13 @@ const waitForPeer = (page: Page, field: 'microphoneEnabled' | 'cameraEnabled', v
 const countNegotiations = (page: Page) =>
   page.evaluate(() => {
     const proto = RTCPeerConnection.prototype;
-    const native = proto.setLocalDescription;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the page's own method, called below with .call(this)
+    const native: (this: RTCPeerConnection, description?: RTCLocalSessionDescriptionInit) => Promise<void> = proto.setLocalDescription;
     (window as unknown as { __negotiations: number }).__negotiations = 0;
     proto.setLocalDescription = function (this: RTCPeerConnection, description?: RTCLocalSessionDescriptionInit) {
       (window as unknown as { __negotiations: number }).__negotiations++;
-      return (native as (d?: RTCLocalSessionDescriptionInit) => Promise<void>).call(this, description);
-    } as typeof native;
+      return native.call(this, description);
+    };
   });
 const negotiations = (page: Page) => page.evaluate(() => (window as unknown as { __negotiations: number }).__negotiations);
 
@@ -39,8 +41,8 @@ const recordDetails = (page: Page) =>
     const w = window as unknown as { __changes: unknown[]; __messages: { from: { name: string }; text: string }[] };
     w.__changes = [];
     w.__messages = [];
-    document.addEventListener('vc-peer-change', (e) => w.__changes.push((e as CustomEvent).detail.peer));
-    document.addEventListener('vc-message', (e) => w.__messages.push((e as CustomEvent).detail));
+    document.addEventListener('vc-peer-change', (e) => w.__changes.push(e.detail.peer));
+    document.addEventListener('vc-message', (e) => w.__messages.push(e.detail));
   });
 const messagesOf = (page: Page) => page.evaluate(() => (window as unknown as { __messages: { from: { name: string }; text: string }[] }).__messages);
 
@@ -111,7 +113,7 @@ describe('in the call', () => {
 
     // It went peer to peer: the data channel carried it.
     const channel = await alice.evaluate(async () => {
-      const stats = await document.querySelector('video-call')!.getStats();
+      const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
       const dc = [...(stats?.values() ?? [])].find((s) => s.type === 'data-channel');
       return { sent: dc?.messagesSent ?? 0, received: dc?.messagesReceived ?? 0 };
     });
@@ -181,7 +183,7 @@ describe('in the call', () => {
     // The capture's full size arrives (headless Chromium captures its window), kept under a
     // tight bitrate by contentHint 'detail'.
     const captured = await alice.evaluate(async () => {
-      const stats = await document.querySelector('video-call')!.getStats();
+      const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
       // The camera's video is m-line 1; the screen's came with the first share.
       const screenOut = [...(stats?.values() ?? [])].find((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.mid !== '1');
       return { width: screenOut?.frameWidth as number, height: screenOut?.frameHeight as number };
@@ -245,6 +247,7 @@ describe('in the call', () => {
     assert.match((await partText(bob, 'quality'))!, /^Good connection/);
     // Simulated loss: Bob's stats report a quarter of what he receives as lost.
     await bob.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- the page's own method, called below with .apply(this)
       const native = RTCPeerConnection.prototype.getStats;
       (window as unknown as { __nativeGetStats: typeof native }).__nativeGetStats = native;
       RTCPeerConnection.prototype.getStats = async function (this: RTCPeerConnection, ...args: [MediaStreamTrack?]) {
@@ -256,7 +259,7 @@ describe('in the call', () => {
             copy.set(stat.id as string, { ...stat, packetsReceived: Math.round(received * 0.75), packetsLost: Math.round(received * 0.25) });
           } else copy.set(stat.id as string, stat);
         });
-        return copy as unknown as RTCStatsReport;
+        return copy;
       };
     });
     await waitForQuality('poor');
@@ -286,7 +289,7 @@ describe('in the call', () => {
     await countNegotiations(alice);
     const outgoingCamera = () =>
       alice.evaluate(async () => {
-        const stats = await document.querySelector('video-call')!.getStats();
+        const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
         const all = [...(stats?.values() ?? [])];
         const out = all.find((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.mid === '1');
         const source = out && all.find((s) => s.id === out.mediaSourceId);
@@ -304,7 +307,7 @@ describe('in the call', () => {
     console.log(`# camera switch mid-call (capture + replaceTrack): ${Date.now() - startedAt} ms`);
     await alice.waitForFunction(
       async () => {
-        const stats = await document.querySelector('video-call')!.getStats();
+        const stats: StatsView | null = await document.querySelector('video-call')!.getStats();
         const all = [...(stats?.values() ?? [])];
         const out = all.find((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.mid === '1');
         const source = out && all.find((s) => s.id === out.mediaSourceId);

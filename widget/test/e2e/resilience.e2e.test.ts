@@ -137,6 +137,7 @@ describe('resilience', () => {
       const at = Date.now() + 300;
       const callAt = (page: Page) =>
         page.evaluate((when) => {
+          // eslint-disable-next-line @typescript-eslint/unbound-method -- the page's own method, called below with .call(this), then put back
           const send = WebSocket.prototype.send;
           WebSocket.prototype.send = function (this: WebSocket, data: Parameters<typeof send>[0]) {
             setTimeout(() => send.call(this, data), 150);
