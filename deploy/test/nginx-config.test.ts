@@ -46,7 +46,7 @@ describe('deploy/nginx/video-call.conf', () => {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
     });
     upstream.on('upgrade', (req, socket) => {
-      seen.push({ url: req.url ?? '', headers: req.headers, peer: req.socket.remoteAddress ?? '', socket: req.socket as Socket });
+      seen.push({ url: req.url ?? '', headers: req.headers, peer: req.socket.remoteAddress ?? '', socket: req.socket });
       socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
     });
     upstream.listen(0, '127.0.0.1');

@@ -16,9 +16,17 @@ import { brotliDecompressSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, JoinResult, ServerToClientEvents } from 'video-call-protocol';
 import { ALLOW_MEDIA_FLAGS, BASE_FLAGS, chromePath, FAKE_MEDIA_FLAGS } from '../../widget/test/chromium.mjs';
 import { expectRemoteVideoPlaying, history, openConnectedPair, startService, waitForState, type ServiceProcess } from '../../widget/test/e2e/harness.js';
 import { httpsRequest, startNginx, type NginxProcess } from './nginx.js';
+
+/** A socket.io client typed with the protocol's event maps. */
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** `room:join` with a 5 s timeout. (socket.io-client's types lose the answer's type under timeout().) */
+const joinRoom = (socket: ClientSocket, room: string, name: string) =>
+  socket.timeout(5000).emitWithAck('room:join', { room, name }) as Promise<Ack<JoinResult>>;
 
 const METRICS_TOKEN = 'e2e-metrics-token-0123456789';
 /** The service's settings; REJOIN_SECRET lets members rejoin a restarted service as themselves. */
@@ -36,7 +44,7 @@ describe('behind nginx with TLS', () => {
   let service: ServiceProcess;
   let nginx: NginxProcess;
   let browser: Browser;
-  const sockets: Socket[] = [];
+  const sockets: ClientSocket[] = [];
 
   before(async () => {
     service = await startService({ ...ENV, MAX_CONNECTIONS_PER_IP: String(MAX_PER_IP) });
@@ -117,7 +125,7 @@ describe('behind nginx with TLS', () => {
 
   test('long-polling works through nginx: a polling client and a WebSocket client meet in a room', async () => {
     const connect = (transports: ('polling' | 'websocket')[]) =>
-      new Promise<Socket>((resolve, reject) => {
+      new Promise<ClientSocket>((resolve, reject) => {
         const socket = io(nginx.url, { transports, ca: nginx.certificate.pem, forceNew: true, reconnection: false, timeout: 5000 } as never);
         sockets.push(socket);
         socket.once('connect', () => resolve(socket));
@@ -125,12 +133,12 @@ describe('behind nginx with TLS', () => {
       });
     const polling = await connect(['polling']);
     assert.equal(polling.io.engine.transport.name, 'polling');
-    const joined = await polling.timeout(5000).emitWithAck('room:join', { room: 'nginx-polling', name: 'Poll' });
+    const joined = await joinRoom(polling, 'nginx-polling', 'Poll');
     assert.equal(joined.ok, true);
     const peerJoined = new Promise<{ name: string }>((resolve) => polling.once('room:peer-joined', resolve));
     const ws = await connect(['websocket']);
     const started = Date.now();
-    assert.equal((await ws.timeout(5000).emitWithAck('room:join', { room: 'nginx-polling', name: 'Socket' })).ok, true);
+    assert.equal((await joinRoom(ws, 'nginx-polling', 'Socket')).ok, true);
     assert.equal((await peerJoined).name, 'Socket');
     // Held by nginx's buffering, it would wait for the next ping (25 s).
     assert.ok(Date.now() - started < 2000, `the polling client heard of the join after ${Date.now() - started} ms`);

@@ -199,8 +199,8 @@ export async function startNginx(options: StartNginxOptions): Promise<NginxProce
   const { dir, confFile, tlsPort, httpPort, certificate } = await prepareNginx(options);
   const child = spawn(nginxPath(), ['-p', dir, '-c', confFile, '-e', join(dir, 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const errorLog = () => readFile(join(dir, 'error.log'), 'utf8').catch(() => '');
   const url = `https://localhost:${tlsPort}`;
   const stop = async () => {

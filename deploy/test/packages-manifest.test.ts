@@ -15,7 +15,15 @@ import { ROOT, requireBuild } from './packages-pack.js';
 
 const WIDGET = path.join(ROOT, 'widget');
 const read = (file: string) => readFileSync(path.join(WIDGET, file), 'utf8');
-const json = (file: string) => JSON.parse(read(file));
+/** A JSON file of the widget package, parsed; the caller states the shape it reads. */
+const json = (file: string): unknown => JSON.parse(read(file));
+
+/** The fields of widget/package.json these tests read. */
+interface WidgetManifest {
+  version: string;
+  exports: Record<string, { default?: string }>;
+  'web-types': string;
+}
 
 interface Named {
   name?: string;
@@ -73,7 +81,7 @@ function uniqueNames(list: Named[] | undefined, what: string): Set<string> {
 describe('custom-elements.json and the editor data', () => {
   requireBuild();
   const manifest = json('dist/custom-elements.json') as { modules: Module[] };
-  const pkg = json('package.json');
+  const pkg = json('package.json') as WidgetManifest;
   const elements = manifest.modules.flatMap((m) => m.declarations.filter((d) => d.tagName).map((d) => ({ module: m, element: d })));
 
   it('describes one element, <video-call>, exported and defined by a module the package ships', () => {
@@ -82,7 +90,7 @@ describe('custom-elements.json and the editor data', () => {
     assert.equal(element.tagName, 'video-call');
     assert.equal(module.path, 'dist/lib/video-call.js');
     assert.ok(existsSync(path.join(WIDGET, module.path)), 'the module path is a built file');
-    assert.equal(pkg.exports['.'].default, `./${module.path}`, 'and the package’s main export');
+    assert.equal(pkg.exports['.']?.default, `./${module.path}`, 'and the package’s main export');
     for (const m of manifest.modules) {
       assert.ok(existsSync(path.join(WIDGET, m.path)), `${m.path} exists`);
       for (const e of m.exports) if (e.declaration.module) assert.ok(existsSync(path.join(WIDGET, e.declaration.module)), `${e.declaration.module} exists`);
@@ -141,11 +149,15 @@ describe('custom-elements.json and the editor data', () => {
     const css = json('dist/vscode.css-custom-data.json') as { properties: { name: string }[]; pseudoElements: { name: string }[] };
     assert.deepEqual(css.properties.map((p) => p.name).sort(), [...uniqueNames(element.cssProperties, 'css properties')].sort());
     assert.deepEqual(css.pseudoElements.map((p) => p.name).sort(), [...uniqueNames(element.cssParts, 'parts')].map((p) => `::part(${p})`).sort());
-    const webTypes = json('dist/web-types.json');
+    const webTypes = json('dist/web-types.json') as {
+      name: string;
+      version: string;
+      contributions: { html: { elements: { name: string; attributes: { name: string }[]; js: { events: { name: string }[] } }[] } };
+    };
     assert.equal(webTypes.name, 'video-call');
     assert.equal(webTypes.version, pkg.version);
     assert.equal(pkg['web-types'], './dist/web-types.json');
-    const [tag, ...others] = webTypes.contributions.html.elements as { name: string; attributes: { name: string }[]; js: { events: { name: string }[] } }[];
+    const [tag, ...others] = webTypes.contributions.html.elements;
     assert.equal(others.length, 0);
     assert.equal(tag!.name, 'video-call');
     assert.deepEqual(tag!.attributes.map((a) => a.name).sort(), attributes);

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { after, afterEach, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { ConfigError, createSignalService, SERVICE_PATHS, type MountedSignalService } from '../../signal-service/src/index.js';
@@ -57,7 +58,7 @@ describe('createSignalService on an existing server', () => {
   it('answers its own paths and hands the rest to the host', async () => {
     const healthz = await fetch(`${base}/healthz`);
     assert.equal(healthz.status, 200);
-    assert.equal((await healthz.json()).status, 'ok');
+    assert.equal(((await healthz.json()) as { status: string }).status, 'ok');
     const widget = await fetch(`${base}/video-call.js`);
     assert.equal(widget.status, 200);
     assert.match(widget.headers.get('content-type') ?? '', /javascript/);
@@ -93,7 +94,7 @@ describe('createSignalService on an existing server', () => {
   it('close() disconnects the sockets, gives the host’s server its listeners back and leaves it open', async () => {
     const other = http.createServer((req, res) => (mounted ? mounted.handler(req, res, () => res.end('host')) : res.end('host')));
     // The host's own upgrade handling: 418 on its path; once the service is gone, 404 for the rest.
-    const hostUpgrade = (req: http.IncomingMessage, socket: import('node:stream').Duplex) => {
+    const hostUpgrade = (req: http.IncomingMessage, socket: Duplex) => {
       if (req.url === '/host-ws') socket.end('HTTP/1.1 418 Host\r\nContent-Length: 0\r\n\r\n');
       else if (!mounted) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
     };

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import type * as ServiceIndex from '../../signal-service/src/index.js';
 import { NPM_INSTALL, installedPackages, npm, packWorkspaces, start, tempDir, waitFor, within, type PackResult } from './packages-pack.js';
 
 /** Files the widget tarball may hold. */
@@ -48,12 +49,27 @@ const LIMITS = {
   install: { packages: 80, bytes: 40_000_000 },
 };
 
+/** The fields of an installed package.json these tests read. */
+interface Manifest {
+  exports: Record<string, string | Record<string, string>>;
+  bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  license?: string;
+  sideEffects?: boolean | string[];
+  [field: string]: unknown;
+}
+
+/** The package.json of `name` as installed in `appDir`'s node_modules. */
+const installedManifest = (appDir: string, name: string) =>
+  JSON.parse(readFileSync(path.join(appDir, 'node_modules', name, 'package.json'), 'utf8')) as Manifest;
+
 /**
  * Every file path an `exports` map points to (strings, and condition objects one level deep),
  * except the repository-only `video-call-source` condition (the sources, for the repository's
  * own tests and type check; never packed).
  */
-function exportTargets(manifest: { exports: Record<string, string | Record<string, string>>; bin?: Record<string, string> }): string[] {
+function exportTargets(manifest: Manifest): string[] {
   const targets = Object.values(manifest.exports).flatMap((target) =>
     typeof target === 'string' ? [target] : Object.entries(target).filter(([condition]) => condition !== 'video-call-source').map(([, file]) => file),
   );
@@ -92,15 +108,16 @@ describe('npm packages', { timeout: 600_000 }, () => {
   it('the widget tarball holds its builds, types, manifest and editor data, and nothing else', () => {
     const { widget } = packs;
     const paths = checkFiles(widget, WIDGET_FILES);
-    const manifest = JSON.parse(readFileSync(path.join(app.dir, 'node_modules/video-call/package.json'), 'utf8'));
+    const manifest = installedManifest(app.dir, 'video-call');
     for (const target of exportTargets(manifest)) assert.ok(paths.includes(target), `exports target ${target} is packed`);
     for (const field of ['customElements', 'web-types', 'types', 'main', 'module']) {
-      assert.ok(paths.includes(manifest[field].replace(/^\.\//, '')), `${field} points to a packed file`);
+      const target = manifest[field];
+      assert.ok(typeof target === 'string' && paths.includes(target.replace(/^\.\//, '')), `${field} points to a packed file`);
     }
     for (const required of ['README.md', 'LICENSE', 'dist/custom-elements.json', 'dist/web-types.json', 'dist/vscode.html-custom-data.json']) {
       assert.ok(paths.includes(required), `${required} is packed`);
     }
-    assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['lit', 'socket.io-client', 'video-call-protocol']);
+    assert.deepEqual(Object.keys(manifest.dependencies ?? {}).sort(), ['lit', 'socket.io-client', 'video-call-protocol']);
     assert.equal(manifest.license, 'MIT');
     assert.ok(Array.isArray(manifest.sideEffects) && manifest.sideEffects.includes('./dist/lib/video-call.js'), 'the define module is listed in sideEffects');
     assert.ok(widget.size <= LIMITS.widget.packed, `widget tarball ${widget.size} bytes`);
@@ -110,7 +127,7 @@ describe('npm packages', { timeout: 600_000 }, () => {
   it('the protocol tarball holds its build, its types and PROTOCOL.md, and has no dependencies', () => {
     const { protocol } = packs;
     const paths = checkFiles(protocol, PROTOCOL_FILES);
-    const manifest = JSON.parse(readFileSync(path.join(app.dir, 'node_modules/video-call-protocol/package.json'), 'utf8'));
+    const manifest = installedManifest(app.dir, 'video-call-protocol');
     for (const target of exportTargets(manifest)) assert.ok(paths.includes(target), `exports target ${target} is packed`);
     for (const required of ['PROTOCOL.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/data-channel.js']) assert.ok(paths.includes(required), `${required} is packed`);
     assert.equal(manifest.dependencies, undefined);
@@ -120,14 +137,14 @@ describe('npm packages', { timeout: 600_000 }, () => {
   it('the service tarball holds its build, the demo page and its docs, and nothing else', () => {
     const { service } = packs;
     const paths = checkFiles(service, SERVICE_FILES);
-    const manifest = JSON.parse(readFileSync(path.join(app.dir, 'node_modules/video-call-server/package.json'), 'utf8'));
+    const manifest = installedManifest(app.dir, 'video-call-server');
     for (const target of exportTargets(manifest)) assert.ok(paths.includes(target), `exports target ${target} is packed`);
     assert.deepEqual(manifest.bin, { 'video-call-server': 'dist/bin.js' });
     assert.match(readFileSync(path.join(app.dir, 'node_modules/video-call-server/dist/bin.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/);
     for (const required of ['README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/demo/index.html']) assert.ok(paths.includes(required), `${required} is packed`);
     assert.ok(!paths.some((file) => file.endsWith('.map')), 'no source maps (the sources are not packed)');
     assert.deepEqual(manifest.peerDependenciesMeta, { twilio: { optional: true } });
-    assert.ok(!('twilio' in manifest.dependencies), 'twilio is not a dependency');
+    assert.ok(manifest.dependencies && !('twilio' in manifest.dependencies), 'twilio is not a dependency');
     assert.ok(service.size <= LIMITS.service.packed, `service tarball ${service.size} bytes`);
     assert.ok(service.unpackedSize <= LIMITS.service.unpacked, `service unpacked ${service.unpackedSize} bytes`);
   });
@@ -197,7 +214,7 @@ describe('npm packages', { timeout: 600_000 }, () => {
 
   it('createSignalService from the installed package mounts on an existing server: its paths, socket.io, the rest to the host', async () => {
     const entry = pathToFileURL(path.join(app.dir, 'node_modules/video-call-server/dist/index.js')).href;
-    const { createSignalService } = (await import(entry)) as typeof import('../../signal-service/src/index.js');
+    const { createSignalService } = (await import(entry)) as typeof ServiceIndex;
     let service: Awaited<ReturnType<typeof createSignalService>> | undefined;
     const server = http.createServer((req, res) => (service ? service.handler(req, res, () => res.end('host app')) : res.end('host app')));
     service = await createSignalService({ server, env: { LOG_LEVEL: 'silent' } });
