@@ -1,4 +1,3 @@
-/* global performance, document, window, MutationObserver */
 /**
  * Init script of every `npm run bench:group` page (page.addInitScript), identical for
  * `<video-call>` and `<vanilla-mesh>`; it runs before any script of the page. The group version

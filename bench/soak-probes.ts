@@ -99,7 +99,7 @@ export class PageProbe {
       const el = document.querySelector('video-call')!;
       const soak = (window as unknown as { __soak: { last: unknown; changes: number } }).__soak;
       return {
-        state: el.state as string,
+        state: el.state,
         quality: el.quality as string | null,
         lastQuality: soak.last,
         qualityChanges: soak.changes,

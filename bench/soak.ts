@@ -216,7 +216,7 @@ try {
     const at = (performance.now() - started) / 60_000;
     const pages: PageFigures[] = [];
     for (const probe of probes) pages.push(await probe.sample()); // one GC at a time
-    const sample: Sample = { at, pages, service: await readServiceFigures(service!.child.pid!, service!.output) };
+    const sample: Sample = { at, pages, service: await readServiceFigures(service!.child.pid!, () => service!.output()) };
     printSample(names, sample, samples.at(-1));
     samples.push(sample);
   };
@@ -242,7 +242,7 @@ try {
     process.exitCode = 1;
   }
 } catch (error) {
-  process.stderr.write(`soak broke: ${(error as Error).stack ?? error}\n${service ? `service output:\n${service.output().slice(-2000)}\n` : ''}`);
+  process.stderr.write(`soak broke: ${(error as Error).stack ?? String(error)}\n${service ? `service output:\n${service.output().slice(-2000)}\n` : ''}`);
   process.exitCode = 1;
 } finally {
   await stopAll();

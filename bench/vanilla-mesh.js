@@ -1,4 +1,3 @@
-/* global HTMLElement, document, navigator, location, crypto, RTCPeerConnection, customElements */
 /**
  * `<vanilla-mesh>`: the floor that `npm run bench:group` measures a `<video-call>` group call
  * against, as bench/vanilla-call.js is the floor of `npm run bench:call`.
