@@ -53,12 +53,19 @@ function widgetSources(): string[] {
     .map((file) => read(path.join('src', file)));
 }
 
-/** Part names the templates give: `part="a b"` and `part: 'a b'` (placeholders left out). */
+/**
+ * Part names the templates give: `part="a b"`, `part: 'a b'`, and the quoted strings of a
+ * `const parts = …;` that a template then binds (`part=${parts}`); placeholders left out.
+ */
 function partsInTemplates(): Set<string> {
   const parts = new Set<string>();
+  const add = (text: string) => {
+    for (const token of text.split(/\s+/)) if (/^[a-z][a-z0-9-]*$/.test(token)) parts.add(token);
+  };
   for (const source of widgetSources()) {
-    for (const match of source.matchAll(/\bpart(?:="([^"]*)"|: '([^']*)')/g)) {
-      for (const token of (match[1] ?? match[2] ?? '').split(/\s+/)) if (/^[a-z][a-z0-9-]*$/.test(token)) parts.add(token);
+    for (const match of source.matchAll(/\bpart(?:="([^"]*)"|: '([^']*)')/g)) add(match[1] ?? match[2] ?? '');
+    for (const [, expression] of source.matchAll(/\bconst parts = ([^;]*);/g)) {
+      for (const [, literal] of expression!.matchAll(/'([^']*)'/g)) add(literal!);
     }
   }
   return parts;

@@ -33,9 +33,10 @@ import type { MessageKey, MessageParams } from './i18n/messages.js';
 /** Before `start()`: nothing under way. */
 const IDLE = initialContext();
 
+// Its parts and custom properties are documented on VideoCallAttributes (video-call.attributes.ts),
+// where its styles are declared; the manifest lists them here (inherited).
 /**
- * A peer-to-peer video call in one element. Its parts and custom properties are documented
- * on VideoCallAttributes (video-call.attributes.ts), where its settings and styles are declared.
+ * A peer-to-peer video call in one element.
  *
  * @element video-call
  *
