@@ -153,10 +153,11 @@ export class CallController implements ReactiveController {
     return peerOf(this);
   }
 
-  /** Hands `event` to the machine and carries out its effects; tells the host page what changed. */
+  /** Hands `event` to the machine and carries out its effects; renders when the room's context changed. */
   dispatch(event: RoomEvent): void {
     this.#queue.push(event);
     if (this.#queue.length > 1) return; // an event is being handled: this one follows it
+    const before = this.context;
     while (this.#queue.length > 0) {
       const { context, effects } = reduce(this.context, this.#queue[0]!);
       this.context = context;
@@ -164,7 +165,10 @@ export class CallController implements ReactiveController {
       this.#queue.shift();
       this.#follow();
     }
-    this.#host.requestUpdate();
+    // Most events during set-up (candidates, a leg's state the machine already knew) change
+    // nothing shown: no render for them, the main thread stays free for the connection's work.
+    // Controllers whose own state shows (media, legs) ask for their renders themselves.
+    if (this.context !== before) this.#host.requestUpdate();
   }
 
   /** Sets what depends on the call after an event, and announces what changed. */

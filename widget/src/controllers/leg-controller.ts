@@ -271,8 +271,10 @@ export class LegController implements ReactiveController {
     // The answerer's side of the data channel, once the offer is applied (created earlier, in a
     // stable state, it would make the answerer offer too).
     if (!this.#channel) this.#createChannel(pc);
-    if (this.#candidates) await this.#untilClosed(this.#candidates.flush());
-    if (description.type !== 'offer') return;
+    if (description.type !== 'offer') {
+      if (this.#candidates) await this.#untilClosed(this.#candidates.flush());
+      return;
+    }
     // The answerer may send too: both directions, tracks only once consent is given.
     for (const transceiver of pc.getTransceivers()) {
       if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
@@ -282,6 +284,9 @@ export class LegController implements ReactiveController {
     await this.#untilClosed(pc.setLocalDescription());
     if (pc !== this.#pc) return;
     this.#sendDescription(pc.localDescription);
+    // The candidates that came with the offer are added once the answer is on its way: the
+    // other side starts its checks meanwhile.
+    if (this.#candidates) await this.#untilClosed(this.#candidates.flush());
     // Senders that the offer created have their encoding only now: cap their video.
     await this.#sending.applyCap(pc);
   }

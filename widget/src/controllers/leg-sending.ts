@@ -12,6 +12,8 @@ export class LegSending {
   #screen: MediaStream | null = null;
   #consented = false;
   #videoCap: VideoCap | null = null;
+  /** A cap other than "none" was applied once: going back to none must be applied too. */
+  #everCapped = false;
 
   /** Consent given: local media may flow on this leg (`consent()` was called since the last `reset()`). */
   get consented(): boolean {
@@ -51,6 +53,11 @@ export class LegSending {
    */
   async applyCap(pc: RTCPeerConnection): Promise<void> {
     if (!this.#videoCap) return;
+    // No cap (a one-to-one call) on a sender never capped: its parameters already say so, and
+    // reading them (getParameters) during set-up costs the answer's time.
+    const none = this.#videoCap.maxBitrateBps === null && this.#videoCap.scaleResolutionDownBy === 1;
+    if (none && !this.#everCapped) return;
+    this.#everCapped ||= !none;
     await applyVideoCap(pc, this.#videoCap).catch((error: unknown) => console.warn('[video-call] video cap:', error));
   }
 
