@@ -7,8 +7,10 @@
  * 127.0.0.1), peerjs-server (npm `peer`, a child process on 127.0.0.1, bench/peer-server.cjs),
  * one headless Chromium (fake camera and microphone, media allowed), and per flow two fresh
  * browser contexts, Alice and Bob, in a fresh room (one context for the connect floor). Six
- * flows, interleaved in one process (the order rotates every round, after one untimed warm-up
- * of each):
+ * flows, interleaved in one process (after one untimed warm-up of each, every round runs them
+ * in a new random order, so that no flow always follows the same one: a flow's teardown, the
+ * browser closing its contexts' processes, overlaps the next flow's start; `--seed N` repeats
+ * an order):
  *   widget        `<video-call auto-answer>` both sides: Alice `call()`s, Bob answers by himself.
  *   vanilla       `<vanilla-call>` (bench/vanilla-call.js): the same flow in plain JS over the
  *                 same service, no Lit, no state machine, no consent.
@@ -47,6 +49,12 @@
  * each page's main thread and of what the widget spends beyond vanilla (trace-summary.ts,
  * trace-report.ts). The traced flows are not in the medians (tracing slows them).
  *
+ * `--flows widget,vanilla`: only those flows (a quicker run; the rest print n/a).
+ * `--widget-b DIR`: A/B a change: DIR is another widget build (a copy of widget/dist made with
+ * the change), served to the pages of a seventh flow, `widget-b`, interleaved with the others;
+ * the report compares it with `widget` round by round. E.g.
+ * `--widget-b /tmp/dist-b --flows widget,widget-b,vanilla --rounds 16`.
+ *
  * Run: `npm run bench:call` (builds first), `npm run bench:call -- --rounds 20 --trace /tmp/t`,
  * or without the build `node --import tsx bench/call-bench.ts --rounds N`. On a shared machine
  * wrap it in `flock /tmp/cpu.lock …`: other CPU-heavy work during a run shows up as noise.
@@ -56,6 +64,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
@@ -66,14 +75,26 @@ import { startPageServer, type PageServer } from './pages.js';
 import { startPeerServer, type PeerServerProcess } from './peer-server.js';
 import { traceFlows } from './trace.js';
 
-const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '8' }, trace: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '8' },
+    trace: { type: 'string' },
+    flows: { type: 'string' },
+    'widget-b': { type: 'string' },
+    seed: { type: 'string' },
+  },
+});
 const ROUNDS = Number(args.rounds);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a positive integer');
 const DIST = new URL('../widget/dist/', import.meta.url);
 const BUNDLE_LIMIT_BYTES = 26_000; // "26 KB" with 1 KB = 1000 bytes (the stricter reading)
 /** The ICE servers of every element: the service's STUN_URLS, and the attribute of the others. */
 const STUN_URLS = ['stun:stun.l.google.com:19302'];
-const FLOWS: Flow[] = ['widget', 'vanilla', 'peerjs', 'connect-floor', 'accept', 'accept-floor'];
+const WIDGET_B = args['widget-b'] ? resolve(args['widget-b']) : undefined;
+const ALL_FLOWS: Flow[] = ['widget', ...(WIDGET_B ? (['widget-b'] as const) : []), 'vanilla', 'peerjs', 'connect-floor', 'accept', 'accept-floor'];
+/** `--flows a,b`: only these (e.g. `widget,vanilla` to try a change quickly); the others print n/a. */
+const FLOWS = args.flows ? (args.flows.split(',') as Flow[]) : ALL_FLOWS;
+for (const flow of FLOWS) if (!ALL_FLOWS.includes(flow)) throw new Error(`--flows: unknown flow ${flow} (${ALL_FLOWS.join(', ')})`);
 
 /** The gzipped sizes, as report lines. */
 function sizes(): string[] {
@@ -86,6 +107,28 @@ function sizes(): string[] {
     `first download widget/dist/video-call.js gzip -9: ${gz} bytes = ${(gz / 1000).toFixed(2)} KB, limit 26 KB  ${gz <= BUNDLE_LIMIT_BYTES ? 'PASS' : 'MISS'}`,
     `with the call engine chunk loaded by start(): ${total} bytes = ${(total / 1000).toFixed(2)} KB`,
   ];
+}
+/** Pause after each flow: the browser ends the closed contexts' processes before the next flow starts. */
+const FLOW_GAP_MS = 500;
+const SEED = args.seed === undefined ? Date.now() % 2 ** 31 : Number(args.seed);
+/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/** `items` in a random order (Fisher–Yates). */
+function shuffled<T>(items: readonly T[], next: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
@@ -114,9 +157,9 @@ try {
   service = await startService({ LOG_LEVEL: 'info', STUN_URLS: STUN_URLS.join(',') });
   peerServer = await startPeerServer();
   browser = await launchBrowser();
-  pages = await startPageServer(service.url, { peerServerUrl: peerServer.url, stunUrls: STUN_URLS });
+  pages = await startPageServer(service.url, { peerServerUrl: peerServer.url, stunUrls: STUN_URLS, widgetBDir: WIDGET_B });
   const loadAtStart = load();
-  process.stdout.write(`service ${service.url}, peerjs-server ${peerServer.url}, Chromium ${browser.version()}, load average ${loadAtStart}\n`);
+  process.stdout.write(`service ${service.url}, peerjs-server ${peerServer.url}, Chromium ${browser.version()}, load average ${loadAtStart}, --seed ${SEED}\n`);
 
   // Warm-up (untimed), one flow of each.
   for (const flow of FLOWS) {
@@ -125,13 +168,16 @@ try {
     if (flow === 'accept' && !warm.hasAccept) throw new Error('this widget has no accept()');
   }
 
-  const results: Results = { widget: [], vanilla: [], peerjs: [], accept: [], 'accept-floor': [], 'connect-floor': [] };
+  const results: Results = { widget: [], 'widget-b': [], vanilla: [], peerjs: [], accept: [], 'accept-floor': [], 'connect-floor': [] };
   const order: string[] = [];
+  const next = random(SEED);
   for (let round = 0; round < ROUNDS; round++) {
-    const shift = round % FLOWS.length;
-    const rotated = [...FLOWS.slice(shift), ...FLOWS.slice(0, shift)];
-    order.push(rotated.map((flow) => LETTER[flow]).join(''));
-    for (const flow of rotated) results[flow][round] = await runFlow(browser, pages, flow);
+    const flows = shuffled(FLOWS, next);
+    order.push(flows.map((flow) => LETTER[flow]).join(''));
+    for (const flow of flows) {
+      results[flow][round] = await runFlow(browser, pages, flow);
+      await new Promise((resolve) => setTimeout(resolve, FLOW_GAP_MS));
+    }
     process.stdout.write(`round ${round + 1}/${ROUNDS} done (${order[round]}), load average ${load()}\n`);
   }
   printReport(results, order, {

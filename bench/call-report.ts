@@ -9,7 +9,15 @@ import type { Figures, Flow } from './flows.js';
 export type Results = Record<Flow, Figures[]>;
 
 /** One letter per flow in the per-round lines and the `order` strings. */
-export const LETTER: Record<Flow, string> = { widget: 'W', vanilla: 'V', peerjs: 'P', accept: 'A', 'accept-floor': 'F', 'connect-floor': 'C' };
+export const LETTER: Record<Flow, string> = {
+  widget: 'W',
+  'widget-b': 'B',
+  vanilla: 'V',
+  peerjs: 'P',
+  accept: 'A',
+  'accept-floor': 'F',
+  'connect-floor': 'C',
+};
 
 export const median = (xs: number[]): number | undefined => {
   if (xs.length === 0) return undefined;
@@ -60,6 +68,17 @@ export function printReport(results: Results, order: string[], meta: { rounds: n
     const wv = `${times(ratio(w, v))} (${times(paired('widget', p, 'vanilla', p))})`;
     const wj = `${times(ratio(w, j))} (${times(paired('widget', p, 'peerjs', p))})`;
     out(pad([name, ms(w), ms(v), ms(j), wv, wj], w1));
+  }
+
+  if (results['widget-b'].length > 0) {
+    out();
+    out(pad(['A/B: --widget-b build against widget', 'widget-b', 'widget', 'vanilla', 'b/widget', 'b/vanilla'], w1));
+    for (const [name, p] of callRows) {
+      const [b, w, v] = [col('widget-b', p), col('widget', p), col('vanilla', p)];
+      const bw = `${times(ratio(b, w))} (${times(paired('widget-b', p, 'widget', p))})`;
+      const bv = `${times(ratio(b, v))} (${times(paired('widget-b', p, 'vanilla', p))})`;
+      out(pad([name, ms(b), ms(w), ms(v), bw, bv], w1));
+    }
   }
 
   out();
@@ -121,7 +140,7 @@ export function printReport(results: Results, order: string[], meta: { rounds: n
   for (const line of meta.sizes) out(`  ${line}`);
 
   out();
-  out('per round, ms (W widget, V vanilla, P PeerJS, C connect floor: connected / frame caller / frame callee; A accept, F accept floor: frame callee / frame caller):');
+  out('per round, ms (W widget, B widget-b, V vanilla, P PeerJS, C connect floor: connected / frame caller / frame callee; A accept, F accept floor: frame callee / frame caller):');
   const flowOf = Object.fromEntries(Object.entries(LETTER).map(([flow, letter]) => [letter, flow as Flow]));
   order.forEach((letters, round) => {
     const cells = letters.split('').map((letter) => {

@@ -31,11 +31,10 @@ const ACCEPT_AFTER_MS = 1_000;
  * `widget`: `<video-call auto-answer>`; `vanilla`: `<vanilla-call>`; `peerjs`: `<peerjs-call>`;
  * `accept`: `<video-call>`, Bob rings, then `accept()`s; `accept-floor`: `<vanilla-call
  * hold-media>`, Bob `accept()`s (replaceTrack) on a connection already up; `connect-floor`: two
- * RTCPeerConnections in one page (`<connect-floor>`).
+ * RTCPeerConnections in one page (`<connect-floor>`); `widget-b`: as `widget`, with the other
+ * widget build of call-bench's `--widget-b` (an A/B comparison of a change).
  */
-export type Flow = 'widget' | 'vanilla' | 'peerjs' | 'accept' | 'accept-floor' | 'connect-floor';
-/** The flows that time `call()`; the others time `accept()`. */
-export const CALL_FLOWS: readonly Flow[] = ['widget', 'vanilla', 'peerjs', 'connect-floor'];
+export type Flow = 'widget' | 'widget-b' | 'vanilla' | 'peerjs' | 'accept' | 'accept-floor' | 'connect-floor';
 
 /** One flow's figures in ms (absent when not measured); `error` when the flow broke. */
 export interface Figures {
@@ -91,8 +90,8 @@ const said = (s: PageSummary | null) =>
 
 /** The page options of Alice and Bob for `flow`. */
 function people(flow: Exclude<Flow, 'connect-floor'>, room: string): [PageOptions, PageOptions] {
-  const element = flow === 'widget' || flow === 'accept' ? 'widget' : flow === 'peerjs' ? 'peerjs' : 'vanilla';
-  const common = { element, room, autoAnswer: flow === 'widget', holdMedia: flow === 'accept-floor' } as const;
+  const element = flow === 'widget' || flow === 'widget-b' || flow === 'accept' ? 'widget' : flow === 'peerjs' ? 'peerjs' : 'vanilla';
+  const common = { element, room, autoAnswer: flow === 'widget' || flow === 'widget-b', holdMedia: flow === 'accept-floor', buildB: flow === 'widget-b' } as const;
   return [
     { ...common, name: 'Alice', peer: 'Bob' },
     { ...common, name: 'Bob', peer: 'Alice' },

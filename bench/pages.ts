@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The init script every page gets. */
@@ -87,6 +88,8 @@ export interface PageOptions {
   holdMedia?: boolean;
   /** PeerJS only: whom `call()` calls (a name in the same room). */
   peer?: string;
+  /** Widget only: load the other build (`PageExtras.widgetBDir`, served at `/b/`) instead of the service's. */
+  buildB?: boolean;
 }
 
 /** What some elements need besides the signal service. */
@@ -95,6 +98,8 @@ export interface PageExtras {
   peerServerUrl?: string;
   /** STUN URLs for the elements that do not ask the signal service for ICE servers (PeerJS, the connect floor). */
   stunUrls?: string[];
+  /** Another widget build (a dist directory like widget/dist), served at `/b/` for A/B runs. */
+  widgetBDir?: string;
 }
 
 /** The HTML of one person's page. Every value is from the bench (no escaping needed beyond this check). */
@@ -106,7 +111,8 @@ function pageHtml(serviceUrl: string, extras: PageExtras, options: PageOptions):
   const stunUrls = (extras.stunUrls ?? []).join(',');
   if (!/^[A-Za-z0-9:._,-]*$/.test(stunUrls)) throw new Error(`unsafe STUN URLs ${stunUrls}`);
   if (options.element === 'widget') {
-    return `${head}<script type="module" src="${serviceUrl}/video-call.js"></script>
+    const src = options.buildB ? '/b/video-call.js' : `${serviceUrl}/video-call.js`;
+    return `${head}<script type="module" src="${src}"></script>
 <video-call room="${options.room}" name="${options.name}" signaling-url="${serviceUrl}"${options.autoAnswer ? ' auto-answer' : ''}></video-call>`;
   }
   if (options.element === 'peerjs') {
@@ -131,7 +137,8 @@ export interface PageServer {
 
 /**
  * Serves the pages, `/vanilla-call.js`, `/vanilla-mesh.js`, `/socket.io.esm.min.js`,
- * `/peerjs-call.js`, `/peerjs.min.js` and `/floors.js` on 127.0.0.1.
+ * `/peerjs-call.js`, `/peerjs.min.js`, `/floors.js` and (with `widgetBDir`) `/b/video-call*.js`
+ * on 127.0.0.1.
  */
 export async function startPageServer(serviceUrl: string, extras: PageExtras = {}): Promise<PageServer> {
   const files: Record<string, string> = {
@@ -145,7 +152,13 @@ export async function startPageServer(serviceUrl: string, extras: PageExtras = {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://bench');
     const file = files[url.pathname];
-    if (file !== undefined) {
+    const buildB = extras.widgetBDir && /^\/b\/video-call[\w-]*\.js$/.test(url.pathname) ? join(extras.widgetBDir, url.pathname.slice(3)) : null;
+    if (buildB) {
+      readFile(buildB).then(
+        (body) => res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).end(body),
+        () => res.writeHead(404).end(),
+      );
+    } else if (file !== undefined) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
       res.end(file);
     } else if (url.pathname === '/page') {
