@@ -67,7 +67,13 @@ function publicManifestPlugin() {
           declaration.cssParts = uniqueByName(declaration.cssParts);
           declaration.cssProperties = uniqueByName(declaration.cssProperties);
           declaration.slots = uniqueByName(declaration.slots);
-          for (const entry of [...declaration.members, ...declaration.attributes, ...declaration.events, ...declaration.cssParts, ...declaration.cssProperties]) {
+          for (const entry of [
+            ...declaration.members,
+            ...declaration.attributes,
+            ...declaration.events,
+            ...declaration.cssParts,
+            ...declaration.cssProperties,
+          ]) {
             if (entry.type && TYPE_TEXT[entry.type.text]) entry.type = { text: TYPE_TEXT[entry.type.text] };
             const inherited = builtReference(entry.inheritedFrom);
             if (inherited) entry.inheritedFrom = inherited;

@@ -54,7 +54,9 @@ async function connectedPair(browser: Browser, serviceUrl: string, query: string
  */
 async function groupShots(browser: Browser, serviceUrl: string, name: string, query: string, viewport: typeof DESKTOP): Promise<void> {
   const people = ['Alice', 'Bob', 'Carol', 'Dan'];
-  const [alice, bob, carol, dan] = await Promise.all(people.map((who) => open(browser, serviceUrl, `${query}&name=${who}`, viewport))) as [Page, Page, Page, Page];
+  const [alice, bob, carol, dan] = (await Promise.all(
+    people.map((who) => open(browser, serviceUrl, `${query}&name=${who}`, viewport)),
+  )) as [Page, Page, Page, Page];
   for (const page of [alice, bob, carol, dan]) await startWidget(page);
   await waitForState(alice, 'ready');
   await onElement(alice, 'await el.call();');
@@ -98,19 +100,19 @@ try {
   const sets = group
     ? []
     : all
-    ? [
-        ['desktop-light-en', 'lang=en', DESKTOP],
-        ['desktop-dark-en', 'lang=en&theme=dark', DESKTOP],
-        ['phone-light-en', 'lang=en', PHONE],
-        ['phone-dark-fr', 'lang=fr&theme=dark', PHONE],
-        ['desktop-light-zh', 'lang=zh', DESKTOP],
-      ]
-    : [
-        ['desktop-light-en', 'lang=en', DESKTOP],
-        ['desktop-dark-fr', 'lang=fr&theme=dark', DESKTOP],
-        ['phone-dark-en', 'lang=en&theme=dark', PHONE],
-        ['phone-light-zh', 'lang=zh', PHONE],
-      ];
+      ? [
+          ['desktop-light-en', 'lang=en', DESKTOP],
+          ['desktop-dark-en', 'lang=en&theme=dark', DESKTOP],
+          ['phone-light-en', 'lang=en', PHONE],
+          ['phone-dark-fr', 'lang=fr&theme=dark', PHONE],
+          ['desktop-light-zh', 'lang=zh', DESKTOP],
+        ]
+      : [
+          ['desktop-light-en', 'lang=en', DESKTOP],
+          ['desktop-dark-fr', 'lang=fr&theme=dark', DESKTOP],
+          ['phone-dark-en', 'lang=en&theme=dark', PHONE],
+          ['phone-light-zh', 'lang=zh', PHONE],
+        ];
   for (const [name, query, viewport] of sets as [string, string, typeof DESKTOP][]) {
     const q = `room=shots-${Date.now().toString(36)}-${room++}&${query}`;
     if (all) {
@@ -133,7 +135,10 @@ try {
       await onElement(alice, 'await el.setCameraEnabled(false); await el.setMicrophoneEnabled(false);');
       await shot(bob, `${name}-05-peer-camera-off`);
       await shot(alice, `${name}-06-own-camera-off`);
-      await onElement(alice, 'await el.setCameraEnabled(true); await el.setMicrophoneEnabled(true); el.sendMessage("Hello Bob! <b>plain text</b>");');
+      await onElement(
+        alice,
+        'await el.setCameraEnabled(true); await el.setMicrophoneEnabled(true); el.sendMessage("Hello Bob! <b>plain text</b>");',
+      );
       await bob.locator('video-call').locator('[part~="chat-button"]').click();
       await onElement(bob, 'el.sendMessage("Hi Alice 👋");');
       await shot(bob, `${name}-07-chat`);
@@ -154,7 +159,10 @@ try {
     await denied.context().browser()?.close();
     // The widget alone in a 320 × 240 box: the demo page with everything else hidden.
     const small = await open(browser, service.url, 'room=small&lang=en', { width: 360, height: 280 });
-    await small.addStyleTag({ content: 'header, aside { display: none !important } main { display: block !important; margin: 20px !important; padding: 0 !important } video-call { width: 320px; height: 240px !important }' });
+    await small.addStyleTag({
+      content:
+        'header, aside { display: none !important } main { display: block !important; margin: 20px !important; padding: 0 !important } video-call { width: 320px; height: 240px !important }',
+    });
     await startWidget(small);
     await waitForState(small, 'waiting');
     await shot(small, 'compact-320x240-preview', 2000);

@@ -71,10 +71,12 @@ describe('kill -9 of one node right after a burst of joins and leaves', () => {
       const heard: number[] = [];
       const killedAt = Date.now();
       const allHeard = Promise.all(
-        leftBehind.map((c) => nextEvent(c, 'room:peer-left', LEASE_MS + 10_000).then((left) => {
-          assert.equal(left.reason, 'disconnected');
-          heard.push(Date.now() - killedAt);
-        })),
+        leftBehind.map((c) =>
+          nextEvent(c, 'room:peer-left', LEASE_MS + 10_000).then((left) => {
+            assert.equal(left.reason, 'disconnected');
+            heard.push(Date.now() - killedAt);
+          }),
+        ),
       );
       doomed.child.kill('SIGKILL');
       await allHeard;

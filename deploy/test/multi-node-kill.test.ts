@@ -11,7 +11,16 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import type { Signal } from 'video-call-protocol';
-import { assertError, assertOk, connectClient, expectNoEvent, join, nextEvent, request, type ClientSocket } from '../../signal-service/test/helpers.js';
+import {
+  assertError,
+  assertOk,
+  connectClient,
+  expectNoEvent,
+  join,
+  nextEvent,
+  request,
+  type ClientSocket,
+} from '../../signal-service/test/helpers.js';
 import { startCluster, type Cluster } from './multi-node.js';
 
 const LEASE_MS = 10_000;
@@ -52,7 +61,9 @@ describe('kill -9 of one node', () => {
     assert.deepEqual(await peerLeft, { ...aliceJoin.self, reason: 'disconnected' });
     const heardMs = Date.now() - killedAt;
     assert.deepEqual(await cluster.membersInRedis('crash-1'), [bob.id]);
-    console.log(`kill -9: the crashed node's member left the room ${heardMs} ms after the kill (lease ${LEASE_MS} ms, sweep ${SWEEP_MS} ms)`);
+    console.log(
+      `kill -9: the crashed node's member left the room ${heardMs} ms after the kill (lease ${LEASE_MS} ms, sweep ${SWEEP_MS} ms)`,
+    );
     // The lease (renewed every LEASE_MS / 3) outlives the kill by 2/3 to 3/3 of it; one sweep more at most.
     assert.ok(heardMs >= (LEASE_MS * 2) / 3 - 500, `too early: ${heardMs} ms`);
     assert.ok(heardMs <= LEASE_MS + SWEEP_MS + 1000, `too late: ${heardMs} ms`);
@@ -60,7 +71,10 @@ describe('kill -9 of one node', () => {
     const carol = await client(survivor.url);
     const bobSees = nextEvent(bob, 'room:peer-joined');
     const carolJoin = await join(carol, 'crash-1', 'Carol');
-    assert.deepEqual(carolJoin.peers.map((p) => p.name), ['Bob']);
+    assert.deepEqual(
+      carolJoin.peers.map((p) => p.name),
+      ['Bob'],
+    );
     assert.deepEqual(await bobSees, carolJoin.self);
     const rings = nextEvent(bob, 'signal:relay');
     assertOk(await request(carol, 'signal:relay', { to: bob.id!, signal: RING }));

@@ -47,10 +47,15 @@ async function joinAtOnce(clients: ClientSocket[], room: string, tickets: string
 }
 
 /** `ok` and error codes, sorted: the outcome of a round whatever the order of the answers. */
-const summary = (answers: Answer[]) => answers.map((x) => (x.ok ? 'ok' : x.error?.code)).sort().join(',');
+const summary = (answers: Answer[]) =>
+  answers
+    .map((x) => (x.ok ? 'ok' : x.error?.code))
+    .sort()
+    .join(',');
 
 /** Fresh clients, alternately on each node. */
-const clientsOnBothNodes = (count: number) => Promise.all(Array.from({ length: count }, (_, i) => connectClient(cluster.nodes[i % 2]!.url)));
+const clientsOnBothNodes = (count: number) =>
+  Promise.all(Array.from({ length: count }, (_, i) => connectClient(cluster.nodes[i % 2]!.url)));
 
 function report(what: string, rounds: number, tally: Map<string, number>, joinMs: number[], started: number) {
   joinMs.sort((x, y) => x - y);
@@ -77,7 +82,10 @@ describe('two nodes on one Redis: the capacity race', () => {
         tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
         assert.equal(outcome, 'ok,ok,room-full,room-full', `round ${round}: ${JSON.stringify(answers)}`);
         assert.ok(answers.every((a) => !a.ok || a.capacity === 2));
-        const admitted = clients.filter((_, i) => answers[i]!.ok).map((c) => c.id!).sort();
+        const admitted = clients
+          .filter((_, i) => answers[i]!.ok)
+          .map((c) => c.id!)
+          .sort();
         assert.deepEqual(await cluster.membersInRedis(room), admitted, `round ${round}: Redis holds exactly the two admitted`);
       } finally {
         for (const c of clients) c.close();
@@ -111,7 +119,10 @@ describe('two nodes on one Redis: the capacity race', () => {
         const outcome = `${seated.length ? 'seated+' : ''}${summary(answers)}`;
         tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
         assert.equal(answers.filter((a) => a.ok).length + seated.length, 5, `round ${round}: ${JSON.stringify(answers)}`);
-        assert.ok(answers.every((a) => (a.ok ? a.capacity === 5 : a.error?.code === 'room-full')), `round ${round}: ${JSON.stringify(answers)}`);
+        assert.ok(
+          answers.every((a) => (a.ok ? a.capacity === 5 : a.error?.code === 'room-full')),
+          `round ${round}: ${JSON.stringify(answers)}`,
+        );
         const admitted = [...seated, ...racers.filter((_, i) => answers[i]!.ok)].map((c) => c.id!).sort();
         assert.deepEqual(await cluster.membersInRedis(room), admitted, `round ${round}: Redis holds exactly the five admitted`);
         assert.equal(await redis.hGet(`vc:room-info:${room}`, 'capacity'), '5');

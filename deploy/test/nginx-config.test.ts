@@ -71,10 +71,21 @@ describe('deploy/nginx/video-call.conf', () => {
   it('speaks TLS 1.2 and 1.3 only, and sends HSTS', async () => {
     const handshake = (minVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3', maxVersion: typeof minVersion) =>
       new Promise<string>((resolve, reject) => {
-        const socket = tlsConnect({ host: '127.0.0.1', port: nginx.tlsPort, servername: 'localhost', ca: nginx.certificate.pem, minVersion, maxVersion, ciphers: 'DEFAULT:@SECLEVEL=0' }, () => {
-          resolve(socket.getProtocol() ?? '');
-          socket.end();
-        });
+        const socket = tlsConnect(
+          {
+            host: '127.0.0.1',
+            port: nginx.tlsPort,
+            servername: 'localhost',
+            ca: nginx.certificate.pem,
+            minVersion,
+            maxVersion,
+            ciphers: 'DEFAULT:@SECLEVEL=0',
+          },
+          () => {
+            resolve(socket.getProtocol() ?? '');
+            socket.end();
+          },
+        );
         socket.on('error', reject);
       });
     assert.equal(await handshake('TLSv1.3', 'TLSv1.3'), 'TLSv1.3');
@@ -86,15 +97,21 @@ describe('deploy/nginx/video-call.conf', () => {
 
   it('redirects plain HTTP to HTTPS', async () => {
     const response = await new Promise<IncomingMessage>((resolve, reject) =>
-      httpRequest({ host: '127.0.0.1', port: nginx.httpPort, path: '/some/page?x=1', headers: { Host: 'calls.example.com' } }, resolve).on('error', reject).end(),
+      httpRequest({ host: '127.0.0.1', port: nginx.httpPort, path: '/some/page?x=1', headers: { Host: 'calls.example.com' } }, resolve)
+        .on('error', reject)
+        .end(),
     );
     response.resume();
     assert.equal(response.statusCode, 301);
     assert.equal(response.headers.location, 'https://calls.example.com/some/page?x=1');
   });
 
-  it('sets X-Forwarded-For to the client nginx saw (dropping the client\'s own), Proto https, Host and X-Forwarded-Host', async () => {
-    await httpsRequest(`${nginx.url}/healthz`, { ca: nginx.certificate.pem, localAddress: '127.0.0.5', headers: { 'X-Forwarded-For': '203.0.113.9', 'X-Forwarded-Host': 'evil.example' } });
+  it("sets X-Forwarded-For to the client nginx saw (dropping the client's own), Proto https, Host and X-Forwarded-Host", async () => {
+    await httpsRequest(`${nginx.url}/healthz`, {
+      ca: nginx.certificate.pem,
+      localAddress: '127.0.0.5',
+      headers: { 'X-Forwarded-For': '203.0.113.9', 'X-Forwarded-Host': 'evil.example' },
+    });
     const headers = last('/healthz')!.headers;
     assert.equal(headers['x-forwarded-for'], '127.0.0.5');
     assert.equal(headers['x-forwarded-proto'], 'https');
@@ -109,7 +126,12 @@ describe('deploy/nginx/video-call.conf', () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(`${nginx.url}/socket.io/?EIO=4&transport=websocket`, {
         ca: nginx.certificate.pem,
-        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' },
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          'Sec-WebSocket-Version': '13',
+        },
       });
       req.on('upgrade', (res, socket) => {
         socket.destroy();
@@ -170,7 +192,10 @@ describe('deploy/nginx/video-call.conf', () => {
       // Just before the service would close it, nginx must already have: otherwise its next
       // request on that connection can cross the service's close (a 502, or a lost long-poll POST).
       await sleep(serviceIdleMs - 250);
-      assert.ok(socket.destroyed, `nginx still held an upstream connection idle for ${serviceIdleMs - 250} ms (the service closes it at ${serviceIdleMs} ms)`);
+      assert.ok(
+        socket.destroyed,
+        `nginx still held an upstream connection idle for ${serviceIdleMs - 250} ms (the service closes it at ${serviceIdleMs} ms)`,
+      );
       assert.equal((await httpsRequest(`${nginx.url}/idle-check`, { ca: nginx.certificate.pem })).status, 200);
     } finally {
       upstream.keepAliveTimeout = previous;
@@ -183,7 +208,10 @@ describe('deploy/nginx/video-call.conf', () => {
     for (const directive of ['proxy_read_timeout', 'proxy_send_timeout']) {
       const match = new RegExp(`^\\s*${directive} (\\d+)s;`, 'm').exec(text);
       assert.ok(match, `${directive} is not set`);
-      assert.ok(Number(match[1]) * 1000 >= pingIntervalMs + pingTimeoutMs + 10_000, `${directive} ${match[1]}s is too close to ${pingIntervalMs + pingTimeoutMs} ms`);
+      assert.ok(
+        Number(match[1]) * 1000 >= pingIntervalMs + pingTimeoutMs + 10_000,
+        `${directive} ${match[1]}s is too close to ${pingIntervalMs + pingTimeoutMs} ms`,
+      );
     }
   });
 });

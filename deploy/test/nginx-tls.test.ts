@@ -18,7 +18,14 @@ import { chromium, type Browser } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, JoinResult, ServerToClientEvents } from 'video-call-protocol';
 import { ALLOW_MEDIA_FLAGS, BASE_FLAGS, chromePath, FAKE_MEDIA_FLAGS } from '../../widget/test/chromium.mjs';
-import { expectRemoteVideoPlaying, history, openConnectedPair, startService, waitForState, type ServiceProcess } from '../../widget/test/e2e/harness.js';
+import {
+  expectRemoteVideoPlaying,
+  history,
+  openConnectedPair,
+  startService,
+  waitForState,
+  type ServiceProcess,
+} from '../../widget/test/e2e/harness.js';
 import { httpsRequest, startNginx, type NginxProcess } from './nginx.js';
 
 /** A socket.io client typed with the protocol's event maps. */
@@ -86,7 +93,9 @@ describe('behind nginx with TLS', () => {
     assert.match(alice.url(), /^https:\/\/localhost:\d+\//);
     const aliceSees = await expectRemoteVideoPlaying(alice);
     const bobSees = await expectRemoteVideoPlaying(bob);
-    console.log(`# through nginx+TLS: Alice decodes ${aliceSees.framesDelta} new frames (${aliceSees.width}px), Bob ${bobSees.framesDelta}`);
+    console.log(
+      `# through nginx+TLS: Alice decodes ${aliceSees.framesDelta} new frames (${aliceSees.width}px), Bob ${bobSees.framesDelta}`,
+    );
 
     const after = await metrics();
     assert.equal((after.get('video_call_joins_total{outcome="ok"}') ?? 0) - (before.get('video_call_joins_total{outcome="ok"}') ?? 0), 2);
@@ -97,7 +106,8 @@ describe('behind nginx with TLS', () => {
     await bob.context().close();
     // The pages' signaling went through nginx as WebSockets (logged when they close).
     const wsLine = /"GET \/socket\.io\/\?EIO=4&transport=websocket[^"]*" 101 /;
-    for (let waited = 0; waited < 5000 && !wsLine.test(await nginx.accessLog()); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let waited = 0; waited < 5000 && !wsLine.test(await nginx.accessLog()); waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     assert.match(await nginx.accessLog(), wsLine);
   });
 
@@ -116,7 +126,11 @@ describe('behind nginx with TLS', () => {
     assert.equal(again.status, 304);
     assert.equal(again.body.length, 0);
 
-    const manifest = JSON.parse((await get('/video-call.json')).body.toString('utf8')) as { version: string; module: string; integrity: string };
+    const manifest = JSON.parse((await get('/video-call.json')).body.toString('utf8')) as {
+      version: string;
+      module: string;
+      integrity: string;
+    };
     const versioned = await get(manifest.module, { 'Accept-Encoding': 'gzip, br' });
     assert.equal(versioned.status, 200);
     assert.equal(versioned.headers['cache-control'], 'public, max-age=31536000, immutable');
@@ -126,7 +140,13 @@ describe('behind nginx with TLS', () => {
   test('long-polling works through nginx: a polling client and a WebSocket client meet in a room', async () => {
     const connect = (transports: ('polling' | 'websocket')[]) =>
       new Promise<ClientSocket>((resolve, reject) => {
-        const socket = io(nginx.url, { transports, ca: nginx.certificate.pem, forceNew: true, reconnection: false, timeout: 5000 } as never);
+        const socket = io(nginx.url, {
+          transports,
+          ca: nginx.certificate.pem,
+          forceNew: true,
+          reconnection: false,
+          timeout: 5000,
+        } as never);
         sockets.push(socket);
         socket.once('connect', () => resolve(socket));
         socket.once('connect_error', reject);
@@ -146,7 +166,7 @@ describe('behind nginx with TLS', () => {
     ws.close();
   });
 
-  test('the service limits and logs clients by the address nginx saw; a client\'s own X-Forwarded-For is dropped', async () => {
+  test("the service limits and logs clients by the address nginx saw; a client's own X-Forwarded-For is dropped", async () => {
     const connectFrom = (localAddress: string) =>
       new Promise<boolean>((resolve) => {
         const socket = io(nginx.url, {
@@ -208,7 +228,11 @@ describe('behind nginx with TLS', () => {
     await waitForState(bob, 'connected');
     await expectRemoteVideoPlaying(bob);
     // The call was never ended on either side.
-    for (const page of [alice, bob]) assert.deepEqual((await history(page)).calls.filter((c) => c.startsWith('ended')), []);
+    for (const page of [alice, bob])
+      assert.deepEqual(
+        (await history(page)).calls.filter((c) => c.startsWith('ended')),
+        [],
+      );
     await alice.context().close();
     await bob.context().close();
   });

@@ -79,9 +79,23 @@ export async function makeCertificate(dir: string): Promise<TestCertificate> {
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
   await promisify(execFile)('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', keyFile, '-out', certFile,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
   ]);
   const pem = await readFile(certFile, 'utf8');
   const der = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
@@ -105,14 +119,21 @@ export interface HttpsAnswer {
 }
 
 /** A GET (or `method`) over HTTPS that trusts `ca` only; the body is not decoded. */
-export function httpsRequest(url: string, options: { ca: string; headers?: Record<string, string>; localAddress?: string; method?: string }): Promise<HttpsAnswer> {
+export function httpsRequest(
+  url: string,
+  options: { ca: string; headers?: Record<string, string>; localAddress?: string; method?: string },
+): Promise<HttpsAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca: options.ca, headers: options.headers, localAddress: options.localAddress, method: options.method ?? 'GET', agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { ca: options.ca, headers: options.headers, localAddress: options.localAddress, method: options.method ?? 'GET', agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error(`no answer from ${url}`)));
     req.on('error', reject);
     req.end();
@@ -162,7 +183,12 @@ export async function prepareNginx(options: StartNginxOptions): Promise<Prepared
   const dir = await mkdtemp(join(tmpdir(), 'video-call-nginx-'));
   const certificate = await makeCertificate(dir);
   const [tlsPort, httpPort] = [await freePort(), await freePort()];
-  const site = renderTestConfig(await readFile(PRODUCTION_CONFIG, 'utf8'), { tlsPort, httpPort, upstreamPort: options.upstreamPort, ...certificate });
+  const site = renderTestConfig(await readFile(PRODUCTION_CONFIG, 'utf8'), {
+    tlsPort,
+    httpPort,
+    upstreamPort: options.upstreamPort,
+    ...certificate,
+  });
   await writeFile(join(dir, 'video-call.conf'), site);
   const main = [
     // Workers run as the user who started nginx (as root, nginx would switch to an unprivileged
@@ -186,7 +212,15 @@ export async function prepareNginx(options: StartNginxOptions): Promise<Prepared
 
 /** Runs `nginx -t` on a prepared config; resolves with its output, rejects with it when invalid. */
 export async function checkNginxConfig(prepared: PreparedNginx): Promise<string> {
-  const { stderr } = await promisify(execFile)(nginxPath(), ['-t', '-p', prepared.dir, '-c', prepared.confFile, '-e', join(prepared.dir, 'error.log')]);
+  const { stderr } = await promisify(execFile)(nginxPath(), [
+    '-t',
+    '-p',
+    prepared.dir,
+    '-c',
+    prepared.confFile,
+    '-e',
+    join(prepared.dir, 'error.log'),
+  ]);
   return stderr;
 }
 
@@ -197,7 +231,9 @@ export async function checkNginxConfig(prepared: PreparedNginx): Promise<string>
  */
 export async function startNginx(options: StartNginxOptions): Promise<NginxProcess> {
   const { dir, confFile, tlsPort, httpPort, certificate } = await prepareNginx(options);
-  const child = spawn(nginxPath(), ['-p', dir, '-c', confFile, '-e', join(dir, 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(nginxPath(), ['-p', dir, '-c', confFile, '-e', join(dir, 'error.log'), '-g', 'daemon off;'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

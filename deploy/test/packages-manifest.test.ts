@@ -80,7 +80,10 @@ function declaredEvents(): Set<string> {
 /** Names in `list`, asserting each is present and appears once. */
 function uniqueNames(list: Named[] | undefined, what: string): Set<string> {
   const names = (list ?? []).map((entry) => entry.name);
-  assert.ok(names.every((name) => typeof name === 'string' && name.length > 0), `${what}: every entry has a name`);
+  assert.ok(
+    names.every((name) => typeof name === 'string' && name.length > 0),
+    `${what}: every entry has a name`,
+  );
   assert.equal(new Set(names).size, names.length, `${what}: no duplicates in ${names.join(', ')}`);
   return new Set(names as string[]);
 }
@@ -100,12 +103,10 @@ describe('custom-elements.json and the editor data', () => {
     assert.equal(pkg.exports['.']?.default, `./${module.path}`, 'and the package’s main export');
     for (const m of manifest.modules) {
       assert.ok(existsSync(path.join(WIDGET, m.path)), `${m.path} exists`);
-      for (const e of m.exports) if (e.declaration.module) assert.ok(existsSync(path.join(WIDGET, e.declaration.module)), `${e.declaration.module} exists`);
+      for (const e of m.exports)
+        if (e.declaration.module) assert.ok(existsSync(path.join(WIDGET, e.declaration.module)), `${e.declaration.module} exists`);
     }
-    assert.deepEqual(
-      module.exports.map((e) => `${e.kind}:${e.name}`).sort(),
-      ['custom-element-definition:video-call', 'js:VideoCall'],
-    );
+    assert.deepEqual(module.exports.map((e) => `${e.kind}:${e.name}`).sort(), ['custom-element-definition:video-call', 'js:VideoCall']);
     assert.doesNotMatch(JSON.stringify(manifest), /VideoCallAttributes|src\/[\w./-]+\.ts/, 'no internal base class, no source paths');
   });
 
@@ -119,8 +120,10 @@ describe('custom-elements.json and the editor data', () => {
       assert.ok(!member.static, `${member.name} is static`);
     }
     const names = members.map((m) => m.name);
-    for (const api of ['start', 'call', 'accept', 'decline', 'hangUp', 'leave', 'state', 'peer', 'room', 'signalingUrl']) assert.ok(names.includes(api), `${api} is listed`);
-    for (const internal of ['i18n', 'render', 'updated', 'connectedCallback', 'styles', 'properties']) assert.ok(!names.includes(internal), `${internal} is not listed`);
+    for (const api of ['start', 'call', 'accept', 'decline', 'hangUp', 'leave', 'state', 'peer', 'room', 'signalingUrl'])
+      assert.ok(names.includes(api), `${api} is listed`);
+    for (const internal of ['i18n', 'render', 'updated', 'connectedCallback', 'styles', 'properties'])
+      assert.ok(!names.includes(internal), `${internal} is not listed`);
   });
 
   it('lists each event once, with a name and a type: the vc-* events of events.ts', () => {
@@ -134,7 +137,11 @@ describe('custom-elements.json and the editor data', () => {
     const { element } = elements[0]!;
     const parts = uniqueNames(element.cssParts, 'parts');
     const used = partsInTemplates();
-    assert.deepEqual([...used].filter((p) => !parts.has(p)).sort(), [], 'parts used in templates but not documented (@csspart in video-call.ts)');
+    assert.deepEqual(
+      [...used].filter((p) => !parts.has(p)).sort(),
+      [],
+      'parts used in templates but not documented (@csspart in video-call.ts)',
+    );
     assert.deepEqual([...parts].filter((p) => !used.has(p)).sort(), [], 'parts documented but used by no template');
   });
 
@@ -151,11 +158,17 @@ describe('custom-elements.json and the editor data', () => {
     const { element } = elements[0]!;
     const attributes = [...uniqueNames(element.attributes, 'attributes')].sort();
     const html = json('dist/vscode.html-custom-data.json') as { tags: { name: string; attributes: { name: string }[] }[] };
-    assert.deepEqual(html.tags.map((t) => t.name), ['video-call']);
+    assert.deepEqual(
+      html.tags.map((t) => t.name),
+      ['video-call'],
+    );
     assert.deepEqual(html.tags[0]!.attributes.map((a) => a.name).sort(), attributes);
     const css = json('dist/vscode.css-custom-data.json') as { properties: { name: string }[]; pseudoElements: { name: string }[] };
     assert.deepEqual(css.properties.map((p) => p.name).sort(), [...uniqueNames(element.cssProperties, 'css properties')].sort());
-    assert.deepEqual(css.pseudoElements.map((p) => p.name).sort(), [...uniqueNames(element.cssParts, 'parts')].map((p) => `::part(${p})`).sort());
+    assert.deepEqual(
+      css.pseudoElements.map((p) => p.name).sort(),
+      [...uniqueNames(element.cssParts, 'parts')].map((p) => `::part(${p})`).sort(),
+    );
     const webTypes = json('dist/web-types.json') as {
       name: string;
       version: string;

@@ -68,10 +68,20 @@ describe('createSignalService on an existing server', () => {
   });
 
   it('SERVICE_PATHS: the widget files, versioned URLs and the operations routes, nothing else', () => {
-    for (const p of ['/healthz', '/readyz', '/metrics', '/video-call.js', '/video-call.js.map', '/video-call-call-controller-Ab12_-.js', '/video-call.json', '/v/0123abcd/video-call.js']) {
+    for (const p of [
+      '/healthz',
+      '/readyz',
+      '/metrics',
+      '/video-call.js',
+      '/video-call.js.map',
+      '/video-call-call-controller-Ab12_-.js',
+      '/video-call.json',
+      '/v/0123abcd/video-call.js',
+    ]) {
       assert.match(p, SERVICE_PATHS, p);
     }
-    for (const p of ['/', '/index.html', '/video-call', '/v/x/other.js', '/healthz/', '/socket.io/', '/api/video-call.js']) assert.doesNotMatch(p, SERVICE_PATHS, p);
+    for (const p of ['/', '/index.html', '/video-call', '/v/x/other.js', '/healthz/', '/socket.io/', '/api/video-call.js'])
+      assert.doesNotMatch(p, SERVICE_PATHS, p);
   });
 
   it('without next, answers 404 for a path that is not its own', async () => {
@@ -99,7 +109,12 @@ describe('createSignalService on an existing server', () => {
       else if (!mounted) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
     };
     other.on('upgrade', hostUpgrade);
-    const listeners = (server: http.Server) => ({ request: server.listeners('request'), upgrade: server.listeners('upgrade'), close: server.listeners('close'), listening: server.listeners('listening') });
+    const listeners = (server: http.Server) => ({
+      request: server.listeners('request'),
+      upgrade: server.listeners('upgrade'),
+      close: server.listeners('close'),
+      listening: server.listeners('listening'),
+    });
     const hostOwn = listeners(other);
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     let mounted: MountedSignalService | undefined = await createSignalService({ server: other, env: ENV, logger: silent });

@@ -37,7 +37,13 @@ export interface PackResult {
 
 /** Throws, saying to build first, when the widget or the service has not been built. */
 export function requireBuild(): void {
-  for (const file of ['protocol/dist/index.js', 'widget/dist/video-call.js', 'widget/dist/lib/video-call.js', 'widget/dist/custom-elements.json', 'signal-service/dist/bin.js']) {
+  for (const file of [
+    'protocol/dist/index.js',
+    'widget/dist/video-call.js',
+    'widget/dist/lib/video-call.js',
+    'widget/dist/custom-elements.json',
+    'signal-service/dist/bin.js',
+  ]) {
     if (!existsSync(path.join(ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` before the package tests`);
   }
 }
@@ -51,7 +57,12 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove: ()
 /** Runs npm with `args` in `cwd`; rejects with its output when it fails. */
 export async function npm(args: string[], cwd: string, timeoutMs = 300_000): Promise<string> {
   try {
-    const { stdout } = await run('npm', args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const { stdout } = await run('npm', args, {
+      cwd,
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
     return stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
@@ -65,7 +76,11 @@ export async function npm(args: string[], cwd: string, timeoutMs = 300_000): Pro
  */
 export async function packWorkspaces(dest: string): Promise<{ protocol: PackResult; widget: PackResult; service: PackResult }> {
   requireBuild();
-  const out = await npm(['pack', '--json', '--pack-destination', dest, '-w', 'protocol', '-w', 'widget', '-w', 'signal-service'], ROOT, 120_000);
+  const out = await npm(
+    ['pack', '--json', '--pack-destination', dest, '-w', 'protocol', '-w', 'widget', '-w', 'signal-service'],
+    ROOT,
+    120_000,
+  );
   const packs = (JSON.parse(out) as Omit<PackResult, 'file'>[]).map((p) => ({ ...p, file: path.join(dest, p.filename) }));
   const protocol = packs.find((p) => p.name === 'video-call-protocol');
   const widget = packs.find((p) => p.name === 'video-call');
@@ -157,7 +172,9 @@ export function start(command: string, args: string[], cwd: string, env: Record<
 /** Resolves with `promise`'s value, or with `'timed out'` after `ms`. */
 export function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out'> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 /** Waits until `test()` is true, checking every 50 ms; rejects after `timeoutMs` with `what`. */

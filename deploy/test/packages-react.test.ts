@@ -153,7 +153,10 @@ describe('the widget package in a fresh Vite + React 19 app', { timeout: 600_000
     const code = chunks.map((file) => readFileSync(path.join(assets, file), 'utf8'));
     t.diagnostic(`${vite}: ${chunks.length} JavaScript files, ${code.reduce((n, c) => n + c.length, 0)} bytes`);
     assert.deepEqual(litCopies(code.join('\n')), { litHtml: 1, reactiveElement: 1, litElement: 1 });
-    assert.ok(code.some((c) => c.includes('customElements.define') || c.includes('"video-call"')), 'the element is in the bundle');
+    assert.ok(
+      code.some((c) => c.includes('customElements.define') || c.includes('"video-call"')),
+      'the element is in the bundle',
+    );
     const engine = code.findIndex((c) => /RTCPeerConnection/.test(c));
     assert.ok(engine >= 0, 'the call engine is bundled');
     assert.ok(!/createRoot/.test(code[engine]!), 'the call engine is a chunk apart from the app');

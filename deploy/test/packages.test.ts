@@ -71,7 +71,11 @@ const installedManifest = (appDir: string, name: string) =>
  */
 function exportTargets(manifest: Manifest): string[] {
   const targets = Object.values(manifest.exports).flatMap((target) =>
-    typeof target === 'string' ? [target] : Object.entries(target).filter(([condition]) => condition !== 'video-call-source').map(([, file]) => file),
+    typeof target === 'string'
+      ? [target]
+      : Object.entries(target)
+          .filter(([condition]) => condition !== 'video-call-source')
+          .map(([, file]) => file),
   );
   return [...targets, ...Object.values(manifest.bin ?? {})].map((target) => target.replace(/^\.\//, ''));
 }
@@ -79,7 +83,10 @@ function exportTargets(manifest: Manifest): string[] {
 function checkFiles(pack: PackResult, allowed: RegExp[]): string[] {
   const paths = pack.files.map((f) => f.path);
   for (const file of paths) {
-    assert.ok(allowed.some((pattern) => pattern.test(file)), `${pack.name}: ${file} is not on the allow-list`);
+    assert.ok(
+      allowed.some((pattern) => pattern.test(file)),
+      `${pack.name}: ${file} is not on the allow-list`,
+    );
     assert.doesNotMatch(file, NEVER, `${pack.name}: ${file} must not be packed`);
   }
   return paths;
@@ -114,12 +121,21 @@ describe('npm packages', { timeout: 600_000 }, () => {
       const target = manifest[field];
       assert.ok(typeof target === 'string' && paths.includes(target.replace(/^\.\//, '')), `${field} points to a packed file`);
     }
-    for (const required of ['README.md', 'LICENSE', 'dist/custom-elements.json', 'dist/web-types.json', 'dist/vscode.html-custom-data.json']) {
+    for (const required of [
+      'README.md',
+      'LICENSE',
+      'dist/custom-elements.json',
+      'dist/web-types.json',
+      'dist/vscode.html-custom-data.json',
+    ]) {
       assert.ok(paths.includes(required), `${required} is packed`);
     }
     assert.deepEqual(Object.keys(manifest.dependencies ?? {}).sort(), ['lit', 'socket.io-client', 'video-call-protocol']);
     assert.equal(manifest.license, 'MIT');
-    assert.ok(Array.isArray(manifest.sideEffects) && manifest.sideEffects.includes('./dist/lib/video-call.js'), 'the define module is listed in sideEffects');
+    assert.ok(
+      Array.isArray(manifest.sideEffects) && manifest.sideEffects.includes('./dist/lib/video-call.js'),
+      'the define module is listed in sideEffects',
+    );
     assert.ok(widget.size <= LIMITS.widget.packed, `widget tarball ${widget.size} bytes`);
     assert.ok(widget.unpackedSize <= LIMITS.widget.unpacked, `widget unpacked ${widget.unpackedSize} bytes`);
   });
@@ -129,7 +145,8 @@ describe('npm packages', { timeout: 600_000 }, () => {
     const paths = checkFiles(protocol, PROTOCOL_FILES);
     const manifest = installedManifest(app.dir, 'video-call-protocol');
     for (const target of exportTargets(manifest)) assert.ok(paths.includes(target), `exports target ${target} is packed`);
-    for (const required of ['PROTOCOL.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/data-channel.js']) assert.ok(paths.includes(required), `${required} is packed`);
+    for (const required of ['PROTOCOL.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/data-channel.js'])
+      assert.ok(paths.includes(required), `${required} is packed`);
     assert.equal(manifest.dependencies, undefined);
     assert.ok(protocol.size <= LIMITS.protocol.packed, `protocol tarball ${protocol.size} bytes`);
   });
@@ -141,7 +158,8 @@ describe('npm packages', { timeout: 600_000 }, () => {
     for (const target of exportTargets(manifest)) assert.ok(paths.includes(target), `exports target ${target} is packed`);
     assert.deepEqual(manifest.bin, { 'video-call-server': 'dist/bin.js' });
     assert.match(readFileSync(path.join(app.dir, 'node_modules/video-call-server/dist/bin.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/);
-    for (const required of ['README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/demo/index.html']) assert.ok(paths.includes(required), `${required} is packed`);
+    for (const required of ['README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/demo/index.html'])
+      assert.ok(paths.includes(required), `${required} is packed`);
     assert.ok(!paths.some((file) => file.endsWith('.map')), 'no source maps (the sources are not packed)');
     assert.deepEqual(manifest.peerDependenciesMeta, { twilio: { optional: true } });
     assert.ok(manifest.dependencies && !('twilio' in manifest.dependencies), 'twilio is not a dependency');
@@ -152,7 +170,9 @@ describe('npm packages', { timeout: 600_000 }, () => {
   it('a fresh install of the service brings the widget and no Twilio, in few packages', async (t) => {
     const installed = await installedPackages(app.dir);
     t.diagnostic(`fresh install of video-call-server + video-call: ${installed.count} packages, ${(installed.bytes / 1e6).toFixed(1)} MB`);
-    t.diagnostic(`tarballs: video-call ${packs.widget.size} B (${packs.widget.files.length} files, ${packs.widget.unpackedSize} B unpacked), video-call-server ${packs.service.size} B (${packs.service.files.length} files, ${packs.service.unpackedSize} B unpacked)`);
+    t.diagnostic(
+      `tarballs: video-call ${packs.widget.size} B (${packs.widget.files.length} files, ${packs.widget.unpackedSize} B unpacked), video-call-server ${packs.service.size} B (${packs.service.files.length} files, ${packs.service.unpackedSize} B unpacked)`,
+    );
     assert.ok(installed.names.includes('video-call') && installed.names.includes('video-call-server'));
     assert.ok(!installed.names.includes('twilio'), 'twilio is not installed');
     assert.ok(!installed.names.includes('react') && !installed.names.includes('@lit/react'), 'no React for the service');
@@ -188,8 +208,15 @@ describe('npm packages', { timeout: 600_000 }, () => {
       assert.match(await demo.text(), /<video-call\b/);
       child.signal('SIGTERM');
       assert.notEqual(await within(child.closed, 10_000), 'timed out', `still running after SIGTERM: ${child.output()}`);
-      const lines = child.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string; signal?: string });
-      assert.ok(lines.some((line) => line.msg === 'shutting down' && line.signal === 'SIGTERM'), 'the service itself got the SIGTERM');
+      const lines = child
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg: string; signal?: string });
+      assert.ok(
+        lines.some((line) => line.msg === 'shutting down' && line.signal === 'SIGTERM'),
+        'the service itself got the SIGTERM',
+      );
       assert.doesNotMatch(child.output(), /forcing exit|"level":[56]0/, 'a clean shutdown');
       await assert.rejects(fetch(`${base}/healthz`), 'nothing listens any more');
     } finally {

@@ -44,9 +44,13 @@ export async function answersPing(port: number, timeoutMs = 200): Promise<boolea
 }
 
 function spawnRedis(port: number): { child: ChildProcess; output: () => string } {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -55,7 +59,7 @@ function spawnRedis(port: number): { child: ChildProcess; output: () => string }
 
 async function launch(port: number): Promise<ChildProcess> {
   const { child, output } = spawnRedis(port);
-  for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${output()}`);
     if (await answersPing(port)) return child;
     await sleep(20);

@@ -47,7 +47,12 @@ export const DEFAULT_MEDIA: MediaState = { microphoneEnabled: true, cameraEnable
 /** The wire form (JSON text) of `message`. */
 export function encodeDataChannelMessage(message: DataChannelMessage): string {
   if (message.t === 'media') {
-    return JSON.stringify({ t: 'media', microphone: message.microphoneEnabled, camera: message.cameraEnabled, screen: message.screenSharing });
+    return JSON.stringify({
+      t: 'media',
+      microphone: message.microphoneEnabled,
+      camera: message.cameraEnabled,
+      screen: message.screenSharing,
+    });
   }
   return JSON.stringify({ t: 'chat', id: message.id, text: message.text, sentAt: message.sentAt });
 }

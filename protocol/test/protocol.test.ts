@@ -129,7 +129,8 @@ describe('PROTOCOL.md', () => {
       assert.ok(doc.includes(`\`${pattern.source}\``), `PROTOCOL.md lacks ${pattern.source}`);
     }
     for (const code of protocol.ERROR_CODES) assert.match(doc, new RegExp(`^\\| \`${code}\` +\\|`, 'm'), `error table lacks ${code}`);
-    for (const name of CONSTANTS.filter((n) => n !== 'ERROR_CODES')) assert.ok(doc.includes(`\`${name}\``), `PROTOCOL.md does not name ${name}`);
+    for (const name of CONSTANTS.filter((n) => n !== 'ERROR_CODES'))
+      assert.ok(doc.includes(`\`${name}\``), `PROTOCOL.md does not name ${name}`);
     for (const kind of protocol.SIGNAL_KINDS) assert.ok(doc.includes(`"kind": "${kind}"`), `PROTOCOL.md shows no ${kind} signal`);
   });
 });

@@ -65,8 +65,8 @@ const MINUTES = Number(args.minutes);
 const INTERVAL_S = Number(args.interval);
 const SNAPSHOT_AT = args['snapshot-at'] ? args['snapshot-at'].split(',').map(Number) : [];
 const CAPACITY = Math.max(2, Math.ceil(CLIENTS / ROOMS));
-if (!(CLIENTS > 0 && ROOMS > 0 && MINUTES > 0 && INTERVAL_S >= 5) || CAPACITY > 6 || SNAPSHOT_AT.some((m) => !(m >= 0))) {
-  process.stderr.write('usage: held-calls.ts [--clients 30] [--rooms 10] (at most 6 a room) [--minutes 20] [--interval 30 (≥ 5)] [--dist] [--snapshots DIR --snapshot-at 3,13]\n');
+if (!(CLIENTS >= 0 && ROOMS > 0 && MINUTES > 0 && INTERVAL_S >= 5) || CAPACITY > 6 || SNAPSHOT_AT.some((m) => !(m >= 0))) {
+  process.stderr.write('usage: held-calls.ts [--clients 30 (0: the idle service alone)] [--rooms 10] (at most 6 a room) [--minutes 20] [--interval 30 (≥ 5)] [--dist] [--snapshots DIR --snapshot-at 3,13]\n');
   process.exit(2);
 }
 

@@ -137,7 +137,12 @@ export function installAdmission(http: HttpServer, engine: EngineServer, options
 
   const refused = (req: IncomingMessage, address: string, r: Refusal, transport: string) => {
     options.onRefused?.(r.code);
-    log('info', `refused-${r.code}`, { address, code: r.code, status: r.status, transport, origin: req.headers.origin ?? null }, 'refused a connection');
+    log(
+      'info',
+      `refused-${r.code}`,
+      { address, code: r.code, status: r.status, transport, origin: req.headers.origin ?? null },
+      'refused a connection',
+    );
   };
 
   const requestListeners = http.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
@@ -171,7 +176,11 @@ export function installAdmission(http: HttpServer, engine: EngineServer, options
         const text = body(r);
         const headers = { ...REFUSAL_HEADERS, 'Retry-After': String(r.retryAfterS), 'Content-Length': String(Buffer.byteLength(text)) };
         const reason = r.status === 429 ? 'Too Many Requests' : 'Service Unavailable';
-        socket.end(`HTTP/1.1 ${r.status} ${reason}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${text}`);
+        socket.end(
+          `HTTP/1.1 ${r.status} ${reason}\r\n${Object.entries(headers)
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join('')}\r\n${text}`,
+        );
         setTimeout(() => socket.destroy(), 1000).unref();
       },
       () => socket.destroy(),

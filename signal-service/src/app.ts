@@ -95,7 +95,11 @@ function inlineScriptHashes(htmlFile: string): string[] {
   }
   const hashes: string[] = [];
   for (const match of html.matchAll(/<script\b(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi)) {
-    hashes.push(`'sha256-${createHash('sha256').update(match[1] ?? '', 'utf8').digest('base64')}'`);
+    hashes.push(
+      `'sha256-${createHash('sha256')
+        .update(match[1] ?? '', 'utf8')
+        .digest('base64')}'`,
+    );
   }
   return hashes;
 }
@@ -128,7 +132,13 @@ export function createApp(deps: AppDeps) {
       imgSrc: [self, 'data:', 'blob:'],
       mediaSrc: [self, 'blob:', 'mediastream:'],
       // socket.io to this same origin (WebSocket URLs are spelled out for older browsers).
-      connectSrc: [self, (c) => { const host = client(c).host; return host ? `ws://${host} wss://${host}` : ''; }],
+      connectSrc: [
+        self,
+        (c) => {
+          const host = client(c).host;
+          return host ? `ws://${host} wss://${host}` : '';
+        },
+      ],
       objectSrc: ["'none'"],
       baseUri: [self],
       formAction: [self],

@@ -168,14 +168,17 @@ const envSchema = z.object({
   PING_INTERVAL_MS: wholeNumber(1000, 300_000, 25_000),
   PING_TIMEOUT_MS: wholeNumber(1000, 300_000, 20_000),
   SERVE_SOURCE_MAPS: yesNo.optional(),
-  TRUST_PROXY: z.string().transform((value, ctx) => {
-    const policy = parseTrustProxy(value);
-    if ('error' in policy) {
-      ctx.addIssue({ code: 'custom', message: policy.error });
-      return z.NEVER;
-    }
-    return policy;
-  }).optional(),
+  TRUST_PROXY: z
+    .string()
+    .transform((value, ctx) => {
+      const policy = parseTrustProxy(value);
+      if ('error' in policy) {
+        ctx.addIssue({ code: 'custom', message: policy.error });
+        return z.NEVER;
+      }
+      return policy;
+    })
+    .optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a long random string)').optional(),
   // Under the 30 s that Kubernetes and others wait before SIGKILL, so a stuck shutdown is logged.
   DRAIN_TIMEOUT_MS: wholeNumber(100, 600_000, 25_000),

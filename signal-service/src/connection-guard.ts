@@ -98,7 +98,13 @@ export function connectionGuard(maxBufferedBytes: number, log: ThrottledLog, deb
  * debug. engine.io reasons: `ping timeout`, `transport error` (a message over the size limit, or
  * a broken frame), `parse error`, `forced close`, `transport close` (the client went away).
  */
-function logClose(conn: EngineSocket, engineReason: string, description: unknown, log: ThrottledLog, debug: (fields: object, message: string) => void): void {
+function logClose(
+  conn: EngineSocket,
+  engineReason: string,
+  description: unknown,
+  log: ThrottledLog,
+  debug: (fields: object, message: string) => void,
+): void {
   const own = closedBecause.get(conn);
   const fields = { address: conn.remoteAddress, conn: connectionId(conn) };
   if (own) {

@@ -43,7 +43,11 @@ const LOW_LIMIT = 4096;
  * cap for `http.Server.maxConnections` (undefined when the limit is unknown). Logs the limit, and
  * warns when it is low or when `configured` does not fit under it.
  */
-export function connectionCaps(configured: number | undefined, limit: number | undefined, logger: Logger): { maxConnections: number; maxTcp?: number } {
+export function connectionCaps(
+  configured: number | undefined,
+  limit: number | undefined,
+  logger: Logger,
+): { maxConnections: number; maxTcp?: number } {
   if (limit === undefined) {
     logger.warn('could not read the open-file limit: set MAX_CONNECTIONS below `ulimit -n`');
     return { maxConnections: configured ?? 10_000 };
@@ -51,10 +55,16 @@ export function connectionCaps(configured: number | undefined, limit: number | u
   const fits = limit - reserveFor(limit);
   const maxTcp = Math.max(1, limit - 32);
   if (limit < LOW_LIMIT) {
-    logger.warn({ openFileLimit: limit }, `the open-file limit is low (${limit}): raise it (ulimit -n, LimitNOFILE=) to hold more connections`);
+    logger.warn(
+      { openFileLimit: limit },
+      `the open-file limit is low (${limit}): raise it (ulimit -n, LimitNOFILE=) to hold more connections`,
+    );
   }
   if (configured !== undefined && configured > fits) {
-    logger.warn({ openFileLimit: limit, maxConnections: configured, fits }, `MAX_CONNECTIONS (${configured}) leaves too few of the ${limit} open files for the rest; using ${fits}`);
+    logger.warn(
+      { openFileLimit: limit, maxConnections: configured, fits },
+      `MAX_CONNECTIONS (${configured}) leaves too few of the ${limit} open files for the rest; using ${fits}`,
+    );
     return { maxConnections: fits, maxTcp };
   }
   return { maxConnections: configured ?? fits, maxTcp };

@@ -26,7 +26,12 @@ export function watchListeners(server: EventEmitter): { settle(): void; restore(
   let added = new Map<string, Listener[]>();
   return {
     settle() {
-      added = new Map(EVENTS.map((event) => [event, (server.listeners(event) as Listener[]).filter((listener) => !before.get(event)!.includes(listener))]));
+      added = new Map(
+        EVENTS.map((event) => [
+          event,
+          (server.listeners(event) as Listener[]).filter((listener) => !before.get(event)!.includes(listener)),
+        ]),
+      );
     },
     restore() {
       for (const event of EVENTS) {

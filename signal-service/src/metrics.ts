@@ -76,18 +76,90 @@ export interface ServiceMetrics {
 export function createMetrics(sources: MetricsSources, options: MetricsOptions): ServiceMetrics {
   const registry = new Registry();
   const registers = [registry];
-  new Gauge({ name: 'video_call_sockets', help: 'socket.io connections held by this node.', registers, collect() { this.set(sources.sockets()); } });
-  new Gauge({ name: 'video_call_rooms', help: 'Rooms with at least one member connected to this node.', registers, collect() { this.set(sources.occupancy().rooms); } });
-  new Gauge({ name: 'video_call_members', help: 'Room members connected to this node.', registers, collect() { this.set(sources.occupancy().members); } });
-  new Gauge({ name: 'video_call_event_loop_lag_seconds', help: "How late the load monitor's last 250 ms tick fired, in seconds.", registers, collect() { this.set(sources.lagMs() / 1000); } });
-  new Gauge({ name: 'video_call_overloaded', help: '1 while new connections and joins are shed for load, else 0.', registers, collect() { this.set(sources.overloaded() ? 1 : 0); } });
-  new Gauge({ name: 'video_call_draining', help: '1 while this node drains (shutting down), else 0.', registers, collect() { this.set(sources.draining() ? 1 : 0); } });
-  const joins = new Counter({ name: 'video_call_joins_total', help: 'Answered room:join requests, by outcome (ok or the error code).', labelNames: ['outcome'], registers });
-  const relayed = new Counter({ name: 'video_call_relayed_messages_total', help: 'Signals relayed between room members, by signal kind.', labelNames: ['kind'], registers });
-  const refused = new Counter({ name: 'video_call_refused_requests_total', help: 'Requests answered with an error, by event and error code.', labelNames: ['event', 'code'], registers });
-  const rateLimited = new Counter({ name: 'video_call_rate_limited_total', help: 'Requests refused as rate-limited, by event.', labelNames: ['event'], registers });
-  const ice = new Counter({ name: 'video_call_ice_server_requests_total', help: 'ice:servers requests, by provider and outcome (ok, degraded, or the error code).', labelNames: ['provider', 'outcome'], registers });
-  const handshakes = new Counter({ name: 'video_call_handshakes_refused_total', help: 'New connections refused at the handshake, by refusal code.', labelNames: ['code'], registers });
+  new Gauge({
+    name: 'video_call_sockets',
+    help: 'socket.io connections held by this node.',
+    registers,
+    collect() {
+      this.set(sources.sockets());
+    },
+  });
+  new Gauge({
+    name: 'video_call_rooms',
+    help: 'Rooms with at least one member connected to this node.',
+    registers,
+    collect() {
+      this.set(sources.occupancy().rooms);
+    },
+  });
+  new Gauge({
+    name: 'video_call_members',
+    help: 'Room members connected to this node.',
+    registers,
+    collect() {
+      this.set(sources.occupancy().members);
+    },
+  });
+  new Gauge({
+    name: 'video_call_event_loop_lag_seconds',
+    help: "How late the load monitor's last 250 ms tick fired, in seconds.",
+    registers,
+    collect() {
+      this.set(sources.lagMs() / 1000);
+    },
+  });
+  new Gauge({
+    name: 'video_call_overloaded',
+    help: '1 while new connections and joins are shed for load, else 0.',
+    registers,
+    collect() {
+      this.set(sources.overloaded() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'video_call_draining',
+    help: '1 while this node drains (shutting down), else 0.',
+    registers,
+    collect() {
+      this.set(sources.draining() ? 1 : 0);
+    },
+  });
+  const joins = new Counter({
+    name: 'video_call_joins_total',
+    help: 'Answered room:join requests, by outcome (ok or the error code).',
+    labelNames: ['outcome'],
+    registers,
+  });
+  const relayed = new Counter({
+    name: 'video_call_relayed_messages_total',
+    help: 'Signals relayed between room members, by signal kind.',
+    labelNames: ['kind'],
+    registers,
+  });
+  const refused = new Counter({
+    name: 'video_call_refused_requests_total',
+    help: 'Requests answered with an error, by event and error code.',
+    labelNames: ['event', 'code'],
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: 'video_call_rate_limited_total',
+    help: 'Requests refused as rate-limited, by event.',
+    labelNames: ['event'],
+    registers,
+  });
+  const ice = new Counter({
+    name: 'video_call_ice_server_requests_total',
+    help: 'ice:servers requests, by provider and outcome (ok, degraded, or the error code).',
+    labelNames: ['provider', 'outcome'],
+    registers,
+  });
+  const handshakes = new Counter({
+    name: 'video_call_handshakes_refused_total',
+    help: 'New connections refused at the handshake, by refusal code.',
+    labelNames: ['code'],
+    registers,
+  });
   if (options.defaultMetrics ?? true) {
     // 100 ms sampling: 10 wake-ups a second (prom-client's default of 10 ms costs an idle service ~1 % of a core).
     collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
@@ -105,7 +177,11 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions):
         if (outcome === 'rate-limited') rateLimited.inc({ event });
       }
       if (event === 'room:join') joins.inc({ outcome });
-      else if (event === 'ice:servers') ice.inc({ provider: options.iceProvider, outcome: result.ok && (result as { degraded?: boolean }).degraded ? 'degraded' : outcome });
+      else if (event === 'ice:servers')
+        ice.inc({
+          provider: options.iceProvider,
+          outcome: result.ok && (result as { degraded?: boolean }).degraded ? 'degraded' : outcome,
+        });
       else if (event === 'signal:relay' && result.ok) {
         // Answered ok only after validation: `kind` is one of the protocol's kinds.
         const kind = (payload as { signal?: { kind?: unknown } } | undefined)?.signal?.kind;

@@ -30,7 +30,8 @@ import type { SignalServer } from './signaling.js';
  * source maps, `/video-call.json`, the versioned `/v/<version>/video-call….js`, `/healthz`,
  * `/readyz` and `/metrics`.
  */
-export const SERVICE_PATHS = /^\/(?:healthz|readyz|metrics|video-call\.json|(?:v\/[A-Za-z0-9_-]+\/)?video-call(?:-[A-Za-z0-9_-]+)?\.js(?:\.map)?)$/;
+export const SERVICE_PATHS =
+  /^\/(?:healthz|readyz|metrics|video-call\.json|(?:v\/[A-Za-z0-9_-]+\/)?video-call(?:-[A-Za-z0-9_-]+)?\.js(?:\.map)?)$/;
 
 /** What createSignalService takes: where to mount, the settings, and StartOptions' dependencies. */
 export interface CreateSignalServiceOptions extends Omit<StartOptions, 'server' | 'demoDir'> {

@@ -77,7 +77,8 @@ export function createRejoinTokens(secret: string | Uint8Array | undefined, opti
       if (bytes.length !== TOKEN_BYTES || bytes.toString('base64url') !== token) return undefined;
       const body = bytes.subarray(0, PEER_ID_BYTES + EXPIRY_BYTES);
       const given = bytes.subarray(PEER_ID_BYTES + EXPIRY_BYTES);
-      const signed = timingSafeEqual(given, mac(key, room, body)) || (previousKey !== undefined && timingSafeEqual(given, mac(previousKey, room, body)));
+      const signed =
+        timingSafeEqual(given, mac(key, room, body)) || (previousKey !== undefined && timingSafeEqual(given, mac(previousKey, room, body)));
       if (!signed) return undefined;
       if (body.readUInt32BE(PEER_ID_BYTES) * 1000 <= now()) return undefined;
       return body.subarray(0, PEER_ID_BYTES).toString('base64url');

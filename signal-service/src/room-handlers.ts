@@ -85,15 +85,19 @@ export function createRoomHandlers(ctx: RoomContext): RoomHandlers {
   const leaveRoom = async (socket: SignalSocket, reason: PeerLeft['reason']): Promise<boolean> => {
     const room = await rooms.roomOf(socket.id);
     if (room === undefined) return false;
-    return holding(room, async () => {
-      // Undefined when a rejoin with this member's token replaced it meanwhile: nothing to tell.
-      const left = await rooms.leave(socket.id);
-      if (!left) return false;
-      await socket.leave(ioRoom(left.room));
-      tellLeft(left.room, left.member, reason);
-      logger.debug({ room: left.room, socket: socket.id }, 'left room');
-      return true;
-    }, { subscribes: false });
+    return holding(
+      room,
+      async () => {
+        // Undefined when a rejoin with this member's token replaced it meanwhile: nothing to tell.
+        const left = await rooms.leave(socket.id);
+        if (!left) return false;
+        await socket.leave(ioRoom(left.room));
+        tellLeft(left.room, left.member, reason);
+        logger.debug({ room: left.room, socket: socket.id }, 'left room');
+        return true;
+      },
+      { subscribes: false },
+    );
   };
 
   const join: Handler<SignalSocket> = async (socket, payload, reply, hasAck) => {

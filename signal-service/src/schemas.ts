@@ -27,9 +27,7 @@ import {
   type WatchBeat,
 } from 'video-call-protocol';
 
-const roomName = z
-  .string()
-  .regex(ROOM_NAME_PATTERN, 'room must be 1-64 characters of letters, digits, "_", "." or "-"');
+const roomName = z.string().regex(ROOM_NAME_PATTERN, 'room must be 1-64 characters of letters, digits, "_", "." or "-"');
 
 /**
  * A display name: also the rule for the `name` claim of room tickets (tickets.ts). Refused with
@@ -56,9 +54,7 @@ const sessionDescription = z.strictObject({
 });
 
 const iceCandidate = z.strictObject({
-  candidate: z
-    .string()
-    .max(MAX_CANDIDATE_LENGTH, `candidate must be at most ${MAX_CANDIDATE_LENGTH} characters`),
+  candidate: z.string().max(MAX_CANDIDATE_LENGTH, `candidate must be at most ${MAX_CANDIDATE_LENGTH} characters`),
   sdpMid: z.string().max(32).nullable().optional(),
   sdpMLineIndex: z.number().int().min(0).max(1023).nullable().optional(),
   usernameFragment: z.string().max(256).nullable().optional(),
@@ -100,7 +96,11 @@ export const relayRequestSchema = z.strictObject({
 export const watchBeatSchema = z.strictObject({
   next: z.union([
     z.literal(0),
-    z.number().int().min(MIN_WATCH_MS, `next must be 0 or ${MIN_WATCH_MS}-${MAX_WATCH_MS} ms`).max(MAX_WATCH_MS, `next must be 0 or ${MIN_WATCH_MS}-${MAX_WATCH_MS} ms`),
+    z
+      .number()
+      .int()
+      .min(MIN_WATCH_MS, `next must be 0 or ${MIN_WATCH_MS}-${MAX_WATCH_MS} ms`)
+      .max(MAX_WATCH_MS, `next must be 0 or ${MIN_WATCH_MS}-${MAX_WATCH_MS} ms`),
   ]),
 }) satisfies z.ZodType<WatchBeat, unknown>;
 
@@ -108,10 +108,7 @@ export const watchBeatSchema = z.strictObject({
  * Parses `payload` with `schema`. Returns the typed value, or a one-line message naming the first
  * problem (field path and reason) that is safe to send back to the client.
  */
-export function parsePayload<T>(
-  schema: z.ZodType<T>,
-  payload: unknown,
-): { ok: true; value: T } | { ok: false; message: string } {
+export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown): { ok: true; value: T } | { ok: false; message: string } {
   const result = schema.safeParse(payload);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0];

@@ -108,7 +108,8 @@ export async function startSignalService(config: Config, options: StartOptions =
   const origins = createOriginPolicy(config.allowedOrigins);
   const tickets = options.tickets ?? createTicketVerifier(config.roomTicketSecret);
   const resolveClient = createClientResolver(config.trustProxy);
-  const clientAddress = (req: { socket?: { remoteAddress?: string } | null; headers: Record<string, string | string[] | undefined> }) => resolveClient(req).address;
+  const clientAddress = (req: { socket?: { remoteAddress?: string } | null; headers: Record<string, string | string[] | undefined> }) =>
+    resolveClient(req).address;
   // The gauges read io, load and drainer (made below) at scrape time only.
   const metrics = createMetrics(
     {
@@ -158,7 +159,12 @@ export async function startSignalService(config: Config, options: StartOptions =
   if (caps.maxTcp !== undefined && !mounted) {
     http.maxConnections = caps.maxTcp;
     http.on('drop', (data?: { remoteAddress?: string }) =>
-      log('warn', 'refused-tcp', { address: data?.remoteAddress ?? null, maxTcp: caps.maxTcp }, 'refused a TCP connection: too close to the open-file limit'),
+      log(
+        'warn',
+        'refused-tcp',
+        { address: data?.remoteAddress ?? null, maxTcp: caps.maxTcp },
+        'refused a TCP connection: too close to the open-file limit',
+      ),
     );
   }
   const load = startLoadMonitor(limits.maxEventLoopLagMs, logger);

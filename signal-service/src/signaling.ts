@@ -127,7 +127,12 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
       allowRequest: (req, callback) => {
         const origin = originHeader(req.headers);
         if (origins.allows(origin, true)) return callback(null, true);
-        log('info', 'refused-origin', { origin: origin ?? null, address: deps.clientAddress?.(req) ?? req.socket.remoteAddress }, 'refused a connection from an origin not in ALLOWED_ORIGINS');
+        log(
+          'info',
+          'refused-origin',
+          { origin: origin ?? null, address: deps.clientAddress?.(req) ?? req.socket.remoteAddress },
+          'refused a connection from an origin not in ALLOWED_ORIGINS',
+        );
         deps.metrics?.handshakeRefused(ORIGIN_NOT_ALLOWED.code);
         callback(ORIGIN_NOT_ALLOWED.message, false);
       },
@@ -161,9 +166,9 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
     // The client closed on purpose, or was cut off by the service: it is not coming back.
     const onPurpose = why === 'client namespace disconnect' || why === 'server namespace disconnect';
     // In turn: a join still being handled finishes (or undoes itself) first.
-    handlers.leaveOnDisconnect(this, onPurpose ? 'left' : 'disconnected').catch((error: unknown) =>
-      logger.error({ err: error, socket: this.id }, 'leave on disconnect failed'),
-    );
+    handlers
+      .leaveOnDisconnect(this, onPurpose ? 'left' : 'disconnected')
+      .catch((error: unknown) => logger.error({ err: error, socket: this.id }, 'leave on disconnect failed'));
   }
   io.on('connection', (socket) => {
     dropHandshake(socket.conn, socket.handshake);

@@ -62,7 +62,10 @@ export class Budgets {
 
   #cutOff(socket: AnySocket, request: string, reply: Reply): void {
     const conn = socket.conn;
-    this.logger.warn({ socket: socket.id, address: conn.remoteAddress, request, reason: 'rate-limit' }, 'disconnecting a socket that keeps exceeding its rate limits');
+    this.logger.warn(
+      { socket: socket.id, address: conn.remoteAddress, request, reason: 'rate-limit' },
+      'disconnecting a socket that keeps exceeding its rate limits',
+    );
     reply(fail('rate-limited', 'Too many requests; disconnecting.'));
     // A goodbye (`io server disconnect`): the client library does not reconnect by itself. A
     // client that does not read it (its buffer never drains) is cut off a second later.

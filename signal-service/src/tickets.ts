@@ -44,9 +44,7 @@ export type TicketErrorCode = Extract<ErrorCode, `ticket-${string}`>;
  * What a ticket check says: admitted (with the ticket's `name` and `capacity` claims, if it has
  * them), or why not.
  */
-export type TicketOutcome =
-  | { ok: true; name?: string; capacity?: number }
-  | { ok: false; code: TicketErrorCode; message: string };
+export type TicketOutcome = { ok: true; name?: string; capacity?: number } | { ok: false; code: TicketErrorCode; message: string };
 
 export interface TicketVerifier {
   /** Whether joins need a ticket (a secret is configured). */

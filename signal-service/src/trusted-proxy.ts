@@ -61,9 +61,20 @@ export interface RequestLike {
 export type ClientResolver = (req: RequestLike) => ClientInfo;
 
 const KEYWORDS: Record<string, [string, number][]> = {
-  loopback: [['127.0.0.0', 8], ['::1', 128]],
-  linklocal: [['169.254.0.0', 16], ['fe80::', 10]],
-  uniquelocal: [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['fc00::', 7]],
+  loopback: [
+    ['127.0.0.0', 8],
+    ['::1', 128],
+  ],
+  linklocal: [
+    ['169.254.0.0', 16],
+    ['fe80::', 10],
+  ],
+  uniquelocal: [
+    ['10.0.0.0', 8],
+    ['172.16.0.0', 12],
+    ['192.168.0.0', 16],
+    ['fc00::', 7],
+  ],
 };
 
 /** Headers by which proxies name the client they forward (Node lower-cases header names). */
@@ -86,7 +97,10 @@ export function parseTrustProxy(value: string | undefined): TrustProxy | { error
     if (text.startsWith('0') || hops > MAX_HOPS) return { error: `a number of proxies must be from 1 to ${MAX_HOPS}` };
     return { kind: 'hops', hops };
   }
-  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (!Object.hasOwn(KEYWORDS, entry) && !parseRange(entry)) {
       return { error: `"${entry.slice(0, 64)}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal` };
@@ -180,7 +194,9 @@ export function createClientResolver(policy: TrustProxy = { kind: 'none' }): Cli
     if (!peerTrusted) return { address: peer, proto: 'http', host: hostHeader, ...(claims && UNSURE) };
 
     // Right to left: the peer, then what each trusted hop says about the one before it.
-    const forwarded = (Array.isArray(req.headers['x-forwarded-for']) ? req.headers['x-forwarded-for'].join(',') : req.headers['x-forwarded-for'] ?? '')
+    const forwarded = (
+      Array.isArray(req.headers['x-forwarded-for']) ? req.headers['x-forwarded-for'].join(',') : (req.headers['x-forwarded-for'] ?? '')
+    )
       .split(',')
       .map((hop) => hop.trim())
       .filter(Boolean);

@@ -86,7 +86,14 @@ describe('the per-address connection cap', () => {
     assert.deepEqual(await held[0]!.request('room:join', { room: 'r1' }).then((a) => (a as { ok: boolean }).ok), true);
     // A place freed is a place again.
     held[1]!.destroy();
-    await waitFor('the closed connection to be counted out', async () => (await RawClient.connect(service.port).then((raw) => (raws.push(raw), true), () => false)));
+    await waitFor(
+      'the closed connection to be counted out',
+      async () =>
+        await RawClient.connect(service.port).then(
+          (raw) => (raws.push(raw), true),
+          () => false,
+        ),
+    );
     const line = logLines.find((entry) => entry.kind === 'refused-too-many-connections');
     assert.ok(line, JSON.stringify(logLines));
     assert.equal(line.msg, 'refused a connection');
@@ -137,7 +144,10 @@ describe('load shedding', () => {
     assert.equal(refused.errorCode, 'overloaded');
     await healthOk(service);
     const heard = new Promise((resolve) => (b.onEvent = (event, payload) => event === 'signal:relay' && resolve(payload)));
-    assert.equal(((await a.request('signal:relay', { to: b.id, signal: { kind: 'ring', call: 'call-0001' } })) as { ok: boolean }).ok, true);
+    assert.equal(
+      ((await a.request('signal:relay', { to: b.id, signal: { kind: 'ring', call: 'call-0001' } })) as { ok: boolean }).ok,
+      true,
+    );
     await heard;
     service.load.force(undefined);
     await open(service);
@@ -152,7 +162,10 @@ describe('the open-file limit', () => {
 
   it('caps connections below it, and warns when it is low or MAX_CONNECTIONS does not fit', () => {
     const warnings: string[] = [];
-    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => (warnings.push((JSON.parse(chunk.toString()) as { msg: string }).msg), done()) }));
+    const logger = pino(
+      { level: 'warn' },
+      new Writable({ write: (chunk: Buffer, _e, done) => (warnings.push((JSON.parse(chunk.toString()) as { msg: string }).msg), done()) }),
+    );
     assert.deepEqual(connectionCaps(undefined, 100_000, logger), { maxConnections: 100_000 - 1024, maxTcp: 100_000 - 32 });
     assert.deepEqual(warnings, []);
     assert.deepEqual(connectionCaps(5000, 1024, logger), { maxConnections: 1024 - 102, maxTcp: 1024 - 32 });

@@ -86,8 +86,14 @@ describe('loadConfig', () => {
       pingIntervalMs: 20_000,
       pingTimeoutMs: 10_000,
     });
-    const message = configError({ MAX_CONNECTIONS: '0', MAX_BUFFERED_BYTES: '1000', PING_INTERVAL_MS: 'soon', MAX_CONNECTIONS_PER_IP: '-1' });
-    for (const name of ['MAX_CONNECTIONS', 'MAX_BUFFERED_BYTES', 'PING_INTERVAL_MS', 'MAX_CONNECTIONS_PER_IP']) assert.match(message, new RegExp(`${name}: must be a whole number`));
+    const message = configError({
+      MAX_CONNECTIONS: '0',
+      MAX_BUFFERED_BYTES: '1000',
+      PING_INTERVAL_MS: 'soon',
+      MAX_CONNECTIONS_PER_IP: '-1',
+    });
+    for (const name of ['MAX_CONNECTIONS', 'MAX_BUFFERED_BYTES', 'PING_INTERVAL_MS', 'MAX_CONNECTIONS_PER_IP'])
+      assert.match(message, new RegExp(`${name}: must be a whole number`));
   });
 
   it('serves source maps unless NODE_ENV=production, and as SERVE_SOURCE_MAPS says', () => {
@@ -229,10 +235,7 @@ describe('loadConfig', () => {
   });
 
   it('takes a valid ICE_SERVERS list as the static source', () => {
-    const iceServers = [
-      { urls: 'stun:stun.example.org' },
-      { urls: ['turn:turn.example.org'], username: 'u', credential: 'c' },
-    ];
+    const iceServers = [{ urls: 'stun:stun.example.org' }, { urls: ['turn:turn.example.org'], username: 'u', credential: 'c' }];
     assert.deepEqual(loadConfig({ ICE_SERVERS: JSON.stringify(iceServers) }).ice, { kind: 'static', iceServers });
   });
 

@@ -36,7 +36,12 @@ describe('drain', () => {
 
     const alice = await ctx.client(service.url);
     // Bob reconnects by himself, as the widget does after a lost connection.
-    const bob = await connectClient(service.url, { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 50, randomizationFactor: 0 });
+    const bob = await connectClient(service.url, {
+      reconnection: true,
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 50,
+      randomizationFactor: 0,
+    });
     extra.push(bob);
     await join(alice, 'drain-room', 'Alice');
     await join(bob, 'drain-room', 'Bob');

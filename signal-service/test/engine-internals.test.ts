@@ -48,7 +48,7 @@ describe('engine.io internals', () => {
     return conn;
   }
 
-  it('a WebSocket connection: its id, its transport\'s ws socket (bufferedAmount, terminate, listeners), its write buffer, its request', async () => {
+  it("a WebSocket connection: its id, its transport's ws socket (bufferedAmount, terminate, listeners), its write buffer, its request", async () => {
     const conn = await serverSideOf(['websocket']);
     assert.match(connectionId(conn), /^[A-Za-z0-9_-]{20}$/, 'a socket.io 4 connection id');
     assert.equal(transportName(conn), 'websocket');
@@ -57,12 +57,18 @@ describe('engine.io internals', () => {
     assert.equal(typeof ws.bufferedAmount, 'number');
     assert.equal(typeof ws.terminate, 'function');
     // A WebSocket handshake keeps engine.io's onUpgradeError listener (dropHandshake removes it).
-    assert.ok(ws.listeners('error').some((listener) => listener.name === 'onUpgradeError'), 'the upgrade error listener, by its name');
+    assert.ok(
+      ws.listeners('error').some((listener) => listener.name === 'onUpgradeError'),
+      'the upgrade error listener, by its name',
+    );
     assert.ok(Array.isArray((conn as unknown as { writeBuffer: unknown }).writeBuffer), 'writeBuffer is an array');
     clearWriteBuffer(conn);
     assert.deepEqual((conn as unknown as { writeBuffer: unknown[] }).writeBuffer, []);
     const request = handshakeRequest(conn);
-    assert.ok(request && typeof request.headers === 'object' && Array.isArray(request.rawHeaders), 'the handshake request, with its headers');
+    assert.ok(
+      request && typeof request.headers === 'object' && Array.isArray(request.rawHeaders),
+      'the handshake request, with its headers',
+    );
     forgetHandshakeRequest(conn);
     assert.equal(handshakeRequest(conn), undefined);
     assert.ok(openConnections(io.engine).includes(conn), 'listed among the open connections');
@@ -78,7 +84,9 @@ describe('engine.io internals', () => {
   it('a connection upgraded from long-polling has a ws socket, and no upgrade error listener left (engine.io removes it)', async () => {
     const conn = await serverSideOf(['polling', 'websocket'], true);
     assert.equal(transportName(conn), 'websocket');
-    const names = transportWebSocket(conn)!.listeners('error').map((listener) => listener.name);
+    const names = transportWebSocket(conn)!
+      .listeners('error')
+      .map((listener) => listener.name);
     assert.ok(!names.includes('onUpgradeError'), `error listeners: ${names.join(', ')}`);
   });
 
@@ -97,7 +105,7 @@ describe('engine.io internals', () => {
     }
   });
 
-  it('attached, socket.io\'s close() closes the HTTP server too (what detaching prevents)', async () => {
+  it("attached, socket.io's close() closes the HTTP server too (what detaching prevents)", async () => {
     const host = createServer();
     const own = new Server(host);
     await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));

@@ -57,8 +57,33 @@ const EVENT_WEIGHTS = [
   ...Array<'signal:relay'>(11).fill('signal:relay'),
   ...Array<'ice:servers'>(4).fill('ice:servers'),
 ] as const;
-const UNKNOWN_EVENTS = ['room:joinx', 'ROOM:JOIN', 'signal:relay ', 'admin:kick', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '', 'x'.repeat(300), 'signal:relay\u0000', 'ice:servers/..'];
-const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'from', 'id', 'polite', '$where', '__defineGetter__'];
+const UNKNOWN_EVENTS = [
+  'room:joinx',
+  'ROOM:JOIN',
+  'signal:relay ',
+  'admin:kick',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '',
+  'x'.repeat(300),
+  'signal:relay\u0000',
+  'ice:servers/..',
+];
+const HOSTILE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'from',
+  'id',
+  'polite',
+  '$where',
+  '__defineGetter__',
+];
 /** What a message must never contain: stack frames, file names and paths of the service. */
 const LEAK = /\n\s*at |node_modules|file:\/\/|\/work\/|\/src\/|\.ts:\d|\.js:\d|Error:/;
 
@@ -82,7 +107,8 @@ const mintTicket = (claims: Record<string, unknown>, secret = SECRET) =>
     .sign(new TextEncoder().encode(secret));
 
 /** The `room` claim of a ticket made here (read without verifying). */
-const ticketRoom = (ticket: string): unknown => (JSON.parse(Buffer.from(ticket.split('.')[1]!, 'base64url').toString()) as { room?: unknown }).room;
+const ticketRoom = (ticket: string): unknown =>
+  (JSON.parse(Buffer.from(ticket.split('.')[1]!, 'base64url').toString()) as { room?: unknown }).room;
 
 /** An own, enumerable property even for `__proto__` (so JSON carries it as a key). */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -162,7 +188,9 @@ class Generator {
   object(depth = 0): Record<string, unknown> {
     const target: Record<string, unknown> = {};
     for (let i = this.int(5); i > 0; i--) {
-      const key = this.chance(0.4) ? this.pick([...HOSTILE_KEYS, 'room', 'name', 'to', 'signal', 'kind', 'call', 'ticket', 'rejoin']) : this.string(12);
+      const key = this.chance(0.4)
+        ? this.pick([...HOSTILE_KEYS, 'room', 'name', 'to', 'signal', 'kind', 'call', 'ticket', 'rejoin'])
+        : this.string(12);
       setOwn(target, key, this.chance(0.3) ? { polluted: 'yes' } : this.value(depth + 1));
     }
     return target;
@@ -184,9 +212,17 @@ class Generator {
     const call = this.callId();
     switch (this.int(8)) {
       case 0:
-        return { kind: 'description', call, description: { type: this.pick(['offer', 'answer', 'pranswer'] as const), sdp: 'v=0\r\n'.repeat(this.int(50)) } };
+        return {
+          kind: 'description',
+          call,
+          description: { type: this.pick(['offer', 'answer', 'pranswer'] as const), sdp: 'v=0\r\n'.repeat(this.int(50)) },
+        };
       case 1:
-        return { kind: 'candidate', call, candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
+        return {
+          kind: 'candidate',
+          call,
+          candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+        };
       case 2:
         return { kind: 'candidate', call, candidate: null };
       case 3:
@@ -297,7 +333,11 @@ class Generator {
 function legitTraffic(a: ClientSocket, b: ClientSocket, intervalMs: number) {
   const toB = record(b, 'signal:relay');
   const toA = record(a, 'signal:relay');
-  const numbered = (i: number): Signal => ({ kind: 'candidate', call: 'legit-call-1', candidate: { candidate: `candidate:${i} 1 udp 1 192.0.2.1 ${i} typ host`, sdpMid: '0' } });
+  const numbered = (i: number): Signal => ({
+    kind: 'candidate',
+    call: 'legit-call-1',
+    candidate: { candidate: `candidate:${i} 1 udp 1 192.0.2.1 ${i} typ host`, sdpMid: '0' },
+  });
   let sent = 0;
   const timer = setInterval(() => {
     a.emit('signal:relay', { to: b.id!, signal: numbered(sent) });
@@ -325,7 +365,8 @@ class Answers {
   readonly problems: string[] = [];
 
   check(event: string, answer: unknown): void {
-    const fail = (why: string) => this.problems.length < 20 && this.problems.push(`${event}: ${why}: ${JSON.stringify(answer)?.slice(0, 300)}`);
+    const fail = (why: string) =>
+      this.problems.length < 20 && this.problems.push(`${event}: ${why}: ${JSON.stringify(answer)?.slice(0, 300)}`);
     if (answer === null || typeof answer !== 'object') return void fail('not an object');
     const { ok, error } = answer as { ok?: unknown; error?: { code?: unknown; message?: unknown } };
     if (ok === true) return void this.#count('ok');
@@ -363,7 +404,17 @@ describe('fuzzing every client event', () => {
     ctx = new TestContext();
     const plenty = { points: 1_000_000, duration: 60 };
     service = await ctx.server(
-      { rateLimiter: new SocketRateLimiter({ events: plenty, join: plenty, leave: plenty, relay: plenty, ice: plenty, watch: plenty, violations: plenty }) },
+      {
+        rateLimiter: new SocketRateLimiter({
+          events: plenty,
+          join: plenty,
+          leave: plenty,
+          relay: plenty,
+          ice: plenty,
+          watch: plenty,
+          violations: plenty,
+        }),
+      },
       testConfig({ ROOM_TICKET_SECRET: SECRET }),
     );
     strict = await ctx.server({}, testConfig({ ROOM_TICKET_SECRET: SECRET })); // DEFAULT_RATE_LIMITS
@@ -421,7 +472,7 @@ describe('fuzzing every client event', () => {
     let acked = 0;
 
     const runFuzzer = async (socket: ClientSocket, generator: Generator, count: number) => {
-      for (let done = 0; done < count; ) {
+      for (let done = 0; done < count;) {
         const batch: Promise<void>[] = [];
         for (; batch.length < WINDOW && done < count; done++) {
           const { event, args, ack } = generator.request();
@@ -478,7 +529,10 @@ describe('fuzzing every client event', () => {
         ['socket.io', `2999001["room:join",${'['.repeat(20_000)}${']'.repeat(20_000)}]`],
         ['socket.io', `2999002["signal:relay",${'{"signal":'.repeat(5000)}null${'}'.repeat(5000)}]`],
         ['socket.io', `2999003["room:join",${JSON.stringify(JSON.parse('{"room":"fuzz-0","__proto__":{"polluted":"yes"}}'))}]`],
-        ['socket.io', `2999004["room:join",${JSON.stringify(JSON.parse('{"room":"fuzz-0","constructor":{"prototype":{"polluted":"yes"}}}'))}]`],
+        [
+          'socket.io',
+          `2999004["room:join",${JSON.stringify(JSON.parse('{"room":"fuzz-0","constructor":{"prototype":{"polluted":"yes"}}}'))}]`,
+        ],
         ['engine.io', '9'],
         ['engine.io', ''],
         ['engine.io', '4'],
@@ -498,7 +552,13 @@ describe('fuzzing every client event', () => {
         // Either the service closes the connection (a packet it cannot parse), or it goes on
         // serving it: one more request on the same connection is answered.
         // (socket.timeout() fails the request at once when the connection closes.)
-        const served = socket.timeout(5000).emitWithAck('ice:servers').then(() => 'served', () => gone);
+        const served = socket
+          .timeout(5000)
+          .emitWithAck('ice:servers')
+          .then(
+            () => 'served',
+            () => gone,
+          );
         const outcome = await Promise.race([gone, served]);
         outcomes[`${kind} ${packet.slice(0, 24)}`] = outcome;
         if (packet.startsWith('2999')) {
@@ -522,7 +582,9 @@ describe('fuzzing every client event', () => {
       let requests = 0;
       while (socket.connected && requests < 2000) {
         const event = strictGenerator.pick(CLIENT_EVENTS);
-        const args = strictGenerator.chance(0.5) ? strictGenerator.validRequest(event) : strictGenerator.mutate(strictGenerator.validRequest(event));
+        const args = strictGenerator.chance(0.5)
+          ? strictGenerator.validRequest(event)
+          : strictGenerator.mutate(strictGenerator.validRequest(event));
         requests++;
         const answer = await (socket.timeout(1000) as unknown as { emitWithAck(...x: unknown[]): Promise<unknown> })
           .emitWithAck(event, ...args)
@@ -548,7 +610,18 @@ describe('fuzzing every client event', () => {
     assert.deepEqual(answers.problems, [], 'every acknowledged answer is well-formed, with a known code and no internals');
     assert.deepEqual(strictAnswers.problems, [], 'the same for the default-limits fuzzer');
     // The fuzz reached every layer: validation, tickets, room state, and successes.
-    for (const code of ['ok', 'invalid-payload', 'not-in-room', 'peer-not-found', 'already-in-room', 'room-full', 'ticket-invalid', 'ticket-wrong-room', 'ticket-required', 'ticket-expired']) {
+    for (const code of [
+      'ok',
+      'invalid-payload',
+      'not-in-room',
+      'peer-not-found',
+      'already-in-room',
+      'room-full',
+      'ticket-invalid',
+      'ticket-wrong-room',
+      'ticket-required',
+      'ticket-expired',
+    ]) {
       assert.ok((answers.counts.get(code) ?? 0) > 0, `no ${code} answer: ${JSON.stringify([...answers.counts])}`);
     }
     assert.deepEqual(lost, [], 'no fuzzer lost its connection over a payload under the size limit');
@@ -586,7 +659,9 @@ describe('fuzzing every client event', () => {
       console.log('heap check skipped: run node with --expose-gc');
       return;
     }
-    console.log(`heap: ${mb(heapBefore)} before, ${mb(heapAfter)} after the fuzz and gc: growth ${mb(growth)} (limit ${mb(MAX_HEAP_GROWTH_BYTES)})`);
+    console.log(
+      `heap: ${mb(heapBefore)} before, ${mb(heapAfter)} after the fuzz and gc: growth ${mb(growth)} (limit ${mb(MAX_HEAP_GROWTH_BYTES)})`,
+    );
     assert.ok(growth < MAX_HEAP_GROWTH_BYTES, `heap grew by ${mb(growth)}`);
   });
 });

@@ -70,7 +70,10 @@ describe('a room of four (ROOM_CAPACITY=4)', () => {
     assertError(await request(fifth, 'ice:servers'), 'not-in-room');
     assertError(await request(fifth, 'signal:relay', { to: sockets[0]!.id!, signal: HANG_UP }), 'not-in-room');
     await Promise.all(sockets.map((s) => settle(s)));
-    assert.deepEqual(heard.map((h) => h.received), [[], [], [], []]);
+    assert.deepEqual(
+      heard.map((h) => h.received),
+      [[], [], [], []],
+    );
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
   });
 
@@ -88,9 +91,15 @@ describe('a room of four (ROOM_CAPACITY=4)', () => {
     // Two places are free: Eve and Bob (again) take them, and the room is full once more.
     const eve = await ctx.client(service.url);
     const eveJoin = await join(eve, 'g1', 'Eve');
-    assert.deepEqual(eveJoin.peers.map((p) => p.name), ['Ann', 'Cid']);
+    assert.deepEqual(
+      eveJoin.peers.map((p) => p.name),
+      ['Ann', 'Cid'],
+    );
     const bobAgain = await join(bob, 'g1', 'Bob');
-    assert.deepEqual(bobAgain.peers.map((p) => p.name), ['Ann', 'Cid', 'Eve']);
+    assert.deepEqual(
+      bobAgain.peers.map((p) => p.name),
+      ['Ann', 'Cid', 'Eve'],
+    );
     assertError(await request(await ctx.client(service.url), 'room:join', { room: 'g1' }), 'room-full');
   });
 
@@ -121,7 +130,10 @@ describe('a room of four (ROOM_CAPACITY=4)', () => {
     // And the other way: from the other room into this one.
     assertError(await request(others[1], 'signal:relay', { to: sockets[2]!.id!, signal: HANG_UP }), 'peer-not-found');
     await Promise.all([...sockets, ...others].map((s) => settle(s)));
-    assert.deepEqual(got.map((g) => g.received), [[], [], [], [], []]);
+    assert.deepEqual(
+      got.map((g) => g.received),
+      [[], [], [], [], []],
+    );
   });
 
   it('never admits more than four under concurrent joins on one node (30 rounds of 9 at once)', async () => {
@@ -129,7 +141,12 @@ describe('a room of four (ROOM_CAPACITY=4)', () => {
       const room = `race-${round}`;
       const sockets = await ctx.clients(service.url, 9);
       const heard = sockets.map((s) => record(s, 'room:peer-joined'));
-      const answers = (await Promise.all(sockets.map((s) => rawRequest(s, 'room:join', [{ room }])))) as { ok: boolean; error?: { code: string }; self?: PeerInfo; peers?: PeerInfo[] }[];
+      const answers = (await Promise.all(sockets.map((s) => rawRequest(s, 'room:join', [{ room }])))) as {
+        ok: boolean;
+        error?: { code: string };
+        self?: PeerInfo;
+        peers?: PeerInfo[];
+      }[];
       const admitted = sockets.filter((_, i) => answers[i]!.ok);
       assert.equal(admitted.length, 4, `round ${round}: ${JSON.stringify(answers.map((a) => a.ok || a.error?.code))}`);
       assert.ok(answers.every((a) => a.ok || a.error?.code === 'room-full'));

@@ -128,12 +128,7 @@ export class TestContext {
  * payloads) plus an acknowledgement callback, and resolves with what the service answers.
  * Rejects when no answer comes within `timeoutMs`.
  */
-export function rawRequest(
-  socket: ClientSocket,
-  event: string,
-  args: unknown[],
-  timeoutMs = ANSWER_TIMEOUT_MS,
-): Promise<unknown> {
+export function rawRequest(socket: ClientSocket, event: string, args: unknown[], timeoutMs = ANSWER_TIMEOUT_MS): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer to ${event} within ${timeoutMs} ms`)), timeoutMs);
     const untyped = socket as unknown as { emit(event: string, ...args: unknown[]): void };

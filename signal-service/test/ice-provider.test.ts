@@ -23,7 +23,10 @@ describe('IceProvider.kind', () => {
     const answer = await iceServersFor(failing, 'member-1', pino(sink), ['stun:stun.example.org:3478']);
     assert.equal(answer.degraded, true);
     const logged = lines.map((line) => JSON.parse(line) as { provider?: string });
-    assert.deepEqual(logged.map((entry) => entry.provider), ['flaky-turn']);
+    assert.deepEqual(
+      logged.map((entry) => entry.provider),
+      ['flaky-turn'],
+    );
   });
 
   it('is not shown by /healthz, and its doc comment does not claim it is', async () => {

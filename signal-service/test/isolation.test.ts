@@ -69,11 +69,7 @@ describe(`${ROOMS} rooms relaying at once among spies`, () => {
       spies.push(spy);
     }
     spies.push(...(await ctx.clients(service.url, 10)));
-    const spyRecords = spies.map((spy) => [
-      record(spy, 'signal:relay'),
-      record(spy, 'room:peer-joined'),
-      record(spy, 'room:peer-left'),
-    ]);
+    const spyRecords = spies.map((spy) => [record(spy, 'signal:relay'), record(spy, 'room:peer-joined'), record(spy, 'room:peer-left')]);
     const received = new Map(members.map((m) => [m.socket, record(m.socket, 'signal:relay')]));
 
     // Everyone sends at once; half of the messages with an acknowledgement, half without.
@@ -87,11 +83,7 @@ describe(`${ROOMS} rooms relaying at once among spies`, () => {
     }
     for (const answer of await Promise.all(acks)) assertOk(answer as { ok: true });
 
-    await waitFor(
-      'every message',
-      () => members.every((m) => received.get(m.socket)!.received.length >= MESSAGES_PER_MEMBER),
-      10_000,
-    );
+    await waitFor('every message', () => members.every((m) => received.get(m.socket)!.received.length >= MESSAGES_PER_MEMBER), 10_000);
     // Anything extra would have arrived by now: one more round trip on each member's connection.
     await Promise.all(members.map((m) => settle(m.socket, 50)));
     await Promise.all(spies.map((spy) => settle(spy, 0)));

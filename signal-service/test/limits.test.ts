@@ -19,7 +19,15 @@ let service: SignalService;
 beforeEach(async () => {
   ctx = new TestContext();
   service = await ctx.server({
-    rateLimiter: new SocketRateLimiter({ events: { points: EVENTS, duration: 60 }, join: many, leave: many, relay: many, ice: many, watch: many, violations: many }),
+    rateLimiter: new SocketRateLimiter({
+      events: { points: EVENTS, duration: 60 },
+      join: many,
+      leave: many,
+      relay: many,
+      ice: many,
+      watch: many,
+      violations: many,
+    }),
   });
 });
 afterEach(() => ctx.close());

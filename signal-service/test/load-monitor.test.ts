@@ -25,7 +25,10 @@ async function busy(ms: number): Promise<void> {
 describe('the load monitor', () => {
   it('enters overload when the loop lags over the threshold, and leaves it after 2 s calm', { timeout: 15_000 }, async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push((JSON.parse(chunk.toString()) as { msg: string }).msg), done()) }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({ write: (chunk: Buffer, _e, done) => (lines.push((JSON.parse(chunk.toString()) as { msg: string }).msg), done()) }),
+    );
     const monitor = startLoadMonitor(40, logger);
     try {
       await sleep(1200);
@@ -36,7 +39,10 @@ describe('the load monitor', () => {
       assert.ok(monitor.lagMs > 40);
       await sleep(3500);
       assert.equal(monitor.overloaded, false, `lag ${monitor.lagMs} ms`);
-      assert.deepEqual(lines, ['overloaded: shedding new connections and joins', 'load back to normal: accepting new connections and joins']);
+      assert.deepEqual(lines, [
+        'overloaded: shedding new connections and joins',
+        'load back to normal: accepting new connections and joins',
+      ]);
       monitor.force(true);
       assert.equal(monitor.overloaded, true);
       monitor.force(undefined);

@@ -74,7 +74,10 @@ describe('main.ts', () => {
     const run = await runMain({ ALLOWED_ORIGINS: 'https://shop.example.com', ROOM_TICKET_SECRET: 'x'.repeat(32) });
     assert.equal(run.code, 0, run.stderr);
     assert.ok(run.lines.some((line) => /listening/.test(line.msg)));
-    assert.deepEqual(run.lines.filter((line) => line.level >= WARN), []);
+    assert.deepEqual(
+      run.lines.filter((line) => line.level >= WARN),
+      [],
+    );
   });
 
   it('exits with status 1 and names the variable when ALLOWED_ORIGINS or ROOM_TICKET_SECRET is bad', async () => {

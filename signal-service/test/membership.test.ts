@@ -39,7 +39,15 @@ beforeEach(async () => {
   store = new SlowRoomStore();
   service = await ctx.server({
     rooms: store,
-    rateLimiter: new SocketRateLimiter({ events: plenty, join: plenty, leave: plenty, relay: plenty, ice: plenty, watch: plenty, violations: plenty }),
+    rateLimiter: new SocketRateLimiter({
+      events: plenty,
+      join: plenty,
+      leave: plenty,
+      relay: plenty,
+      ice: plenty,
+      watch: plenty,
+      violations: plenty,
+    }),
   });
 });
 
@@ -104,7 +112,10 @@ describe('overlapping room requests of one socket', () => {
     assert.deepEqual(aSees, [], 'no room:peer-left about a member a was never told about');
     assert.deepEqual(await othersInStore('r1', a.id!), []);
     const c = await ctx.client(service.url);
-    assert.deepEqual((await join(c, 'r1')).peers.map((p) => p.id), [a.id]);
+    assert.deepEqual(
+      (await join(c, 'r1')).peers.map((p) => p.id),
+      [a.id],
+    );
     assert.deepEqual(aSees, [`joined ${c.id}`]);
   });
 
@@ -130,7 +141,7 @@ describe('overlapping room requests of one socket', () => {
 });
 
 describe('overlapping room requests of two sockets', () => {
-  it('a member leaving while a joiner\'s join is in the store: the joiner, told of it in peers, is told it left', async () => {
+  it("a member leaving while a joiner's join is in the store: the joiner, told of it in peers, is told it left", async () => {
     const [a, b] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
     await join(b, 'r1', 'Bob');
     const aSees = presence(a);
@@ -222,7 +233,9 @@ class Tracker {
   leave(): Promise<void> {
     return new Promise((resolve) => {
       // `room:leave` declares its acknowledgement optional, which timeout().emit() cannot type.
-      const timed = this.socket.timeout(ANSWER_TIMEOUT_MS) as unknown as { emit(event: 'room:leave', ack: (error: Error | null, answer: Ack) => void): void };
+      const timed = this.socket.timeout(ANSWER_TIMEOUT_MS) as unknown as {
+        emit(event: 'room:leave', ack: (error: Error | null, answer: Ack) => void): void;
+      };
       timed.emit('room:leave', (error, answer) => {
         if (error) this.#problem('no answer to room:leave');
         else if (answer.ok !== Boolean(this.view)) this.#problem(`room:leave answered ${JSON.stringify(answer)} while in ${this.room}`);

@@ -45,7 +45,8 @@ function parsePrometheus(text: string): Sample[] {
     const family = name!.replace(/_(bucket|sum|count)$/, '');
     assert.ok(types.has(name!) || types.has(family), `${name} has no TYPE line before it`);
     const labels: Record<string, string> = {};
-    for (const [, key, labelValue] of (rawLabels ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[key!] = labelValue!;
+    for (const [, key, labelValue] of (rawLabels ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[key!] = labelValue!;
     samples.push({ name: name!, labels, value: /^nan$/i.test(value!) ? NaN : Number(value) });
   }
   return samples;
@@ -53,7 +54,9 @@ function parsePrometheus(text: string): Sample[] {
 
 /** The value of `name` with exactly `labels` (0 when absent). */
 function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
-  const found = samples.find((s) => s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === JSON.stringify(Object.entries(labels).sort()));
+  const found = samples.find(
+    (s) => s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === JSON.stringify(Object.entries(labels).sort()),
+  );
   return found?.value ?? 0;
 }
 
@@ -75,8 +78,19 @@ describe('/metrics', () => {
   it('parses as Prometheus text and moves with a call: joins by outcome, relays by kind, refusals, ICE, gauges', async () => {
     const service = await ctx.server();
     const empty = await scrape(service);
-    for (const name of ['video_call_sockets', 'video_call_rooms', 'video_call_members', 'video_call_event_loop_lag_seconds', 'video_call_draining', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_p99_seconds']) {
-      assert.ok(empty.some((s) => s.name === name), `${name} is missing`);
+    for (const name of [
+      'video_call_sockets',
+      'video_call_rooms',
+      'video_call_members',
+      'video_call_event_loop_lag_seconds',
+      'video_call_draining',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_p99_seconds',
+    ]) {
+      assert.ok(
+        empty.some((s) => s.name === name),
+        `${name} is missing`,
+      );
     }
     assert.equal(valueOf(empty, 'video_call_sockets'), 0);
 
@@ -96,7 +110,10 @@ describe('/metrics', () => {
       assert.deepEqual(await rawRequest(alice!, 'signal:relay', [{ to: b.self.id, signal }]), { ok: true });
     }
     // Without an acknowledgement (as the widget relays) it is counted too.
-    (bob as unknown as { emit(event: string, payload: unknown): void }).emit('signal:relay', { to: a.self.id, signal: { kind: 'accept', call } });
+    (bob as unknown as { emit(event: string, payload: unknown): void }).emit('signal:relay', {
+      to: a.self.id,
+      signal: { kind: 'accept', call },
+    });
     assert.equal((await request(alice!, 'ice:servers')).ok, true);
 
     let after: Sample[] = [];
@@ -126,7 +143,15 @@ describe('/metrics', () => {
     const many = { points: 1000, duration: 60 };
     const service = await ctx.server({
       ice: failing,
-      rateLimiter: new SocketRateLimiter({ events: many, join: many, leave: many, relay: many, ice: { points: 1, duration: 60 }, watch: many, violations: many }),
+      rateLimiter: new SocketRateLimiter({
+        events: many,
+        join: many,
+        leave: many,
+        relay: many,
+        ice: { points: 1, duration: 60 },
+        watch: many,
+        violations: many,
+      }),
     });
     const client = await ctx.client(service.url);
     await join(client, 'metrics-ice');
@@ -166,7 +191,14 @@ describe('/metrics', () => {
   it('with METRICS_TOKEN, answers 401 without the bearer token and says nothing else', async () => {
     const token = 'metrics-token-0123456789abcdef';
     const service = await ctx.server({}, testConfig({ METRICS_TOKEN: token }));
-    for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${token}`, `Bearer ${token}x`, 'Bearer ', `Bearer ${token.slice(0, -1)}`]) {
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token',
+      `Basic ${token}`,
+      `Bearer ${token}x`,
+      'Bearer ',
+      `Bearer ${token.slice(0, -1)}`,
+    ]) {
       const response = await fetch(`${service.url}/metrics`, { headers: authorization ? { Authorization: authorization } : {} });
       assert.equal(response.status, 401, String(authorization));
       assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
@@ -178,4 +210,3 @@ describe('/metrics', () => {
     assert.ok((await scrape(service, { Authorization: `bearer  ${token}` })).length > 0);
   });
 });
-

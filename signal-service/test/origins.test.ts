@@ -10,16 +10,7 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { SignalService } from '../src/server.js';
-import {
-  TestContext,
-  assertOk,
-  connectClient,
-  join,
-  request,
-  testConfig,
-  type ClientOptions,
-  type ClientSocket,
-} from './helpers.js';
+import { TestContext, assertOk, connectClient, join, request, testConfig, type ClientOptions, type ClientSocket } from './helpers.js';
 
 const SHOP = 'https://shop.example.com';
 const LOCAL = 'http://localhost:3000';

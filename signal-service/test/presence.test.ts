@@ -9,7 +9,18 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { SignalService } from '../src/server.js';
-import { TestContext, assertOk, disconnected, join, nextEvent, request, testConfig, waitFor, health, type ClientSocket } from './helpers.js';
+import {
+  TestContext,
+  assertOk,
+  disconnected,
+  join,
+  nextEvent,
+  request,
+  testConfig,
+  waitFor,
+  health,
+  type ClientSocket,
+} from './helpers.js';
 import { NetworkLink } from './network-link.js';
 import { isPolite } from 'video-call-protocol';
 
@@ -115,7 +126,7 @@ describe('room:peer-left reason', () => {
     assert.deepEqual(await left, { id: bId, name: 'Bob', peerId: bob, reason: 'left' });
   });
 
-  it('is disconnected when the client\'s transport closes without a socket.io goodbye (engine.close())', async () => {
+  it("is disconnected when the client's transport closes without a socket.io goodbye (engine.close())", async () => {
     const { a, b, bId, bob } = await pair();
     const left = nextEvent(a, 'room:peer-left');
     // Closes the WebSocket (close frame) without the socket.io DISCONNECT packet: to the service
@@ -150,7 +161,10 @@ describe('room:peer-left reason', () => {
     // The place is free again.
     await waitFor('room with one member', async () => (await health(service)).rooms === 1);
     const c = await ctx.client(service.url);
-    assert.deepEqual((await join(c, 'r1')).peers.map((peer) => peer.name), ['Ann']);
+    assert.deepEqual(
+      (await join(c, 'r1')).peers.map((peer) => peer.name),
+      ['Ann'],
+    );
   });
 });
 

@@ -45,7 +45,7 @@ async function node(nodeId: string, prefix: string, leaseMs: number, local: Set<
 }
 
 const waitFor = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000) => {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -73,13 +73,20 @@ describe('node leases', () => {
     await crashed.join('r1', { id: 'c1', name: 'C', peerId: 'p-c1' }, 2);
     await crashed.join('r2', { id: 'c2', name: 'D', peerId: 'p-c2' }, 2);
     const crashedAt = Date.now();
-    await waitFor('both members swept', async () => (await watcher.store.roomOf('c1')) === undefined && (await watcher.store.roomOf('c2')) === undefined);
+    await waitFor(
+      'both members swept',
+      async () => (await watcher.store.roomOf('c1')) === undefined && (await watcher.store.roomOf('c2')) === undefined,
+    );
     const elapsed = Date.now() - crashedAt;
     assert.ok(elapsed >= 500 && elapsed <= 600 + 100 + 300, `swept after ${elapsed} ms (lease 600 ms, sweep 100 ms)`);
     await new Promise((resolve) => setTimeout(resolve, 250));
     const announced = [...watcher.gone, ...other.gone].map((g) => `${g.room}:${g.member.id}`).sort();
     assert.deepEqual(announced, ['r1:c1', 'r2:c2'], 'each member announced once, by one node');
-    assert.deepEqual((await watcher.store.members('r1')).map((m) => m.id), ['w'], 'live members stay');
+    assert.deepEqual(
+      (await watcher.store.members('r1')).map((m) => m.id),
+      ['w'],
+      'live members stay',
+    );
     await waitFor('dead node forgotten', async () => (await watcher.store.deadNodes()).length === 0);
     assert.equal(watcher.lapsed() + other.lapsed(), 0);
   });
@@ -91,7 +98,11 @@ describe('node leases', () => {
     assert.ok(await c.connected(2000));
     // Every release of a join's lock waits 1 s here (subscriptions that take long to be confirmed):
     // a removal must not wait for it.
-    const slow = new RedisRoomStore(c.command, { nodeId: 'watcher', prefix, beforeUnlock: () => new Promise((resolve) => setTimeout(resolve, 1000)) });
+    const slow = new RedisRoomStore(c.command, {
+      nodeId: 'watcher',
+      prefix,
+      beforeUnlock: () => new Promise((resolve) => setTimeout(resolve, 1000)),
+    });
     const gone: string[] = [];
     leases.push(
       await startNodeLease({
@@ -154,7 +165,10 @@ describe('node leases', () => {
     n.store.needsReconcile = true;
     await waitFor('member without connection removed', async () => (await n.store.roomOf('gone')) === undefined, 1000);
     assert.equal(await n.store.roomOf('here'), 'r1');
-    assert.deepEqual(n.gone.map((g) => g.member.id), ['gone']);
+    assert.deepEqual(
+      n.gone.map((g) => g.member.id),
+      ['gone'],
+    );
   });
 
   it('releases a node on close: its members leave (announced), its lease and registration go', async () => {
@@ -163,7 +177,10 @@ describe('node leases', () => {
     await n.store.join('r1', { id: 'a', name: '', peerId: 'p-a' }, 2);
     await n.lease.release();
     assert.equal(await n.store.roomOf('a'), undefined);
-    assert.deepEqual(n.gone.map((g) => g.member.id), ['a']);
+    assert.deepEqual(
+      n.gone.map((g) => g.member.id),
+      ['a'],
+    );
     const client = connections[0]!.command;
     assert.equal(await client.exists(`${prefix}lease:n`), 0);
     assert.equal(await client.sIsMember(`${prefix}nodes`, 'n'), 0);

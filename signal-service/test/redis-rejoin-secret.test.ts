@@ -69,7 +69,10 @@ describe('the rejoin secret shared in Redis', () => {
       const proposals = clients.map((_, i) => Buffer.alloc(32, i + 1));
       const agreed = await Promise.all(clients.map((client, i) => agreeOnSecret(client as unknown as CommandClient, KEY, proposals[i]!)));
       const stored = Buffer.from((await admin.get(KEY))!, 'hex');
-      assert.ok(proposals.some((p) => p.equals(stored)), 'one of the proposals won');
+      assert.ok(
+        proposals.some((p) => p.equals(stored)),
+        'one of the proposals won',
+      );
       for (const secret of agreed) assert.deepEqual(secret, stored);
     } finally {
       await Promise.all(clients.map((client) => client.close()));

@@ -45,7 +45,7 @@ after(async () => {
 roomStoreCapacityContract('RedisRoomStore', () => redisStore());
 
 describe('RedisRoomStore: the capacity kept per room', () => {
-  it('keeps the first member\'s capacity in room-info:<room> while the room has members, and deletes it with the room', async () => {
+  it("keeps the first member's capacity in room-info:<room> while the room has members, and deletes it with the room", async () => {
     const prefix = 'info:';
     const store = await redisStore('n1', prefix);
     const redisClient = (await connection()).command;
@@ -70,7 +70,7 @@ describe('RedisRoomStore: the capacity kept per room', () => {
     assert.deepEqual({ ...(await info()) }, { capacity: '3', seq: '1' });
   });
 
-  it('forgets the capacity when a dead node\'s last member is swept, and when a join finds only dead members', async () => {
+  it("forgets the capacity when a dead node's last member is swept, and when a join finds only dead members", async () => {
     const prefix = 'swept:';
     const [alive, dying] = [await redisStore('alive', prefix), await redisStore('dying', prefix)];
     const redisClient = (await connection()).command;
@@ -86,7 +86,10 @@ describe('RedisRoomStore: the capacity kept per room', () => {
     // r2's only member is dead: a joiner drops it and is the room's first member, with its own capacity.
     const a = await alive.join('r2', joiner('a'), 2);
     assert.ok(a.ok);
-    assert.deepEqual(a.expired?.map((m) => m.id), ['e1']);
+    assert.deepEqual(
+      a.expired?.map((m) => m.id),
+      ['e1'],
+    );
     assert.deepEqual(a.peers, []);
     assert.equal(a.capacity, 2);
     assert.equal(await redisClient.hGet(`${prefix}room-info:r2`, 'capacity'), '2');
@@ -100,12 +103,21 @@ describe('RedisRoomStore: the capacity kept per room', () => {
     const order = ['zeta', 'alpha', 'mu', 'omega', 'beta', 'kappa'];
     for (const id of order) assert.ok((await store.join('r1', joiner(id, `${id} with a long display name`), 6)).ok);
     assert.equal(await redisClient.objectEncoding(`${prefix}room:r1`), 'hashtable', 'member entries are over 64 bytes');
-    assert.deepEqual((await store.members('r1')).map((m) => m.id), order);
+    assert.deepEqual(
+      (await store.members('r1')).map((m) => m.id),
+      order,
+    );
     await store.leave('zeta');
     const back = await store.join('r1', joiner('zeta'), 6);
     assert.ok(back.ok);
-    assert.deepEqual(back.peers.map((p) => p.id), order.slice(1));
-    assert.deepEqual((await store.members('r1')).map((m) => m.id), [...order.slice(1), 'zeta']);
+    assert.deepEqual(
+      back.peers.map((p) => p.id),
+      order.slice(1),
+    );
+    assert.deepEqual(
+      (await store.members('r1')).map((m) => m.id),
+      [...order.slice(1), 'zeta'],
+    );
   });
 });
 
@@ -116,7 +128,10 @@ describe('RedisRoomStore across nodes: rooms of several', () => {
     const outcomes = await Promise.all(
       Array.from({ length: 100 }, async (_, r) => {
         const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? n2 : n1).join(`r${r}`, joiner(`s${r}-${i}`), 5)));
-        return answers.map((a) => (a.ok ? 'ok' : a.reason)).sort().join(',');
+        return answers
+          .map((a) => (a.ok ? 'ok' : a.reason))
+          .sort()
+          .join(',');
       }),
     );
     assert.deepEqual(new Set(outcomes), new Set(['ok,ok,ok,ok,ok,room-full,room-full,room-full']));
@@ -131,7 +146,9 @@ describe('RedisRoomStore across nodes: rooms of several', () => {
     await Promise.all(
       Array.from({ length: 50 }, async (_, r) => {
         const room = `r${r}`;
-        const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? n2 : n1).join(room, joiner(`s${r}-${i}`), 2 + ((i + r) % 5))));
+        const answers = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => (i % 2 ? n2 : n1).join(room, joiner(`s${r}-${i}`), 2 + ((i + r) % 5))),
+        );
         const capacities = new Set(answers.map((a) => a.capacity));
         assert.equal(capacities.size, 1, `${room}: one capacity in every answer`);
         const [capacity] = capacities;

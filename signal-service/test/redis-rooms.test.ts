@@ -100,7 +100,10 @@ describe('RedisRoomStore across nodes', () => {
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, async (_, r) => {
         const answers = await Promise.all([0, 1, 2, 3].map((i) => (i % 2 ? n2 : n1).join(`r${r}`, joiner(`s${r}-${i}`), TWO)));
-        return answers.map((a) => (a.ok ? 'ok' : a.reason)).sort().join(',');
+        return answers
+          .map((a) => (a.ok ? 'ok' : a.reason))
+          .sort()
+          .join(',');
       }),
     );
     assert.deepEqual(new Set(outcomes), new Set(['ok,ok,room-full,room-full']));
@@ -120,7 +123,10 @@ describe('RedisRoomStore across nodes', () => {
     const c = await alive.join('r1', joiner('c'), TWO);
     assert.ok(c.ok);
     assert.deepEqual(c.expired, [{ id: 'd', name: 'Dee', peerId: 'p-d' }]);
-    assert.deepEqual(c.peers.map((p) => p.id), ['a']);
+    assert.deepEqual(
+      c.peers.map((p) => p.id),
+      ['a'],
+    );
     assert.equal(await alive.roomOf('d'), undefined);
     assert.deepEqual(await alive.membersOf('dying'), []);
     assert.equal(await alive.forgetNode('dying'), true);
@@ -177,7 +183,10 @@ describe('RedisRoomStore while Redis is down', () => {
     const started = Date.now();
     await assert.rejects(store.join('r1', joiner('b'), TWO), (e: unknown) => e instanceof StoreUnavailableError && !e.maybeApplied);
     await assert.rejects(store.roomOf('a'), StoreUnavailableError);
-    await assert.rejects(store.exclusive('r1', () => Promise.resolve(1)), StoreUnavailableError);
+    await assert.rejects(
+      store.exclusive('r1', () => Promise.resolve(1)),
+      StoreUnavailableError,
+    );
     assert.ok(Date.now() - started < 200, `failed in ${Date.now() - started} ms`);
     assert.equal(store.needsReconcile, true);
     await redis.restart();
@@ -189,9 +198,19 @@ describe('RedisRoomStore while Redis is down', () => {
 
 describe('reconnection to Redis', () => {
   it('backs off exponentially up to 2 s with jitter, so that nodes that lost Redis together do not reconnect in lockstep', () => {
-    for (const [retries, base] of [[0, 50], [1, 100], [3, 400], [5, 1600], [6, 2000], [50, 2000]] as const) {
+    for (const [retries, base] of [
+      [0, 50],
+      [1, 100],
+      [3, 400],
+      [5, 1600],
+      [6, 2000],
+      [50, 2000],
+    ] as const) {
       const delays = Array.from({ length: 200 }, () => reconnectDelayMs(retries));
-      assert.ok(delays.every((ms) => Number.isInteger(ms) && ms >= base / 2 && ms <= base), `retry ${retries}: ${Math.min(...delays)}–${Math.max(...delays)} ms, base ${base}`);
+      assert.ok(
+        delays.every((ms) => Number.isInteger(ms) && ms >= base / 2 && ms <= base),
+        `retry ${retries}: ${Math.min(...delays)}–${Math.max(...delays)} ms, base ${base}`,
+      );
       assert.ok(new Set(delays).size > 10, `retry ${retries}: ${new Set(delays).size} distinct delays`);
     }
   });

@@ -188,7 +188,10 @@ describe('two nodes on one Redis', () => {
     b!.on('room:peer-left', (p) => events.push(`left:${p.name}:${p.reason}`));
     b!.on('room:peer-joined', (p) => events.push(`joined:${p.name}`));
     const cJoin = await join(c!, 'x10', 'Cid');
-    assert.deepEqual(cJoin.peers.map((p) => p.name), ['Bob']);
+    assert.deepEqual(
+      cJoin.peers.map((p) => p.name),
+      ['Bob'],
+    );
     await settle(b!, 50);
     assert.deepEqual(events, ['left:Ann:disconnected', 'joined:Cid'], 'the dead member first, once');
     assert.equal(await disconnected(a, 5000), 'transport close', 'closed by its node, so that it reconnects');
@@ -253,7 +256,10 @@ describe('Redis unavailable', () => {
     await redis.stop();
     const logs: string[] = [];
     const s1 = await node(logs);
-    assert.ok(logs.some((line) => line.includes('could not reach Redis')), logs.join(''));
+    assert.ok(
+      logs.some((line) => line.includes('could not reach Redis')),
+      logs.join(''),
+    );
     assert.ok(!logs.some((line) => line.includes('redis://')), 'logs name host:port, not the URL');
     const a = await ctx.client(s1.url);
     assertError(await request(a, 'room:join', { room: 'x7' }), 'unavailable');

@@ -38,7 +38,10 @@ describe('without REJOIN_SECRET', () => {
     const stateDir = freshDir();
     const log = capture();
     const first = await ctx.server({ logger: log.logger }, testConfig({ STATE_DIR: stateDir }));
-    assert.ok(log.lines.some((line) => line.includes('rejoin tokens signed with the secret kept in the state directory')), log.lines.join(''));
+    assert.ok(
+      log.lines.some((line) => line.includes('rejoin tokens signed with the secret kept in the state directory')),
+      log.lines.join(''),
+    );
     assert.deepEqual(readdirSync(stateDir), ['rejoin-secret']);
     const [ann, bob] = await ctx.clients(first.url, 2);
     const annJoin = await join(ann!, 'restart');
@@ -51,7 +54,10 @@ describe('without REJOIN_SECRET', () => {
     const bobBack = await join(bob2!, 'restart', { rejoin: bobJoin.rejoinToken });
     assert.equal(annBack.self.peerId, annJoin.self.peerId);
     assert.equal(bobBack.self.peerId, bobJoin.self.peerId);
-    assert.deepEqual(bobBack.peers.map((peer) => peer.peerId), [annJoin.self.peerId]);
+    assert.deepEqual(
+      bobBack.peers.map((peer) => peer.peerId),
+      [annJoin.self.peerId],
+    );
 
     const elsewhere = await ctx.server({}, testConfig({ STATE_DIR: freshDir() }));
     const stranger = await ctx.client(elsewhere.url);
@@ -64,7 +70,10 @@ describe('without REJOIN_SECRET', () => {
     const log = capture();
     const service = await ctx.server({ logger: log.logger }, testConfig({ STATE_DIR: joinPath(file, 'state') }));
     const warning = log.lines.map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => line.level === 40);
-    assert.match(warning?.msg ?? '', /cannot keep the rejoin secret in STATE_DIR: using a random one, so a restart ends the calls in progress/);
+    assert.match(
+      warning?.msg ?? '',
+      /cannot keep the rejoin secret in STATE_DIR: using a random one, so a restart ends the calls in progress/,
+    );
     // It serves, and its own tokens work.
     const [a, b] = await ctx.clients(service.url, 2);
     const first = await join(a!, 'fallback');
@@ -77,7 +86,8 @@ describe('without REJOIN_SECRET', () => {
     chmodSync(joinPath(stateDir, 'rejoin-secret'), 0o640);
     await assert.rejects(
       startSignalService(testConfig({ STATE_DIR: stateDir }), { logger: pino({ level: 'silent' }) }),
-      (error: unknown) => error instanceof ConfigError && /rejoin-secret may be read or written by other users \(mode 0640\)/.test(error.message),
+      (error: unknown) =>
+        error instanceof ConfigError && /rejoin-secret may be read or written by other users \(mode 0640\)/.test(error.message),
     );
   });
 });

@@ -9,7 +9,18 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { REJOIN_TOKEN_TTL_SECONDS } from 'video-call-protocol';
 import { createRejoinTokens } from '../src/rejoin-tokens.js';
 import type { SignalService } from '../src/server.js';
-import { TestContext, assertError, assertOk, expectNoEvent, join, nextEvent, record, request, settle, type ClientSocket } from './helpers.js';
+import {
+  TestContext,
+  assertError,
+  assertOk,
+  expectNoEvent,
+  join,
+  nextEvent,
+  record,
+  request,
+  settle,
+  type ClientSocket,
+} from './helpers.js';
 
 let ctx: TestContext;
 let service: SignalService;
@@ -32,7 +43,10 @@ describe('a rejoin with the member’s token', () => {
     // The old connection still looks alive to the service, so the room is "full" but for this rule.
     const again = await join(newBob, 'r1', { name: 'Bob', rejoin: first.rejoinToken });
     assert.equal(again.self.peerId, first.self.peerId, 'keeps its peer id (and so the roles the pair derives from it)');
-    assert.deepEqual(again.peers.map((p) => p.id), [ann.id]);
+    assert.deepEqual(
+      again.peers.map((p) => p.id),
+      [ann.id],
+    );
     assert.equal(await oldGone, 'io server disconnect');
     assert.deepEqual(await annJoined, { id: newBob.id, name: 'Bob', peerId: first.self.peerId });
     await settle(ann);
@@ -64,7 +78,12 @@ describe('a takeover attempt', () => {
 
     // Bob, now outside, tries to come back as Ann with what he saw of her.
     const intruder = await ctx.client(service.url);
-    const attempts = [shown.peerId, shown.id.padEnd(22, 'x'), `${bobJoin.rejoinToken.slice(0, -2)}AA`, bobJoin.rejoinToken.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))];
+    const attempts = [
+      shown.peerId,
+      shown.id.padEnd(22, 'x'),
+      `${bobJoin.rejoinToken.slice(0, -2)}AA`,
+      bobJoin.rejoinToken.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+    ];
     const annGone = record(ann, 'room:peer-left');
     await expectNoEvent(ann, 'room:peer-joined', 100, async () => {
       for (const rejoin of attempts) {

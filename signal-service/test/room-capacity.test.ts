@@ -39,7 +39,7 @@ async function joinMany(room: string, count: number, claims: Record<string, unkn
   return { sockets, codes };
 }
 
-describe('a ticket\'s capacity claim (ROOM_CAPACITY=2)', () => {
+describe("a ticket's capacity claim (ROOM_CAPACITY=2)", () => {
   it('a room of capacity 5 takes five and refuses the sixth, even one whose ticket claims 6', async () => {
     const { codes } = await joinMany('five', 5, { capacity: 5 });
     assert.deepEqual(codes, Array(5).fill('ok:5'));
@@ -49,7 +49,7 @@ describe('a ticket\'s capacity claim (ROOM_CAPACITY=2)', () => {
     assert.match(refused.ok ? '' : refused.error.message, /5 people/);
   });
 
-  it('the first member\'s ticket fixes it: a later member\'s claim of 6 does not raise it, nor a claim of 2 lower it', async () => {
+  it("the first member's ticket fixes it: a later member's claim of 6 does not raise it, nor a claim of 2 lower it", async () => {
     const first = await joinMany('fixed', 1, { capacity: 3 });
     const later = await joinMany('fixed', 2, { capacity: 6 });
     assert.deepEqual([...first.codes, ...later.codes], ['ok:3', 'ok:3', 'ok:3']);
@@ -65,7 +65,11 @@ describe('a ticket\'s capacity claim (ROOM_CAPACITY=2)', () => {
   it('a first member without a claim gets ROOM_CAPACITY (2)', async () => {
     assert.deepEqual((await joinMany('plain', 3)).codes, ['ok:2', 'ok:2', 'room-full']);
     // Later claims of 5 change nothing either.
-    assert.deepEqual((await joinMany('plain-2', 1)).codes.concat((await joinMany('plain-2', 2, { capacity: 5 })).codes), ['ok:2', 'ok:2', 'room-full']);
+    assert.deepEqual((await joinMany('plain-2', 1)).codes.concat((await joinMany('plain-2', 2, { capacity: 5 })).codes), [
+      'ok:2',
+      'ok:2',
+      'room-full',
+    ]);
   });
 
   it('an emptied room forgets it: the next first member fixes it again', async () => {
@@ -83,7 +87,10 @@ describe('a ticket\'s capacity claim (ROOM_CAPACITY=2)', () => {
       const heard = record(member, 'room:peer-joined');
       assertError(await request(joiner, 'room:join', { room: 'bad', ticket: await ticket('bad', { capacity }) }), 'ticket-invalid');
       // And as the first member of an empty room.
-      assertError(await request(joiner, 'room:join', { room: 'bad-empty', ticket: await ticket('bad-empty', { capacity }) }), 'ticket-invalid');
+      assertError(
+        await request(joiner, 'room:join', { room: 'bad-empty', ticket: await ticket('bad-empty', { capacity }) }),
+        'ticket-invalid',
+      );
       await settle(member);
       assert.deepEqual(heard.received, []);
       assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
@@ -100,6 +107,9 @@ describe('without room tickets', () => {
     const claim = await ticket('r1', { capacity: 6 });
     const answers = [];
     for (const socket of sockets) answers.push(await request(socket, 'room:join', { room: 'r1', ticket: claim }));
-    assert.deepEqual(answers.map((a) => (a.ok ? `ok:${a.capacity}` : a.error.code)), ['ok:3', 'ok:3', 'ok:3', 'room-full']);
+    assert.deepEqual(
+      answers.map((a) => (a.ok ? `ok:${a.capacity}` : a.error.code)),
+      ['ok:3', 'ok:3', 'ok:3', 'room-full'],
+    );
   });
 });

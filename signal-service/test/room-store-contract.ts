@@ -35,7 +35,10 @@ export function roomStoreCapacityContract(kind: string, make: () => Promise<Room
         assert.deepEqual(outcomes.at(-1), { ok: false, reason: 'room-full', capacity });
         for (const o of outcomes.slice(0, capacity)) assert.equal(o.ok && o.capacity, capacity);
         assert.equal(await store.roomOf(`m${capacity + 1}`), undefined, 'the refused joiner is in no room');
-        assert.deepEqual((await store.members('r1')).map((m) => m.id), ids('m', capacity));
+        assert.deepEqual(
+          (await store.members('r1')).map((m) => m.id),
+          ids('m', capacity),
+        );
       });
     }
 
@@ -56,11 +59,17 @@ export function roomStoreCapacityContract(kind: string, make: () => Promise<Room
       await store.leave('s1');
       const next = await store.join('r1', joiner('s4', 'Eve'), 4);
       assert.ok(next.ok);
-      assert.deepEqual(next.peers.map((p) => p.id), ['s0', 's2', 's3']);
-      assert.deepEqual((await store.members('r1')).map((m) => m.id), ['s0', 's2', 's3', 's4']);
+      assert.deepEqual(
+        next.peers.map((p) => p.id),
+        ['s0', 's2', 's3'],
+      );
+      assert.deepEqual(
+        (await store.members('r1')).map((m) => m.id),
+        ['s0', 's2', 's3', 's4'],
+      );
     });
 
-    it('keeps the first member\'s capacity: a later join\'s capacity neither raises nor lowers it', async () => {
+    it("keeps the first member's capacity: a later join's capacity neither raises nor lowers it", async () => {
       const store = await make();
       assert.equal(outcome(await store.join('r1', joiner('a'), 3)), 'ok');
       // A later member claims 6: the room still holds 3.
@@ -99,14 +108,20 @@ export function roomStoreCapacityContract(kind: string, make: () => Promise<Room
       assert.deepEqual((await joinAll(store, 'r1', ['b', 'c', 'd', 'e'], 2)).map(outcome), ['ok', 'ok', 'ok', 'room-full']);
     });
 
-    it('lets a rejoin take its old connection\'s place in a full room; it then comes last in join order', async () => {
+    it("lets a rejoin take its old connection's place in a full room; it then comes last in join order", async () => {
       const store = await make();
       await joinAll(store, 'r1', ['a', 'b', 'c'], 3);
       const back = await store.join('r1', { id: 'a2', name: '', peerId: 'p-a' }, 3);
       assert.ok(back.ok);
       assert.deepEqual(back.replaced, { id: 'a', name: '', peerId: 'p-a' });
-      assert.deepEqual(back.peers.map((p) => p.id), ['b', 'c']);
-      assert.deepEqual((await store.members('r1')).map((m) => m.id), ['b', 'c', 'a2']);
+      assert.deepEqual(
+        back.peers.map((p) => p.id),
+        ['b', 'c'],
+      );
+      assert.deepEqual(
+        (await store.members('r1')).map((m) => m.id),
+        ['b', 'c', 'a2'],
+      );
       assert.equal(await store.roomOf('a'), undefined);
     });
 

@@ -88,6 +88,9 @@ describe('MemoryRoomStore', () => {
     assert.ok(back.ok);
     assert.equal(back.replaced?.id, 'b');
     assert.equal(await store.roomOf('b'), undefined);
-    assert.deepEqual((await store.members('r1')).map((m) => m.id), ['a', 'b2']);
+    assert.deepEqual(
+      (await store.members('r1')).map((m) => m.id),
+      ['a', 'b2'],
+    );
   });
 });

@@ -11,7 +11,19 @@ import { joinRequestSchema, relayRequestSchema } from '../src/schemas.js';
 const srcDir = new URL('../src/', import.meta.url);
 
 describe('schemas.ts applies the protocol patterns', () => {
-  const samples = ['a', 'abcdefg', 'abcdefgh', 'A-Z_a.z09', 'x'.repeat(64), 'x'.repeat(65), '', 'a b c d e f', 'sàlle-123', 'r:1/../x', '12345678'];
+  const samples = [
+    'a',
+    'abcdefg',
+    'abcdefgh',
+    'A-Z_a.z09',
+    'x'.repeat(64),
+    'x'.repeat(65),
+    '',
+    'a b c d e f',
+    'sàlle-123',
+    'r:1/../x',
+    '12345678',
+  ];
   const relay = (call: string) => ({ to: 'peer-id', signal: { kind: 'ring', call } });
 
   for (const [label, pattern, accepts] of [
@@ -26,9 +38,14 @@ describe('schemas.ts applies the protocol patterns', () => {
 
   it('relays every signal kind of the protocol', () => {
     for (const kind of protocol.SIGNAL_KINDS) {
-      const signal = kind === 'chat' ? { kind, id: 'm-1', text: 'hi', sentAt: 1 } : kind === 'description'
-        ? { kind, call: 'call-0001', description: { type: 'offer', sdp: 'v=0' } }
-        : kind === 'candidate' ? { kind, call: 'call-0001', candidate: null } : { kind, call: 'call-0001' };
+      const signal =
+        kind === 'chat'
+          ? { kind, id: 'm-1', text: 'hi', sentAt: 1 }
+          : kind === 'description'
+            ? { kind, call: 'call-0001', description: { type: 'offer', sdp: 'v=0' } }
+            : kind === 'candidate'
+              ? { kind, call: 'call-0001', candidate: null }
+              : { kind, call: 'call-0001' };
       assert.ok(relayRequestSchema.safeParse({ to: 'peer-id', signal }).success, kind);
     }
   });

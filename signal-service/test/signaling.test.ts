@@ -59,10 +59,16 @@ async function pair(room = 'r1') {
 }
 
 describe('room:join', () => {
-  it('answers self (id = socket id, trimmed name), no peers and the room\'s capacity to the first member, and no role', async () => {
+  it("answers self (id = socket id, trimmed name), no peers and the room's capacity to the first member, and no role", async () => {
     const a = await ctx.client(service.url);
     const answer = await request(a, 'room:join', { room: 'r1', name: '  Ann  ' });
-    assert.deepEqual(opaque(answer), { ok: true, self: { id: a.id, name: 'Ann', peerId: PEER_ID }, peers: [], capacity: 2, rejoinToken: TOKEN });
+    assert.deepEqual(opaque(answer), {
+      ok: true,
+      self: { id: a.id, name: 'Ann', peerId: PEER_ID },
+      peers: [],
+      capacity: 2,
+      rejoinToken: TOKEN,
+    });
     assert.deepEqual(await health(service), { status: 'ok', rooms: 1 });
   });
 
@@ -217,22 +223,19 @@ describe('room:leave and disconnect', () => {
     assertError(await request(a, 'signal:relay', { to: b.id!, signal: OFFER }), 'peer-not-found');
   });
 
-  it(
-    'a leave immediately followed by a rejoin (without waiting for the leave answer) sends the rejoiner no room:peer-left about itself',
-    async () => {
-      const { a, b } = await pair();
-      const selfLeft = record(a, 'room:peer-left');
-      const bLeft = record(b, 'room:peer-left');
-      const leave = request(a, 'room:leave');
-      const rejoin = request(a, 'room:join', { room: 'r1', name: 'Ann' });
-      assertOk(await leave);
-      assertOk(await rejoin);
-      await settle(a);
-      await settle(b);
-      assert.deepEqual(opaque(bLeft.received), [{ id: a.id, name: 'Ann', peerId: PEER_ID, reason: 'left' }]);
-      assert.deepEqual(selfLeft.received, []);
-    },
-  );
+  it('a leave immediately followed by a rejoin (without waiting for the leave answer) sends the rejoiner no room:peer-left about itself', async () => {
+    const { a, b } = await pair();
+    const selfLeft = record(a, 'room:peer-left');
+    const bLeft = record(b, 'room:peer-left');
+    const leave = request(a, 'room:leave');
+    const rejoin = request(a, 'room:join', { room: 'r1', name: 'Ann' });
+    assertOk(await leave);
+    assertOk(await rejoin);
+    await settle(a);
+    await settle(b);
+    assert.deepEqual(opaque(bLeft.received), [{ id: a.id, name: 'Ann', peerId: PEER_ID, reason: 'left' }]);
+    assert.deepEqual(selfLeft.received, []);
+  });
 
   it('a disconnect tells the other member room:peer-left and frees the place', async () => {
     const { a, b } = await pair();
@@ -242,7 +245,10 @@ describe('room:leave and disconnect', () => {
     assert.deepEqual(opaque(await left), { id: bId, name: 'Bob', peerId: PEER_ID, reason: 'left' });
     const c = await ctx.client(service.url);
     const cJoin = await join(c, 'r1');
-    assert.deepEqual(cJoin.peers.map((peer) => peer.name), ['Ann']);
+    assert.deepEqual(
+      cJoin.peers.map((peer) => peer.name),
+      ['Ann'],
+    );
   });
 
   it('the last member disconnecting deletes the room', async () => {
@@ -297,7 +303,11 @@ describe('signal:relay', () => {
     const received = record(b, 'signal:relay');
     const sent: Signal[] = [OFFER];
     for (let i = 0; i < 20; i += 1) {
-      sent.push({ kind: 'candidate', call: CALL, candidate: { candidate: `candidate:${i} 1 udp 1 192.0.2.1 ${5000 + i} typ host`, sdpMid: '0' } });
+      sent.push({
+        kind: 'candidate',
+        call: CALL,
+        candidate: { candidate: `candidate:${i} 1 udp 1 192.0.2.1 ${5000 + i} typ host`, sdpMid: '0' },
+      });
     }
     sent.push({ kind: 'candidate', call: CALL, candidate: null });
     for (const signal of sent) a.emit('signal:relay', { to: b.id!, signal });
@@ -378,33 +388,27 @@ describe('signal:relay', () => {
     assert.deepEqual(await delivered, { from: a.id, signal: HANG_UP });
   });
 
-  it(
-    'does not leak signals to a socket that joined a room named after the target socket id',
-    async () => {
-      const { a, b } = await pair('r1');
-      const eavesdropper = await ctx.client(service.url);
-      await join(eavesdropper, a.id!);
-      const stolen = record(eavesdropper, 'signal:relay');
-      const delivered = nextEvent(a, 'signal:relay');
-      assertOk(await request(b, 'signal:relay', { to: a.id!, signal: OFFER }));
-      await delivered;
-      await settle(eavesdropper);
-      assert.deepEqual(stolen.received, []);
-    },
-  );
+  it('does not leak signals to a socket that joined a room named after the target socket id', async () => {
+    const { a, b } = await pair('r1');
+    const eavesdropper = await ctx.client(service.url);
+    await join(eavesdropper, a.id!);
+    const stolen = record(eavesdropper, 'signal:relay');
+    const delivered = nextEvent(a, 'signal:relay');
+    assertOk(await request(b, 'signal:relay', { to: a.id!, signal: OFFER }));
+    await delivered;
+    await settle(eavesdropper);
+    assert.deepEqual(stolen.received, []);
+  });
 
-  it(
-    'does not send presence events of a room named after a socket id to that socket',
-    async () => {
-      const victim = await ctx.client(service.url);
-      await join(victim, 'r1');
-      const [x, y] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
-      await expectNoEvent(victim, 'room:peer-joined', undefined, async () => {
-        await join(x, victim.id!);
-        await join(y, victim.id!);
-      });
-    },
-  );
+  it('does not send presence events of a room named after a socket id to that socket', async () => {
+    const victim = await ctx.client(service.url);
+    await join(victim, 'r1');
+    const [x, y] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
+    await expectNoEvent(victim, 'room:peer-joined', undefined, async () => {
+      await join(x, victim.id!);
+      await join(y, victim.id!);
+    });
+  });
 });
 
 describe('ice:servers', () => {
@@ -438,7 +442,12 @@ describe('ice:servers', () => {
   it('gives TURN REST credentials for the member id with a ttl', async () => {
     const turn = await ctx.server(
       {},
-      testConfig({ TURN_URLS: 'turn:127.0.0.1:3478', TURN_SECRET: 'shared-secret', STUN_URLS: 'stun:127.0.0.1:3478', ICE_TTL_SECONDS: '600' }),
+      testConfig({
+        TURN_URLS: 'turn:127.0.0.1:3478',
+        TURN_SECRET: 'shared-secret',
+        STUN_URLS: 'stun:127.0.0.1:3478',
+        ICE_TTL_SECONDS: '600',
+      }),
     );
     const a = await ctx.client(turn.url);
     await join(a, 'r1');
@@ -495,7 +504,12 @@ describe('message size limit', () => {
 
 describe('socket.io over HTTP', () => {
   it('does not serve the socket.io client bundle or its source map (the widget bundles its own)', async () => {
-    for (const path of ['/socket.io/socket.io.js', '/socket.io/socket.io.min.js', '/socket.io/socket.io.js.map', '/socket.io/socket.io.esm.min.js']) {
+    for (const path of [
+      '/socket.io/socket.io.js',
+      '/socket.io/socket.io.min.js',
+      '/socket.io/socket.io.js.map',
+      '/socket.io/socket.io.esm.min.js',
+    ]) {
       const response = await fetch(`${service.url}${path}`);
       const body = await response.text();
       assert.notEqual(response.status, 200, path);

@@ -36,7 +36,10 @@ beforeEach(async () => {
     },
   });
   service = await ctx.server(
-    { logger: pino({ level: 'info' }, sink), rateLimiter: new SocketRateLimiter({ events: plenty, relay: plenty, leave: plenty, violations: plenty }) },
+    {
+      logger: pino({ level: 'info' }, sink),
+      rateLimiter: new SocketRateLimiter({ events: plenty, relay: plenty, leave: plenty, violations: plenty }),
+    },
     testConfig({ MAX_BUFFERED_BYTES: String(CAP), PING_INTERVAL_MS: '1000', PING_TIMEOUT_MS: '5000' }),
   );
 });
@@ -50,7 +53,10 @@ function watchHeld(sid: string): { max: number } {
   const conn = (service.io.engine as unknown as { clients: Record<string, EngineSocket> }).clients[sid]!;
   const seen = { max: 0 };
   conn.on('packetCreate', () => {
-    const queued = (conn as unknown as { writeBuffer: { data?: string }[] }).writeBuffer.reduce((sum, p) => sum + (p.data?.length ?? 0) + 1, 0);
+    const queued = (conn as unknown as { writeBuffer: { data?: string }[] }).writeBuffer.reduce(
+      (sum, p) => sum + (p.data?.length ?? 0) + 1,
+      0,
+    );
     const ws = (conn.transport as unknown as { socket?: { bufferedAmount?: number } }).socket;
     seen.max = Math.max(seen.max, queued + (ws?.bufferedAmount ?? 0));
   });
@@ -147,7 +153,11 @@ describe('closes the service causes', () => {
     garbled.sendPacket('x-not-an-engine-io-packet');
     await Promise.all([big.closed, garbled.closed]);
     await silent.closed; // no pong: closed after PING_INTERVAL_MS + PING_TIMEOUT_MS (1 s + 5 s)
-    await waitFor('three close lines', () => ['ping-timeout', 'oversize', 'parse-error'].every((reason) => logged.some((line) => line.reason === reason)), 3000);
+    await waitFor(
+      'three close lines',
+      () => ['ping-timeout', 'oversize', 'parse-error'].every((reason) => logged.some((line) => line.reason === reason)),
+      3000,
+    );
     assert.ok(!JSON.stringify(logged).includes(joined.rejoinToken), 'no token in the logs');
   });
 });

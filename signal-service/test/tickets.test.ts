@@ -78,16 +78,18 @@ describe('createTicketVerifier', () => {
     ['with a name too long', () => at({ room: 'r1', name: 'n'.repeat(MAX_NAME_LENGTH + 1) }), 'ticket-invalid'],
     ['with a name holding a control character', () => at({ room: 'r1', name: 'Ada\u0007' }), 'ticket-invalid'],
     ['with a name that is not a string', () => at({ room: 'r1', name: 7 }), 'ticket-invalid'],
-    ...[0, 1, 7, 2.5, -4, '4', null, true, [4]].map(
-      (capacity): [string, () => Promise<string>, string] => [
-        `with a capacity claim of ${JSON.stringify(capacity)}`,
-        () => at({ room: 'r1', capacity }),
-        'ticket-invalid',
-      ],
-    ),
+    ...[0, 1, 7, 2.5, -4, '4', null, true, [4]].map((capacity): [string, () => Promise<string>, string] => [
+      `with a capacity claim of ${JSON.stringify(capacity)}`,
+      () => at({ room: 'r1', capacity }),
+      'ticket-invalid',
+    ]),
     ['not valid yet (nbf in a minute)', () => at({ room: 'r1', nbf: NOW_S + 60 }), 'ticket-invalid'],
     ['lasting longer than 24 h from now', () => at({ room: 'r1', exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS + 60 }), 'ticket-invalid'],
-    ['lasting longer than 24 h from its iat', () => at({ room: 'r1', iat: NOW_S - 3600, exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS - 60 }), 'ticket-invalid'],
+    [
+      'lasting longer than 24 h from its iat',
+      () => at({ room: 'r1', iat: NOW_S - 3600, exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS - 60 }),
+      'ticket-invalid',
+    ],
     ['not a JWT at all', () => 'hello', 'ticket-invalid'],
     ['three dots of garbage', () => 'a.b.c', 'ticket-invalid'],
     [
@@ -113,11 +115,17 @@ describe('createTicketVerifier', () => {
     for (const capacity of [2, 3, 4, 5, 6]) {
       assert.deepEqual(await verifier.check(await at({ room: 'r1', capacity }), 'r1'), { ok: true, capacity });
     }
-    assert.deepEqual(await verifier.check(await at({ room: 'r1', name: 'Ada', capacity: 4 }), 'r1'), { ok: true, name: 'Ada', capacity: 4 });
+    assert.deepEqual(await verifier.check(await at({ room: 'r1', name: 'Ada', capacity: 4 }), 'r1'), {
+      ok: true,
+      name: 'Ada',
+      capacity: 4,
+    });
   });
 
   it('accepts a ticket of just under 24 h', async () => {
-    assert.deepEqual(await verifier.check(await at({ room: 'r1', iat: NOW_S, exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS }), 'r1'), { ok: true });
+    assert.deepEqual(await verifier.check(await at({ room: 'r1', iat: NOW_S, exp: NOW_S + MAX_TICKET_LIFETIME_SECONDS }), 'r1'), {
+      ok: true,
+    });
   });
 
   it(`accepts a ticket that expired less than ${TICKET_CLOCK_TOLERANCE_SECONDS} s ago (clock skew)`, async () => {
@@ -148,7 +156,11 @@ describe('room:join with ROOM_TICKET_SECRET set', () => {
     const [member, joiner] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
     await join(member, 'r1', { name: 'Ann', ticket: await mint({ room: 'r1' }) });
     const seen = record(member, 'room:peer-joined');
-    const answer = await request(joiner, 'room:join', ticket === undefined ? { room: 'r1', name: 'Bob' } : { room: 'r1', name: 'Bob', ticket });
+    const answer = await request(
+      joiner,
+      'room:join',
+      ticket === undefined ? { room: 'r1', name: 'Bob' } : { room: 'r1', name: 'Bob', ticket },
+    );
     assertError(answer, code);
     assert.doesNotMatch(JSON.stringify(answer), /at |\/|\\|eyJ/, 'no stack, paths or token in the answer');
     await settle(member);
@@ -165,14 +177,17 @@ describe('room:join with ROOM_TICKET_SECRET set', () => {
     assert.deepEqual(opaque(answer.self), { id: a.id, name: 'Ann', peerId: PEER_ID });
   });
 
-  it('shows the ticket\'s name, not the client\'s, in self, peers and room:peer-joined', async () => {
+  it("shows the ticket's name, not the client's, in self, peers and room:peer-joined", async () => {
     const [a, b] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
     const aJoin = await join(a, 'r1', { name: 'I am the admin', ticket: await mint({ room: 'r1', name: 'Ann (verified)' }) });
     assert.equal(aJoin.self.name, 'Ann (verified)');
     const peerJoined = nextEvent(a, 'room:peer-joined');
     const bJoin = await join(b, 'r1', { name: 'Bob', ticket: await mint({ room: 'r1', name: 'Robert' }) });
     assert.equal(bJoin.self.name, 'Robert');
-    assert.deepEqual(bJoin.peers.map((peer) => peer.name), ['Ann (verified)']);
+    assert.deepEqual(
+      bJoin.peers.map((peer) => peer.name),
+      ['Ann (verified)'],
+    );
     assert.deepEqual(opaque(await peerJoined), { id: b.id, name: 'Robert', peerId: PEER_ID });
     const left = nextEvent(a, 'room:peer-left');
     b.disconnect();
@@ -213,7 +228,10 @@ describe('room:join with ROOM_TICKET_SECRET set', () => {
     const plain = (await run(process.execPath, [mintScript, 'r2', 'Grace'], { env })).stdout.trim();
     assert.equal((await join(await ctx.client(service.url), 'r2', { ticket: plain })).capacity, 2);
     // The script refuses to run without the secret, or with a capacity outside 2-6.
-    for (const [args, scriptEnv] of [[['r1'], { PATH: process.env.PATH }], [['r1', 'Grace', '120', '7'], env]] as const) {
+    for (const [args, scriptEnv] of [
+      [['r1'], { PATH: process.env.PATH }],
+      [['r1', 'Grace', '120', '7'], env],
+    ] as const) {
       await assert.rejects(run(process.execPath, [mintScript, ...args], { env: scriptEnv }), (error: { code?: number }) => {
         assert.equal(error.code, 2);
         return true;

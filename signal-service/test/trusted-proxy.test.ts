@@ -27,7 +27,10 @@ describe('TRUST_PROXY parsing', () => {
     assert.deepEqual(parseTrustProxy(''), { kind: 'none' });
     assert.deepEqual(parseTrustProxy('false'), { kind: 'none' });
     assert.deepEqual(parseTrustProxy('2'), { kind: 'hops', hops: 2 });
-    assert.deepEqual(parseTrustProxy(' loopback, 10.0.0.0/8 ,fd00::/8,192.0.2.7 '), { kind: 'list', entries: ['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7'] });
+    assert.deepEqual(parseTrustProxy(' loopback, 10.0.0.0/8 ,fd00::/8,192.0.2.7 '), {
+      kind: 'list',
+      entries: ['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7'],
+    });
   });
 
   it('refuses malformed entries with a clear message, and loadConfig names the variable', () => {
@@ -35,7 +38,10 @@ describe('TRUST_PROXY parsing', () => {
       const parsed = parseTrustProxy(bad);
       assert.ok('error' in parsed, bad);
     }
-    assert.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }), (error: unknown) => error instanceof ConfigError && /TRUST_PROXY: "10\.0\.0\.0\/33" is not an IP address/.test(error.message));
+    assert.throws(
+      () => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }),
+      (error: unknown) => error instanceof ConfigError && /TRUST_PROXY: "10\.0\.0\.0\/33" is not an IP address/.test(error.message),
+    );
     assert.deepEqual(loadConfig({}).trustProxy, { kind: 'none' });
   });
 });
@@ -43,12 +49,22 @@ describe('TRUST_PROXY parsing', () => {
 describe('client resolution', () => {
   it('ignores X-Forwarded-* without TRUST_PROXY', () => {
     const resolve = createClientResolver();
-    assert.deepEqual(resolve(req('198.51.100.9', { 'x-forwarded-for': '203.0.113.1', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example', host: 'calls.example' })), {
-      address: '198.51.100.9',
-      proto: 'http',
-      host: 'calls.example',
-      unsure: true,
-    });
+    assert.deepEqual(
+      resolve(
+        req('198.51.100.9', {
+          'x-forwarded-for': '203.0.113.1',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-host': 'evil.example',
+          host: 'calls.example',
+        }),
+      ),
+      {
+        address: '198.51.100.9',
+        proto: 'http',
+        host: 'calls.example',
+        unsure: true,
+      },
+    );
   });
 
   it('marks unsure a request whose forwarding headers were not believed or not read to their end', () => {
@@ -92,7 +108,10 @@ describe('client resolution', () => {
     assert.equal(resolve(req('::ffff:127.0.0.1', { 'x-forwarded-for': '::ffff:203.0.113.1' })).address, '203.0.113.1');
     assert.equal(resolve(req('::ffff:198.51.100.9')).address, '198.51.100.9');
     // IPv6 loopback, and a repeated header (read as one list: 10.0.0.1 is trusted too).
-    assert.equal(resolve({ socket: { remoteAddress: '::1' }, headers: { 'x-forwarded-for': ['2001:db8::1', '10.0.0.1'] } }).address, '2001:db8::1');
+    assert.equal(
+      resolve({ socket: { remoteAddress: '::1' }, headers: { 'x-forwarded-for': ['2001:db8::1', '10.0.0.1'] } }).address,
+      '2001:db8::1',
+    );
   });
 
   it('with a hop count, takes the N-th address from the right whoever the peers are', () => {
@@ -106,19 +125,28 @@ describe('client resolution', () => {
 
   it('takes X-Forwarded-Proto and X-Forwarded-Host (first values) from a trusted peer only', () => {
     const resolve = createClientResolver(policy('127.0.0.1'));
-    assert.deepEqual(resolve(req('127.0.0.1', { 'x-forwarded-proto': 'HTTPS, http', 'x-forwarded-host': 'calls.example:8443', host: 'internal:3000' })), {
-      address: '127.0.0.1',
-      proto: 'https',
-      host: 'calls.example:8443',
-    });
-    assert.deepEqual(resolve(req('127.0.0.2', { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example', host: 'internal:3000' })), {
-      address: '127.0.0.2',
-      proto: 'http',
-      host: 'internal:3000',
-    });
+    assert.deepEqual(
+      resolve(req('127.0.0.1', { 'x-forwarded-proto': 'HTTPS, http', 'x-forwarded-host': 'calls.example:8443', host: 'internal:3000' })),
+      {
+        address: '127.0.0.1',
+        proto: 'https',
+        host: 'calls.example:8443',
+      },
+    );
+    assert.deepEqual(
+      resolve(req('127.0.0.2', { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example', host: 'internal:3000' })),
+      {
+        address: '127.0.0.2',
+        proto: 'http',
+        host: 'internal:3000',
+      },
+    );
     assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-proto': 'gopher' })).proto, 'http');
     // A host that is not host[:port] is not used (it ends up in the CSP header).
-    assert.equal(resolve(req('127.0.0.1', { 'x-forwarded-host': "calls.example; script-src 'unsafe-inline'", host: 'internal:3000' })).host, 'internal:3000');
+    assert.equal(
+      resolve(req('127.0.0.1', { 'x-forwarded-host': "calls.example; script-src 'unsafe-inline'", host: 'internal:3000' })).host,
+      'internal:3000',
+    );
     assert.equal(resolve(req('198.51.100.9', { host: 'a b' })).host, undefined);
     assert.equal(resolve(req('198.51.100.9', { host: '[::1]:3000' })).host, '[::1]:3000');
   });
@@ -139,7 +167,10 @@ describe('a service behind a trusted proxy at 127.0.0.2', () => {
         done();
       },
     });
-    service = await ctx.server({ logger: pino({ level: 'info' }, sink) }, testConfig({ TRUST_PROXY: '127.0.0.2', MAX_CONNECTIONS_PER_IP: '1' }));
+    service = await ctx.server(
+      { logger: pino({ level: 'info' }, sink) },
+      testConfig({ TRUST_PROXY: '127.0.0.2', MAX_CONNECTIONS_PER_IP: '1' }),
+    );
   });
   afterEach(async () => {
     for (const client of clients.splice(0)) client.close();
@@ -176,15 +207,26 @@ describe('a service behind a trusted proxy at 127.0.0.2', () => {
 
   it('logs a malformed handshake through the proxy with the client the proxy names', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      request({ host: '127.0.0.1', port: service.port, path: '/socket.io/?EIO=4&transport=bogus', localAddress: '127.0.0.2', headers: { 'X-Forwarded-For': '203.0.113.7' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      })
+      request(
+        {
+          host: '127.0.0.1',
+          port: service.port,
+          path: '/socket.io/?EIO=4&transport=bogus',
+          localAddress: '127.0.0.2',
+          headers: { 'X-Forwarded-For': '203.0.113.7' },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      )
         .on('error', reject)
         .end();
     });
     assert.equal(status, 400);
-    await waitFor('the refusal log', () => lines.some((line) => line.code === 'refused-bad-request' || line.msg === 'refused a connection'));
+    await waitFor('the refusal log', () =>
+      lines.some((line) => line.code === 'refused-bad-request' || line.msg === 'refused a connection'),
+    );
     const line = lines.find((l) => l.msg === 'refused a connection');
     assert.equal(line?.address, '203.0.113.7');
   });

@@ -114,7 +114,11 @@ class TwilioStandIn {
     if (seen.method !== 'POST') return this.#send(seen, res, 405, twilioError(20004, 'Method not allowed', 405));
     const path = /^\/2010-04-01\/Accounts\/([^/]+)\/Tokens\.json$/.exec(seen.url);
     if (!path) return this.#send(seen, res, 404, twilioError(20404, 'The requested resource was not found', 404));
-    if (this.mode === 'unauthorized' || path[1] !== this.accountSid || seen.headers.authorization !== basicAuth(this.accountSid, this.authToken)) {
+    if (
+      this.mode === 'unauthorized' ||
+      path[1] !== this.accountSid ||
+      seen.headers.authorization !== basicAuth(this.accountSid, this.authToken)
+    ) {
       return this.#send(seen, res, 401, twilioError(20003, 'Authenticate', 401));
     }
     if (seen.headers['content-type'] !== 'application/x-www-form-urlencoded') {
@@ -135,9 +139,11 @@ class TwilioStandIn {
       date_updated: date,
       ice_servers: [
         { url: 'stun:global.stun.twilio.com:3478', urls: 'stun:global.stun.twilio.com:3478' },
-        ...['turn:global.turn.twilio.com:3478?transport=udp', 'turn:global.turn.twilio.com:3478?transport=tcp', 'turn:global.turn.twilio.com:443?transport=tcp'].map(
-          (url) => ({ url, urls: url, username, credential }),
-        ),
+        ...[
+          'turn:global.turn.twilio.com:3478?transport=udp',
+          'turn:global.turn.twilio.com:3478?transport=tcp',
+          'turn:global.turn.twilio.com:443?transport=tcp',
+        ].map((url) => ({ url, urls: url, username, credential })),
       ],
       password: credential,
       ttl: this.answerTtl ?? ttl,

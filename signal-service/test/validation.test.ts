@@ -32,7 +32,15 @@ beforeEach(async () => {
   // limiter (tested in rate-limits.test.ts), is what answers.
   const plenty = { points: 100_000, duration: 60 };
   service = await ctx.server({
-    rateLimiter: new SocketRateLimiter({ events: plenty, join: plenty, leave: plenty, relay: plenty, ice: plenty, watch: plenty, violations: plenty }),
+    rateLimiter: new SocketRateLimiter({
+      events: plenty,
+      join: plenty,
+      leave: plenty,
+      relay: plenty,
+      ice: plenty,
+      watch: plenty,
+      violations: plenty,
+    }),
   });
 });
 
@@ -149,15 +157,12 @@ describe('room:join with a malformed payload', () => {
     assert.equal((await join(b, 'r1', name)).self.name, name);
   });
 
-  it(
-    'a join without an acknowledgement changes nothing',
-    async () => {
-      const { b, assertNothingChanged } = await setup();
-      rawEmit(b, 'room:join', { room: 'r1', name: 'Bob' });
-      await settle(b);
-      await assertNothingChanged();
-    },
-  );
+  it('a join without an acknowledgement changes nothing', async () => {
+    const { b, assertNothingChanged } = await setup();
+    rawEmit(b, 'room:join', { room: 'r1', name: 'Bob' });
+    await settle(b);
+    await assertNothingChanged();
+  });
 
   it('a malformed join without an acknowledgement changes nothing and keeps the connection', async () => {
     const { b, assertNothingChanged } = await setup();
@@ -192,7 +197,14 @@ function badRelays(to: string): [string, unknown[]][] {
     ['unknown kind', [signal({ kind: 'chat', text: 'hi' })]],
     ['kind missing', [signal({ description: DESCRIPTION })]],
     ...(['ring', 'accept', 'decline', 'hang-up', 'description', 'candidate'] as const).flatMap((kind): [string, unknown[]][] => {
-      const valid = { ring: {}, accept: {}, decline: {}, 'hang-up': {}, description: { description: DESCRIPTION }, candidate: { candidate: null } }[kind];
+      const valid = {
+        ring: {},
+        accept: {},
+        decline: {},
+        'hang-up': {},
+        description: { description: DESCRIPTION },
+        candidate: { candidate: null },
+      }[kind];
       return [
         [`${kind} without call`, [{ to, signal: { kind, ...valid } }]],
         [`${kind} with call null`, [signal({ kind, ...valid, call: null })]],
@@ -246,7 +258,9 @@ describe('signal:relay with a malformed payload', () => {
     const { a, b } = await setup();
     await join(b, 'r1');
     for (const call of [undefined, 'short', 'has space 0001']) {
-      const answer = (await rawRequest(b, 'signal:relay', [{ to: a.id, signal: { kind: 'ring', call } }])) as { error: { message: string } };
+      const answer = (await rawRequest(b, 'signal:relay', [{ to: a.id, signal: { kind: 'ring', call } }])) as {
+        error: { message: string };
+      };
       assert.match(answer.error.message, /^signal\.call: /, String(call));
     }
   });

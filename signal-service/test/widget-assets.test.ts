@@ -139,7 +139,12 @@ describe('widget bundle serving', () => {
     assert.equal(chunk.headers.get('cache-control'), IMMUTABLE);
     assert.equal(await chunk.text(), CHUNK_SOURCE);
 
-    for (const path of [`/v/0123456789abcdef/video-call.js`, `/v/${manifest.version}/video-call-missing-x.js`, `/v/${manifest.version}/secret.txt`, `/v/${manifest.version.toUpperCase()}/video-call.js`]) {
+    for (const path of [
+      `/v/0123456789abcdef/video-call.js`,
+      `/v/${manifest.version}/video-call-missing-x.js`,
+      `/v/${manifest.version}/secret.txt`,
+      `/v/${manifest.version.toUpperCase()}/video-call.js`,
+    ]) {
       const missing = await get(path);
       assert.equal(missing.status, 404, path);
     }

@@ -19,8 +19,9 @@ export function renderStage(view: CallView, t: Translate) {
   const shown = tiles.some((tile) => tile.live);
   const classes = ['stage', sharing ? 'sharing' : '', `tiles-${Math.min(tiles.length, 5)}`].join(' ');
   return html`<section part="stage" class=${classes} data-state=${view.state} aria-label=${t('stageLabel')}>
-    ${sharing
-      ? html`<video
+    ${
+      sharing
+        ? html`<video
           part="remote-screen"
           class="screen"
           autoplay
@@ -28,7 +29,8 @@ export function renderStage(view: CallView, t: Translate) {
           .srcObject=${live(sharing.screen)}
           aria-label=${t('remoteScreenLabel', { name: sharing.name || t('theOtherPersonLower') })}
         ></video>`
-      : nothing}
+        : nothing
+    }
     <div part="tiles" class="tiles" role="list" aria-label=${t('participantsLabel')} ?hidden=${!shown}>
       ${tiles.map((tile) => renderTile(tile, t))}
     </div>
@@ -55,15 +57,19 @@ function renderTile(tile: TileView, t: Translate) {
       aria-label=${t('remoteVideoLabel', { name: tile.name || t('theOtherPersonLower') })}
       ?hidden=${!tile.live}
     ></video>
-    ${tile.live && !tile.cameraEnabled
-      ? html`<div part="remote-placeholder" class="avatar-box">
+    ${
+      tile.live && !tile.cameraEnabled
+        ? html`<div part="remote-placeholder" class="avatar-box">
           <span class="avatar" aria-hidden="true">${initial(tile.name)}</span>
           <span>${t('remoteCameraOff', { name: who })}</span>
         </div>`
-      : nothing}
-    ${tile.live
-      ? nothing
-      : html`<div class="tile-waiting">${tile.status === 'connecting' ? t('placeholderConnecting') : t('placeholderReconnecting')}</div>`}
+        : nothing
+    }
+    ${
+      tile.live
+        ? nothing
+        : html`<div class="tile-waiting">${tile.status === 'connecting' ? t('placeholderConnecting') : t('placeholderReconnecting')}</div>`
+    }
     ${tile.quality ? renderQuality(tile.quality, t) : nothing}
     <div part="remote-name" class="remote-name">
       ${who}${tile.microphoneEnabled ? nothing : html` <span part="remote-muted" class="muted-mark" title=${t('remoteMutedTitle')}>${t('remoteMuted')}</span>`}

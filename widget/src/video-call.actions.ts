@@ -68,7 +68,8 @@ export function sendFromPanel(el: VideoCall, text: string): boolean {
 /** A picker's choice: the device switches; a failure is told to the host page (`vc-error`). */
 export function pickDevice(el: VideoCall, kind: 'videoinput' | 'audioinput' | 'audiooutput', deviceId: string): void {
   el.switchDevice(kind, deviceId).catch((error: unknown) => {
-    if (error instanceof VideoCallError) el.dispatchEvent(new VideoCallErrorEvent({ code: error.code, message: errorText(error, el.i18n.t) }));
+    if (error instanceof VideoCallError)
+      el.dispatchEvent(new VideoCallErrorEvent({ code: error.code, message: errorText(error, el.i18n.t) }));
   });
 }
 
@@ -76,7 +77,11 @@ export function pickDevice(el: VideoCall, kind: 'videoinput' | 'audioinput' | 'a
  * The keyboard shortcuts (a11y/keyboard-shortcuts.ts) of `el`: the same actions as the buttons,
  * by key (`t` gives the keys: M, V, H by default). Each applies only when its button shows.
  */
-export function callShortcuts(el: VideoCall, call: CallController | null, t: (key: 'keyMute' | 'keyCamera' | 'keyHangUp') => string): Shortcut[] {
+export function callShortcuts(
+  el: VideoCall,
+  call: CallController | null,
+  t: (key: 'keyMute' | 'keyCamera' | 'keyHangUp') => string,
+): Shortcut[] {
   const when = (ok: boolean, action: CallAction) => () => ok && (act(el, call, action), true);
   const media = !!call?.media.stream;
   const inCall = el.state === 'calling' || call?.context.call?.joined === true;

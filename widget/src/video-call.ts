@@ -137,7 +137,9 @@ export class VideoCall extends VideoCallAttributes {
    */
   call(): Promise<void> {
     if (!this.#call || !canCall(this.#call.context)) {
-      return Promise.reject(new DOMException(`call() needs someone in the room and no call (state is "${this.state}")`, 'InvalidStateError'));
+      return Promise.reject(
+        new DOMException(`call() needs someone in the room and no call (state is "${this.state}")`, 'InvalidStateError'),
+      );
     }
     this.#configure();
     this.#call.dispatch({ type: 'call', callId: crypto.randomUUID?.() ?? randomHex() });

@@ -97,7 +97,14 @@ export function callView(ctx: RoomContext, call: CallController | null, t: Trans
     join: running !== null,
     inRoom: state === 'waiting' || state === 'ready' || state === 'ended',
     inCall,
-    runningCallNames: running ? listNames(membersOf(ctx).filter((m) => m.call === running).map((m) => m.name || t('someone')), lang) : '',
+    runningCallNames: running
+      ? listNames(
+          membersOf(ctx)
+            .filter((m) => m.call === running)
+            .map((m) => m.name || t('someone')),
+          lang,
+        )
+      : '',
     ringer: state === 'incoming' ? (membersOf(ctx).find((m) => ctx.legs[m.peerId])?.name ?? '') : '',
     members: membersOf(ctx).map(({ id, name }) => ({ id, name })),
     speaker: call?.speaking.active ?? '',
@@ -114,7 +121,11 @@ export function callView(ctx: RoomContext, call: CallController | null, t: Trans
             open: devicesOpen,
             pickers: {
               devices: call.devices.devices,
-              selected: { videoinput: media.currentDeviceId('videoinput'), audioinput: media.currentDeviceId('audioinput'), audiooutput: call.devices.speakerId },
+              selected: {
+                videoinput: media.currentDeviceId('videoinput'),
+                audioinput: media.currentDeviceId('audioinput'),
+                audiooutput: call.devices.speakerId,
+              },
               level: call.devices.level,
               auto: !inCall && !devicesOpen,
             },

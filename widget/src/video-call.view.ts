@@ -63,43 +63,93 @@ export function renderCall(view: CallView, actions: CallActions, t: Translate, a
       ${renderStage(view, t)}
       <p part="status" class="status" role="status" aria-live=${saidAloud(state) ? 'off' : 'polite'} data-state=${state}>${view.status}</p>
       <div part="controls" class="controls" role="group" aria-label=${t('controlsLabel')}>
-        ${view.canStart
-          ? button({ action: 'start', part: 'start-button', label: state === 'idle' ? t('start') : t('tryAgain'), icon: 'camera', kind: 'primary keep-label' })
-          : nothing}
-        ${view.inRoom
-          ? button({ action: 'call', part: 'call-button', label: view.join ? t('join') : t('call'), icon: 'call', kind: 'labelled primary', disabled: !view.canCall })
-          : nothing}
+        ${
+          view.canStart
+            ? button({
+                action: 'start',
+                part: 'start-button',
+                label: state === 'idle' ? t('start') : t('tryAgain'),
+                icon: 'camera',
+                kind: 'primary keep-label',
+              })
+            : nothing
+        }
+        ${
+          view.inRoom
+            ? button({
+                action: 'call',
+                part: 'call-button',
+                label: view.join ? t('join') : t('call'),
+                icon: 'call',
+                kind: 'labelled primary',
+                disabled: !view.canCall,
+              })
+            : nothing
+        }
         ${incoming ? button({ action: 'accept', part: 'accept-button', label: t('accept'), icon: 'accept', kind: 'primary ringing answer' }) : nothing}
         ${incoming ? button({ action: 'decline', part: 'decline-button', label: t('decline'), icon: 'hangUp', kind: 'danger answer' }) : nothing}
         ${calling ? button({ action: 'hangUp', part: 'cancel-button', label: t('cancel'), icon: 'hangUp', kind: 'labelled danger', key: t('keyHangUp') }) : nothing}
-        ${view.inCall && !calling
-          ? button({ action: 'hangUp', part: 'hang-up-button', label: t('hangUp'), icon: 'hangUp', kind: 'labelled danger', key: t('keyHangUp') })
-          : nothing}
-        ${local
-          ? html`${button({ action: 'toggleMicrophone', part: 'mic-button', label: t('mute'), icon: local.audioMuted ? 'micOff' : 'mic', kind: 'toggle', pressed: local.audioMuted, key: t('keyMute') })}
+        ${
+          view.inCall && !calling
+            ? button({
+                action: 'hangUp',
+                part: 'hang-up-button',
+                label: t('hangUp'),
+                icon: 'hangUp',
+                kind: 'labelled danger',
+                key: t('keyHangUp'),
+              })
+            : nothing
+        }
+        ${
+          local
+            ? html`${button({ action: 'toggleMicrophone', part: 'mic-button', label: t('mute'), icon: local.audioMuted ? 'micOff' : 'mic', kind: 'toggle', pressed: local.audioMuted, key: t('keyMute') })}
             ${button({ action: 'toggleCamera', part: 'camera-button', label: t('cameraOff'), icon: local.videoMuted ? 'cameraOff' : 'camera', kind: 'toggle', pressed: local.videoMuted, key: t('keyCamera') })}`
-          : nothing}
-        ${view.inCall && view.tiles.length > 0 && view.screenShare.supported
-          ? button({ action: 'toggleScreen', part: 'share-button', label: t('shareScreen'), icon: view.screenShare.active ? 'shareOff' : 'share', kind: 'toggle', pressed: view.screenShare.active })
-          : nothing}
+            : nothing
+        }
+        ${
+          view.inCall && view.tiles.length > 0 && view.screenShare.supported
+            ? button({
+                action: 'toggleScreen',
+                part: 'share-button',
+                label: t('shareScreen'),
+                icon: view.screenShare.active ? 'shareOff' : 'share',
+                kind: 'toggle',
+                pressed: view.screenShare.active,
+              })
+            : nothing
+        }
         ${view.pictureInPicture ? button({ action: 'pictureInPicture', part: 'pip-button', label: t('pictureInPicture'), icon: 'pip', kind: 'toggle' }) : nothing}
         ${view.fullscreen ? button({ action: 'fullscreen', part: 'fullscreen-button', label: t('fullScreen'), icon: 'fullscreen', kind: 'toggle' }) : nothing}
-        ${local && (view.inCall || preCall)
-          ? button({ action: 'toggleDevices', part: 'devices-button', label: t('devices'), icon: 'devices', kind: view.inCall ? 'toggle' : 'toggle pre-call', expanded: view.devices?.open ?? false })
-          : nothing}
-        ${chat
-          ? html`<button part="button chat-button" class="toggle" title=${t('chat')} aria-expanded=${chat.open ? 'true' : 'false'} @click=${() => actions.act('toggleChat')}>
-              ${icon('chat')}<span class="label">${t('chat')}</span>${chat.unread > 0
-                ? html`<span part="chat-unread" class="badge" aria-hidden="true">${chat.unread}</span
+        ${
+          local && (view.inCall || preCall)
+            ? button({
+                action: 'toggleDevices',
+                part: 'devices-button',
+                label: t('devices'),
+                icon: 'devices',
+                kind: view.inCall ? 'toggle' : 'toggle pre-call',
+                expanded: view.devices?.open ?? false,
+              })
+            : nothing
+        }
+        ${
+          chat
+            ? html`<button part="button chat-button" class="toggle" title=${t('chat')} aria-expanded=${chat.open ? 'true' : 'false'} @click=${() => actions.act('toggleChat')}>
+              ${icon('chat')}<span class="label">${t('chat')}</span>${
+                chat.unread > 0
+                  ? html`<span part="chat-unread" class="badge" aria-hidden="true">${chat.unread}</span
                     ><span class="visually-hidden">${t('listSeparator')}${t('unread', { count: chat.unread })}</span>`
-                : nothing}
+                  : nothing
+              }
             </button>`
-          : nothing}
+            : nothing
+        }
         ${view.inRoom ? button({ action: 'leave', part: 'leave-button', label: t('leave'), icon: 'leave' }) : nothing}
       </div>
-      <div class="side">${view.devices ? renderDevicePickers(view.devices.pickers, { pick: (kind, id) => actions.pickDevice(kind, id) }, t) : nothing}${chat
-          ? renderChatPanel(chat, (text) => actions.sendChat(text), t, timeLang)
-          : nothing}</div>
+      <div class="side">${view.devices ? renderDevicePickers(view.devices.pickers, { pick: (kind, id) => actions.pickDevice(kind, id) }, t) : nothing}${
+        chat ? renderChatPanel(chat, (text) => actions.sendChat(text), t, timeLang) : nothing
+      }</div>
       <div part="announcer" class="visually-hidden" aria-live="polite">${announcer.polite}</div>
       <div class="visually-hidden" role="alert">${announcer.assertive}</div>
     </div>

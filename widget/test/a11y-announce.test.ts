@@ -9,7 +9,6 @@ import type { VideoCall } from '../src/video-call.js';
 import { axe } from './axe.js';
 import * as s from './states.js';
 
-
 /** The accessible name of `el` (in any shadow root of the page), as axe-core computes it. */
 function accessibleName(el: Element | null): string {
   if (!el) return '(no element)';
@@ -55,8 +54,12 @@ async function expectAnnounced(el: VideoCall, level: Politeness | 'any', pattern
   try {
     await waitUntil(heard, '', { timeout: 5000, interval: 20 });
   } catch {
-    const now = liveRegions(el).map(({ region, level: l }) => `${l} <${region.localName} part="${region.getAttribute('part') ?? ''}">: “${text(region)}”`);
-    expect.fail(`no ${level} live region of ${el.name} announced ${pattern} (state ${el.state}); live regions now:\n  ${now.join('\n  ') || '(none)'}`);
+    const now = liveRegions(el).map(
+      ({ region, level: l }) => `${l} <${region.localName} part="${region.getAttribute('part') ?? ''}">: “${text(region)}”`,
+    );
+    expect.fail(
+      `no ${level} live region of ${el.name} announced ${pattern} (state ${el.state}); live regions now:\n  ${now.join('\n  ') || '(none)'}`,
+    );
   }
 }
 
@@ -98,8 +101,18 @@ describe('names, toggles and announcements', () => {
   });
 
   for (const [toggle, on, off, read] of [
-    ['mic-button', (el: VideoCall) => el.setMicrophoneEnabled(true), (el: VideoCall) => el.setMicrophoneEnabled(false), (el: VideoCall) => !el.microphoneEnabled],
-    ['camera-button', (el: VideoCall) => el.setCameraEnabled(true), (el: VideoCall) => el.setCameraEnabled(false), (el: VideoCall) => !el.cameraEnabled],
+    [
+      'mic-button',
+      (el: VideoCall) => el.setMicrophoneEnabled(true),
+      (el: VideoCall) => el.setMicrophoneEnabled(false),
+      (el: VideoCall) => !el.microphoneEnabled,
+    ],
+    [
+      'camera-button',
+      (el: VideoCall) => el.setCameraEnabled(true),
+      (el: VideoCall) => el.setCameraEnabled(false),
+      (el: VideoCall) => !el.cameraEnabled,
+    ],
   ] as const) {
     it(`${toggle}: a fixed accessible name; aria-pressed says it is off (API and click)`, async () => {
       const button = () => s.part(ann, toggle)!;

@@ -90,7 +90,13 @@ async function mouseAway() {
  * `pressed` toggle hovered and focused, and with focus entering the subject by Tab (:focus-visible).
  * Fails listing every violation found, labelled `label`.
  */
-export async function checkState(label: string, targets: VideoCall[], subject: VideoCall, before: HTMLButtonElement, pressed?: HTMLElement | null) {
+export async function checkState(
+  label: string,
+  targets: VideoCall[],
+  subject: VideoCall,
+  before: HTMLButtonElement,
+  pressed?: HTMLElement | null,
+) {
   const findings = new Map<string, Finding>();
   Object.assign(runs, { count: 0, rulesPassed: 0 });
   for (const name of ['dark', 'light'] as const) {
@@ -121,7 +127,9 @@ export async function checkState(label: string, targets: VideoCall[], subject: V
     (subject.shadowRoot!.activeElement as HTMLElement | null)?.blur();
   }
   const lines = report(findings);
-  console.log(`axe ${label}: ${runs.count} runs (dark and light host, hover, focus), ${lines.length} violations, up to ${runs.rulesPassed} rules passed per run`);
+  console.log(
+    `axe ${label}: ${runs.count} runs (dark and light host, hover, focus), ${lines.length} violations, up to ${runs.rulesPassed} rules passed per run`,
+  );
   if (lines.length) expect.fail(`${lines.length} axe violation(s) in ${label} (state ${subject.state}):\n${lines.join('\n')}`);
 }
 

@@ -10,7 +10,6 @@ import type { VideoCall } from '../src/video-call.js';
 import { checkState } from './a11y-check.js';
 import * as s from './states.js';
 
-
 describe('axe-core: no WCAG 2.2 A/AA violation in any state, theme, hover or focus', () => {
   let page: s.Mounted;
   let ann: VideoCall, bob: VideoCall, cat: VideoCall;
@@ -31,7 +30,10 @@ describe('axe-core: no WCAG 2.2 A/AA violation in any state, theme, hover or foc
       await checkState(this.test!.title, targets(), subject(), page.before[page.els.indexOf(subject())]!, pressed?.());
     };
 
-  it('idle', check(() => [ann]));
+  it(
+    'idle',
+    check(() => [ann]),
+  );
 
   it('error (camera refused)', async function () {
     const restore = s.refuseCamera('NotAllowedError');
@@ -64,7 +66,10 @@ describe('axe-core: no WCAG 2.2 A/AA violation in any state, theme, hover or foc
   it('full (a third person)', async function () {
     await cat.start();
     await s.waitForState(cat, 'full');
-    await check(() => [cat], () => cat).call(this);
+    await check(
+      () => [cat],
+      () => cat,
+    ).call(this);
   });
 
   it('calling', async function () {
@@ -73,7 +78,13 @@ describe('axe-core: no WCAG 2.2 A/AA violation in any state, theme, hover or foc
     await check(() => [ann]).call(this);
   });
 
-  it('incoming', check(() => [bob], () => bob));
+  it(
+    'incoming',
+    check(
+      () => [bob],
+      () => bob,
+    ),
+  );
 
   it('connected', async function () {
     bob.accept();
@@ -86,7 +97,11 @@ describe('axe-core: no WCAG 2.2 A/AA violation in any state, theme, hover or foc
     ann.setMicrophoneEnabled(false);
     await waitUntil(() => bob.peer?.microphoneEnabled === false, 'Bob sees Ann muted');
     await s.settle(bob);
-    await check(() => [ann, bob], () => ann, () => s.part(ann, 'mic-button')).call(this);
+    await check(
+      () => [ann, bob],
+      () => ann,
+      () => s.part(ann, 'mic-button'),
+    ).call(this);
   });
 
   it('camera off (own camera off; the other side sees it)', async function () {
@@ -94,17 +109,29 @@ describe('axe-core: no WCAG 2.2 A/AA violation in any state, theme, hover or foc
     ann.setCameraEnabled(false);
     await waitUntil(() => bob.peer?.cameraEnabled === false, 'Bob sees Ann’s camera off');
     await s.settle(bob);
-    await check(() => [ann, bob], () => ann, () => s.part(ann, 'camera-button')).call(this);
+    await check(
+      () => [ann, bob],
+      () => ann,
+      () => s.part(ann, 'camera-button'),
+    ).call(this);
   });
 
   it('sharing the screen', async function () {
     ann.setCameraEnabled(true);
     restoreScreen = s.fakeScreenShare();
     await ann.shareScreen();
-    await waitUntil(() => bob.peer?.screenSharing === true && (s.part<HTMLVideoElement>(bob, 'remote-screen')?.videoWidth ?? 0) > 0, 'Bob shows Ann’s screen', {
-      timeout: 10000,
-    });
-    await check(() => [ann, bob], () => ann, () => s.part(ann, 'share-button')).call(this);
+    await waitUntil(
+      () => bob.peer?.screenSharing === true && (s.part<HTMLVideoElement>(bob, 'remote-screen')?.videoWidth ?? 0) > 0,
+      'Bob shows Ann’s screen',
+      {
+        timeout: 10000,
+      },
+    );
+    await check(
+      () => [ann, bob],
+      () => ann,
+      () => s.part(ann, 'share-button'),
+    ).call(this);
   });
 
   it('chat open, one message each way', async function () {

@@ -236,7 +236,15 @@ describe('devices', () => {
 
     const times: number[] = [];
     const firstFrames: number[] = [];
-    for (const label of ['fake_device_2', 'fake_device_0', 'fake_device_2', 'fake_device_0', 'fake_device_2', 'fake_device_0', 'fake_device_2']) {
+    for (const label of [
+      'fake_device_2',
+      'fake_device_0',
+      'fake_device_2',
+      'fake_device_0',
+      'fake_device_2',
+      'fake_device_0',
+      'fake_device_2',
+    ]) {
       const started = performance.now();
       const result = (await m.switchDevice('videoinput', ids.get(label)!))!;
       const sender = senders.find((s) => s.track?.kind === 'video')!;
@@ -244,7 +252,10 @@ describe('devices', () => {
       times.push(performance.now() - started);
       expect(result.previous!.readyState).to.equal('ended'); // the old camera sends nothing any more
       const before = await framesDecoded();
-      await waitUntil(async () => (await framesDecoded()) > before, `remote frames after switching to ${label}`, { timeout: 5000, interval: 5 });
+      await waitUntil(async () => (await framesDecoded()) > before, `remote frames after switching to ${label}`, {
+        timeout: 5000,
+        interval: 5,
+      });
       firstFrames.push(performance.now() - started);
       await waitUntil(async () => (await framesDecoded()) > before + 10, `remote frames after switching to ${label}`, { timeout: 5000 });
       expect(sender.track!.label).to.equal(label);
@@ -314,7 +325,11 @@ describe('devices', () => {
 
   it('permission denied: an actionable coded error, and start() works again without a reload', async () => {
     const m = media();
-    const restore = replaceMethod(navigator.mediaDevices, 'getUserMedia', () => () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError')));
+    const restore = replaceMethod(
+      navigator.mediaDevices,
+      'getUserMedia',
+      () => () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError')),
+    );
     let error: unknown;
     try {
       await m.start().catch((e: unknown) => (error = e));
@@ -391,7 +406,12 @@ describe('device pickers (devices-panel.ts)', () => {
     expect(meter.value).to.equal(0.4);
     expect(meter.getAttribute('aria-label')).to.equal('Microphone level');
 
-    render(renderDevicePickers(view({ level: null, devices: { ...view().devices, audiooutput: [device('audiooutput', 's0', 'Speakers')] } }), { pick: () => {} }), root);
+    render(
+      renderDevicePickers(view({ level: null, devices: { ...view().devices, audiooutput: [device('audiooutput', 's0', 'Speakers')] } }), {
+        pick: () => {},
+      }),
+      root,
+    );
     expect(root.querySelector('[part~="speaker-picker"]')).to.be.instanceOf(HTMLSelectElement);
     expect(root.querySelector('[part="mic-level"]')).to.equal(null);
   });

@@ -22,7 +22,8 @@ const playing = (el: VideoCall, names: string[]) =>
     const video = tileOf(el, name)?.querySelector<HTMLVideoElement>('[part~="remote-video"]');
     return !!video && !video.hidden && video.videoWidth > 0 && video.readyState >= 2;
   });
-const overlap = (a: DOMRect, b: DOMRect) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+const overlap = (a: DOMRect, b: DOMRect) =>
+  Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
 const fmt = (r: DOMRect) => `${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)}`;
 
 describe('a group call of four elements', () => {
@@ -70,13 +71,21 @@ describe('a group call of four elements', () => {
     cat.accept();
     dan.decline();
     await s.waitForState(dan, 'ended');
-    for (const [el, others] of [[ann, ['Bob', 'Cat']], [bob, ['Ann', 'Cat']], [cat, ['Ann', 'Bob']]] as const) {
+    for (const [el, others] of [
+      [ann, ['Bob', 'Cat']],
+      [bob, ['Ann', 'Cat']],
+      [cat, ['Ann', 'Bob']],
+    ] as const) {
       await s.waitForState(el, 'connected');
       await waitUntil(() => playing(el, [...others]), `${el.name} shows ${others.join(' and ')} playing`, { timeout: 20_000 });
     }
     // Every microphone beeps (one fake device): tiles may ring as they speak.
     expect(tiles(ann).map((tile) => tile.getAttribute('part')!.split(' ')[0])).to.deep.equal(['tile', 'tile']);
-    expect(ann.participants.map((p) => [p.name, p.inCall])).to.deep.equal([['Bob', true], ['Cat', true], ['Dan', false]]);
+    expect(ann.participants.map((p) => [p.name, p.inCall])).to.deep.equal([
+      ['Bob', true],
+      ['Cat', true],
+      ['Dan', false],
+    ]);
     expect(s.part(dan, 'call-button')!.textContent.trim()).to.equal('Join');
     expect(dan.participants.filter((p) => p.inCall).map((p) => p.name)).to.deep.equal(['Ann', 'Bob', 'Cat']);
     await checkState('group: connected, three', [ann, bob], ann, page.before[0]!);
@@ -96,7 +105,11 @@ describe('a group call of four elements', () => {
 
   it('the grid fits every box: tiles inside the stage, none over another, each big enough to see', async function () {
     this.timeout(60_000);
-    for (const size of [{ width: 320, height: 240 }, { width: 390, height: 844 }, { width: 1280, height: 800 }]) {
+    for (const size of [
+      { width: 320, height: 240 },
+      { width: 390, height: 844 },
+      { width: 1280, height: 800 },
+    ]) {
       Object.assign(page.boxes[0]!.style, { width: `${size.width}px`, height: `${size.height}px` });
       await s.settle(ann);
       const stage = s.part(ann, 'stage')!.getBoundingClientRect();
@@ -104,10 +117,15 @@ describe('a group call of four elements', () => {
       const where = `${size.width}×${size.height}`;
       expect(boxes.length, where).to.equal(3);
       for (const r of boxes) {
-        expect(r.left >= stage.left - 1 && r.top >= stage.top - 1 && r.right <= stage.right + 1 && r.bottom <= stage.bottom + 1, `${where}: tile ${fmt(r)} inside the stage ${fmt(stage)}`).to.equal(true);
+        expect(
+          r.left >= stage.left - 1 && r.top >= stage.top - 1 && r.right <= stage.right + 1 && r.bottom <= stage.bottom + 1,
+          `${where}: tile ${fmt(r)} inside the stage ${fmt(stage)}`,
+        ).to.equal(true);
         expect(r.width * r.height, `${where}: tile ${fmt(r)} big enough`).to.be.greaterThan((stage.width * stage.height) / 8);
       }
-      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!), `${where}: tiles ${i} and ${j} overlap`).to.be.lessThan(2);
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++)
+          expect(overlap(boxes[i]!, boxes[j]!), `${where}: tiles ${i} and ${j} overlap`).to.be.lessThan(2);
     }
     Object.assign(page.boxes[0]!.style, { width: '420px', height: '320px' });
   });
@@ -115,12 +133,20 @@ describe('a group call of four elements', () => {
   it('the speaking ring follows the one unmuted microphone (the fake microphone beeps)', async function () {
     this.timeout(60_000);
     for (const el of [ann, cat, dan]) el.setMicrophoneEnabled(false);
-    await waitUntil(() => tileOf(ann, 'Bob')?.getAttribute('part') === 'tile speaking', 'Bob’s tile rings on Ann’s side', { timeout: 15_000 });
+    await waitUntil(() => tileOf(ann, 'Bob')?.getAttribute('part') === 'tile speaking', 'Bob’s tile rings on Ann’s side', {
+      timeout: 15_000,
+    });
     expect(ann.participants.find((p) => p.name === 'Bob')!.speaking).to.equal(true);
-    await waitUntil(() => tileOf(ann, 'Cat')?.getAttribute('part') === 'tile' && tileOf(ann, 'Dan')?.getAttribute('part') === 'tile', 'the muted ones do not ring', { timeout: 5000 });
+    await waitUntil(
+      () => tileOf(ann, 'Cat')?.getAttribute('part') === 'tile' && tileOf(ann, 'Dan')?.getAttribute('part') === 'tile',
+      'the muted ones do not ring',
+      { timeout: 5000 },
+    );
     await checkState('group: someone speaks', [ann], ann, page.before[0]!);
     bob.setMicrophoneEnabled(false);
-    await waitUntil(() => !tiles(ann).some((tile) => tile.getAttribute('part') === 'tile speaking'), 'the ring goes with the voice', { timeout: 15_000 });
+    await waitUntil(() => !tiles(ann).some((tile) => tile.getAttribute('part') === 'tile speaking'), 'the ring goes with the voice', {
+      timeout: 15_000,
+    });
   });
 
   it('Ann hangs up: the three others go on', async function () {

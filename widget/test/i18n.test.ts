@@ -104,11 +104,14 @@ describe('<video-call> languages', () => {
   });
 
   it('loads each language once, shared by every element', async () => {
-    const box = await fixture<HTMLDivElement>(html`<div lang="fr"><video-call room="r1"></video-call><video-call room="r2"></video-call></div>`);
+    const box = await fixture<HTMLDivElement>(
+      html`<div lang="fr"><video-call room="r1"></video-call><video-call room="r2"></video-call></div>`,
+    );
     const [a, b] = box.querySelectorAll('video-call');
     await statusBecomes(a!, FR_IDLE);
     await statusBecomes(b!, FR_IDLE);
-    const fetched = (name: string) => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith(`/i18n/${name}`)).length;
+    const fetched = (name: string) =>
+      performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith(`/i18n/${name}`)).length;
     expect(fetched('fr.ts')).to.equal(1);
     expect(fetched('zh.ts')).to.equal(1);
   });

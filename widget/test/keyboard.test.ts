@@ -39,7 +39,9 @@ async function expectFocusOnFirstControl(el: VideoCall, after: string) {
   const active = el.shadowRoot!.activeElement;
   expect(active, `after ${after}, focus is on ${describeFocus(el)} (state ${el.state})`).to.be.instanceOf(HTMLButtonElement);
   const first = firstControl(el);
-  expect(active, `after ${after}, focus is on ${describeFocus(el)}, not the first enabled control ${first?.getAttribute('part')}`).to.equal(first);
+  expect(active, `after ${after}, focus is on ${describeFocus(el)}, not the first enabled control ${first?.getAttribute('part')}`).to.equal(
+    first,
+  );
 }
 
 const pressed = (el: VideoCall, name: string) => s.part(el, name)?.getAttribute('aria-pressed');
@@ -99,11 +101,9 @@ describe('keyboard only', () => {
 
   it('the mic, camera and hang-up buttons carry aria-keyshortcuts M, V and H', async () => {
     await s.waitForState(bob, 'connected');
-    expect(['mic-button', 'camera-button', 'hang-up-button'].map((name) => s.part(bob, name)?.getAttribute('aria-keyshortcuts'))).to.deep.equal([
-      'M',
-      'V',
-      'H',
-    ]);
+    expect(
+      ['mic-button', 'camera-button', 'hang-up-button'].map((name) => s.part(bob, name)?.getAttribute('aria-keyshortcuts')),
+    ).to.deep.equal(['M', 'V', 'H']);
   });
 
   it('M and V toggle microphone and camera (aria-pressed follows) while focus is inside', async () => {
@@ -125,7 +125,13 @@ describe('keyboard only', () => {
 
   it('with Control or Alt held, M, V and H are not shortcuts', async () => {
     await tabTo(bob, page.before[1]!, 'hang-up-button');
-    for (const [modifier, key] of [['Control', 'm'], ['Alt', 'm'], ['Control', 'v'], ['Alt', 'v'], ['Alt', 'h']]) {
+    for (const [modifier, key] of [
+      ['Control', 'm'],
+      ['Alt', 'm'],
+      ['Control', 'v'],
+      ['Alt', 'v'],
+      ['Alt', 'h'],
+    ]) {
       await sendKeys({ down: modifier! });
       await sendKeys({ press: key! });
       await sendKeys({ up: modifier! });

@@ -64,14 +64,18 @@ function motion(el: VideoCall): string[] {
   const found = el.shadowRoot!.getAnimations().flatMap((a) => {
     const duration = Number(a.effect?.getComputedTiming().duration ?? 0);
     const target = (a.effect as KeyframeEffect | null)?.target;
-    return a.playState === 'running' && duration > 10 ? [`${a.constructor.name} ${duration} ms on ${target?.getAttribute('part') ?? target?.localName}`] : [];
+    return a.playState === 'running' && duration > 10
+      ? [`${a.constructor.name} ${duration} ms on ${target?.getAttribute('part') ?? target?.localName}`]
+      : [];
   });
-  const seconds = (list: string) => Math.max(0, ...list.split(',').map((t) => (t.trim().endsWith('ms') ? parseFloat(t) / 1000 : parseFloat(t))));
+  const seconds = (list: string) =>
+    Math.max(0, ...list.split(',').map((t) => (t.trim().endsWith('ms') ? parseFloat(t) / 1000 : parseFloat(t))));
   for (const node of el.shadowRoot!.querySelectorAll<HTMLElement>('*')) {
     const style = getComputedStyle(node);
     const name = node.getAttribute('part') ?? node.getAttribute('class') ?? node.localName;
     if (seconds(style.transitionDuration) > 0.01) found.push(`transition ${style.transitionDuration} on ${name}`);
-    if (style.animationName !== 'none' && seconds(style.animationDuration) > 0.01) found.push(`animation ${style.animationName} ${style.animationDuration} on ${name}`);
+    if (style.animationName !== 'none' && seconds(style.animationDuration) > 0.01)
+      found.push(`animation ${style.animationName} ${style.animationDuration} on ${name}`);
   }
   return found;
 }
@@ -170,7 +174,9 @@ describe('layout', () => {
       for (const size of SIZES.slice(0, 2)) {
         await fitsIn(eve, lone.boxes[0]!, size, 'error');
         const status = s.part(eve, 'status')!;
-        expect(status.scrollHeight, `status "${status.textContent}" at ${size.width}×${size.height}`).to.be.at.most(status.clientHeight + 1);
+        expect(status.scrollHeight, `status "${status.textContent}" at ${size.width}×${size.height}`).to.be.at.most(
+          status.clientHeight + 1,
+        );
       }
     } finally {
       restore();

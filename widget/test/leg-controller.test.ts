@@ -25,7 +25,9 @@ const HOST_CANDIDATE = { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', 
 /** RTP packets sent by `peer`'s connection, of one kind or all. */
 async function packetsSent(peer: LegController, kind?: 'audio' | 'video'): Promise<number> {
   let sent = 0;
-  (await peer.getStats())?.forEach((s: StatsEntry) => s.type === 'outbound-rtp' && (!kind || s.kind === kind) && (sent += s.packetsSent ?? 0));
+  (await peer.getStats())?.forEach(
+    (s: StatsEntry) => s.type === 'outbound-rtp' && (!kind || s.kind === kind) && (sent += s.packetsSent ?? 0),
+  );
   return sent;
 }
 
@@ -78,7 +80,12 @@ describe('LegController (one leg)', () => {
     await bothConnected(a, b);
     const stats: StatsView | null = await b.getStats();
     expect([...stats!.values()].filter((r) => r.type === 'remote-candidate' && r.candidateType === 'host').length).to.be.greaterThan(0);
-    expect(b.remoteStream!.getTracks().map((t) => t.kind).sort()).to.deep.equal(['audio', 'video']);
+    expect(
+      b
+        .remoteStream!.getTracks()
+        .map((t) => t.kind)
+        .sort(),
+    ).to.deep.equal(['audio', 'video']);
   });
 
   it('consent: connects with no RTP at all; attach() starts media without a new offer', async () => {
@@ -113,10 +120,14 @@ describe('LegController (one leg)', () => {
       b.restartIce();
       try {
         // Both made an offer; the polite one rolled back, so both settle in a stable, connected state.
-        await waitUntil(async () => {
-          await Promise.all([a.settled, b.settled]);
-          return a.connectionState === 'connected' && b.connectionState === 'connected';
-        }, '', { timeout: 8000 });
+        await waitUntil(
+          async () => {
+            await Promise.all([a.settled, b.settled]);
+            return a.connectionState === 'connected' && b.connectionState === 'connected';
+          },
+          '',
+          { timeout: 8000 },
+        );
       } catch {
         failures.push(`run ${run}: a=${a.connectionState} b=${b.connectionState}`);
       }

@@ -51,7 +51,9 @@ function measure(getStats: () => Promise<RTCStatsReport | null>) {
   const host = new TestHost();
   const controller = new QualityController(host, { getStats, onChange: (q) => reported.push(q), intervalMs: INTERVAL_MS });
   const levelIs = (level: QualityLevel, timeout = 8000) =>
-    waitUntil(() => controller.value?.level === level, `quality ${level} (reported: ${reported.map((q) => q.level).join(' ')})`, { timeout });
+    waitUntil(() => controller.value?.level === level, `quality ${level} (reported: ${reported.map((q) => q.level).join(' ')})`, {
+      timeout,
+    });
   return { controller, host, reported, levelIs };
 }
 
@@ -156,7 +158,9 @@ describe('QualityController', () => {
     controller.watch(true);
     expect(controller.watching).to.equal(true);
     await waitUntil(() => reads >= 5, 'five reads', { timeout: 5000 });
-    expect(reported).to.deep.equal([{ level: 'good', roundTripTimeMs: 50, packetLossPercent: 0, availableOutgoingKbps: 1000, framesPerSecond: 0 }]);
+    expect(reported).to.deep.equal([
+      { level: 'good', roundTripTimeMs: 50, packetLossPercent: 0, availableOutgoingKbps: 1000, framesPerSecond: 0 },
+    ]);
     expect(controller.value).to.deep.equal(reported[0]);
 
     const updates = host.updates;

@@ -91,7 +91,10 @@ export function connectRedis(url: string, logger: Logger): RedisConnections {
   }
   let lastErrorLog = 0;
   let down = false;
-  for (const [name, client] of [['command', command], ['subscriber', subscriber]] as const) {
+  for (const [name, client] of [
+    ['command', command],
+    ['subscriber', subscriber],
+  ] as const) {
     client.on('error', (error: Error) => {
       const now = Date.now();
       if (down && now - lastErrorLog < 30_000) return;
@@ -122,10 +125,7 @@ export function connectRedis(url: string, logger: Logger): RedisConnections {
     async subscriptionsSettled(timeoutMs) {
       if (pending.size === 0) return;
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled([...pending]),
-        new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
-      ]);
+      await Promise.race([Promise.allSettled([...pending]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
       clearTimeout(timer);
     },
     async connected(timeoutMs) {

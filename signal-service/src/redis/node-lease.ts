@@ -86,7 +86,10 @@ export async function startNodeLease(options: NodeLeaseOptions): Promise<NodeLea
     try {
       const alive = await store.renewLease(leaseMs);
       if (!alive && held) {
-        logger.error({ node: store.nodeId, leaseMs }, 'this node lost its lease (Redis unreachable or the process stalled): closing its connections so that their clients rejoin');
+        logger.error(
+          { node: store.nodeId, leaseMs },
+          'this node lost its lease (Redis unreachable or the process stalled): closing its connections so that their clients rejoin',
+        );
         options.onLapsed();
       }
       held = true;
@@ -131,13 +134,17 @@ export async function startNodeLease(options: NodeLeaseOptions): Promise<NodeLea
   const sweepOnce = async () => {
     if (store.needsReconcile) {
       store.needsReconcile = false;
-      await removeAll((await store.membersOf(store.nodeId)).filter((id) => !options.isLocal(id)), false);
+      await removeAll(
+        (await store.membersOf(store.nodeId)).filter((id) => !options.isLocal(id)),
+        false,
+      );
     }
     for (const node of await store.deadNodes()) {
       if (node === store.nodeId) continue;
       const ids = await store.membersOf(node);
       await removeAll(ids, true, node);
-      if (await store.forgetNode(node)) logger.info({ node, members: ids.length }, 'a node without lease is gone: its members left their rooms');
+      if (await store.forgetNode(node))
+        logger.info({ node, members: ids.length }, 'a node without lease is gone: its members left their rooms');
     }
   };
   const sweep = () =>

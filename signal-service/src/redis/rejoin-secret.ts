@@ -44,7 +44,9 @@ export async function agreeOnSecret(client: CommandClient, key: string, proposal
   if (before === null) return Buffer.from(proposal);
   const stored = String(before);
   if (!/^[0-9a-f]{64}$/.test(stored)) {
-    throw new SharedSecretError(`Redis key ${key} does not hold a rejoin secret (64 hex digits): delete it (a node stores a new one) or set REJOIN_SECRET.`);
+    throw new SharedSecretError(
+      `Redis key ${key} does not hold a rejoin secret (64 hex digits): delete it (a node stores a new one) or set REJOIN_SECRET.`,
+    );
   }
   return Buffer.from(stored, 'hex');
 }
@@ -64,12 +66,17 @@ export async function shareRejoinSecret(
   let current: Buffer | undefined;
   const agree = async () => {
     const secret = await agreeOnSecret(client, key, current ?? randomBytes(SECRET_BYTES));
-    if (current && !secret.equals(current)) logger.warn({ key }, 'Redis holds another rejoin secret than this node used: using it from now on');
+    if (current && !secret.equals(current))
+      logger.warn({ key }, 'Redis holds another rejoin secret than this node used: using it from now on');
     current = secret;
     tokens.setKey(secret);
   };
-  client.on('ready', () =>
-    void agree().catch((error: unknown) => logger.error({ err: error, key }, 'could not agree on the shared rejoin secret in Redis: keeping the one in use')),
+  client.on(
+    'ready',
+    () =>
+      void agree().catch((error: unknown) =>
+        logger.error({ err: error, key }, 'could not agree on the shared rejoin secret in Redis: keeping the one in use'),
+      ),
   );
   if (!options.connectedNow) return;
   await agree().catch((error: unknown) => {

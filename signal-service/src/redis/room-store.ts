@@ -150,7 +150,7 @@ export class RedisRoomStore implements RoomStore {
    */
   async idle(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    for (let quiet = 0; quiet < 2 && Date.now() < deadline; ) {
+    for (let quiet = 0; quiet < 2 && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       quiet = this.#busy === 0 ? quiet + 1 : 0;
     }

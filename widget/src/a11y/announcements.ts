@@ -58,7 +58,8 @@ export function announce(prev: AnnouncedView, next: AnnouncedView, t: (key: Mess
   }
   const stillHere = new Set(next.members.map((m) => m.id));
   for (const tile of prev.tiles) {
-    if (!after.has(tile.id) && stillHere.has(tile.id) && next.tiles.length > 0) out.polite.push(t('announceLeftCall', { name: named(tile.name) }));
+    if (!after.has(tile.id) && stillHere.has(tile.id) && next.tiles.length > 0)
+      out.polite.push(t('announceLeftCall', { name: named(tile.name) }));
   }
   // Back to waiting, the status line says who left.
   if (next.state !== 'waiting') {
@@ -69,9 +70,12 @@ export function announce(prev: AnnouncedView, next: AnnouncedView, t: (key: Mess
     const was = before.get(tile.id);
     if (!was) continue;
     const name = named(tile.name);
-    if (was.microphoneEnabled !== tile.microphoneEnabled) out.polite.push(t(tile.microphoneEnabled ? 'announceMicOn' : 'announceMicOff', { name }));
-    if (was.cameraEnabled !== tile.cameraEnabled) out.polite.push(t(tile.cameraEnabled ? 'announceCameraOn' : 'announceCameraOff', { name }));
-    if (was.screenSharing !== tile.screenSharing) out.polite.push(t(tile.screenSharing ? 'announceScreenOn' : 'announceScreenOff', { name }));
+    if (was.microphoneEnabled !== tile.microphoneEnabled)
+      out.polite.push(t(tile.microphoneEnabled ? 'announceMicOn' : 'announceMicOff', { name }));
+    if (was.cameraEnabled !== tile.cameraEnabled)
+      out.polite.push(t(tile.cameraEnabled ? 'announceCameraOn' : 'announceCameraOff', { name }));
+    if (was.screenSharing !== tile.screenSharing)
+      out.polite.push(t(tile.screenSharing ? 'announceScreenOn' : 'announceScreenOff', { name }));
   }
   if (next.speaker && next.speaker !== prev.speaker) out.speaker = t('announceSpeaking', { name: next.speaker });
   if (next.unread > prev.unread && next.lastReceived) {
@@ -89,7 +93,13 @@ export function announcedView(view: CallView): AnnouncedView {
     state: view.state,
     ringer: view.ringer,
     members: view.members,
-    tiles: live.map(({ id, name, microphoneEnabled, cameraEnabled, screenSharing }) => ({ id, name, microphoneEnabled, cameraEnabled, screenSharing })),
+    tiles: live.map(({ id, name, microphoneEnabled, cameraEnabled, screenSharing }) => ({
+      id,
+      name,
+      microphoneEnabled,
+      cameraEnabled,
+      screenSharing,
+    })),
     speaker,
     unread: view.chat?.unread ?? 0,
     lastReceived: last ? { name: last.from.name, text: last.text } : null,

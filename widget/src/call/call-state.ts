@@ -37,7 +37,6 @@ export const CALL_STATES = [
 /** One of {@link CALL_STATES}. */
 export type CallState = (typeof CALL_STATES)[number];
 
-
 /**
  * Why a call ended (`vc-call-ended` `detail.reason`):
  * - `hang-up`: we ended it (hang-up, or cancelled our own ringing call);
@@ -49,15 +48,7 @@ export type CallState = (typeof CALL_STATES)[number];
  * - `failed`: the connection could not be set up or restored (`vc-error` `call-failed` or
  *   `relay-unavailable` says more).
  */
-export const CALL_END_REASONS = [
-  'hang-up',
-  'remote-hang-up',
-  'declined',
-  'cancelled',
-  'no-answer',
-  'peer-left',
-  'failed',
-] as const;
+export const CALL_END_REASONS = ['hang-up', 'remote-hang-up', 'declined', 'cancelled', 'no-answer', 'peer-left', 'failed'] as const;
 
 /** One of {@link CALL_END_REASONS}. */
 export type CallEndReason = (typeof CALL_END_REASONS)[number];

@@ -172,7 +172,8 @@ export function memberJoined(t: Step, member: Member): void {
   if (known) {
     // The same person, back on a new connection: its leg goes on.
     t.setMember({ ...known, id: member.id, name: member.name, away: false });
-    if (t.leg(member.peerId)) t.do({ type: 'watch-leg-media', peerId: member.peerId, on: false }, { type: 'resend-offer', peerId: member.peerId });
+    if (t.leg(member.peerId))
+      t.do({ type: 'watch-leg-media', peerId: member.peerId, on: false }, { type: 'resend-offer', peerId: member.peerId });
     return;
   }
   // A full room let someone in: a member we took for away is gone (its place was freed). Once

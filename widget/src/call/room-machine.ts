@@ -10,7 +10,17 @@
  * a leg until both its ends are in the call (`attach-media`).
  */
 import { ROOM_NAME_PATTERN } from 'video-call-protocol';
-import { acceptCall, callOrJoin, declineCall, handleSignal, hangUp, memberJoined, memberLeft, rejoined, signalingLost } from './call-steps.js';
+import {
+  acceptCall,
+  callOrJoin,
+  declineCall,
+  handleSignal,
+  hangUp,
+  memberJoined,
+  memberLeft,
+  rejoined,
+  signalingLost,
+} from './call-steps.js';
 import { legFailed, legStateChanged, legTimer } from './leg-steps.js';
 import { DEFAULT_CAPACITY, initialContext, type CodedError, type RoomContext, type RoomEffect, type RoomEvent } from './room-context.js';
 import { canCall, canStart, runningCall } from './room-state.js';

@@ -17,7 +17,9 @@ export const presentMembers = (ctx: RoomContext): RoomMember[] => membersOf(ctx)
 
 /** Our legs on which both ends are in the call, with their member. */
 export const acceptedLegs = (ctx: RoomContext): [RoomMember, Leg][] =>
-  Object.entries(ctx.legs).flatMap(([peerId, leg]) => (leg.accepted && ctx.members[peerId] ? [[ctx.members[peerId], leg] as [RoomMember, Leg]] : []));
+  Object.entries(ctx.legs).flatMap(([peerId, leg]) =>
+    leg.accepted && ctx.members[peerId] ? [[ctx.members[peerId], leg] as [RoomMember, Leg]] : [],
+  );
 
 /** Our legs that still ring (either way). */
 export const ringingLegs = (ctx: RoomContext): [string, Leg][] => Object.entries(ctx.legs).filter(([, leg]) => !leg.accepted);
@@ -72,7 +74,11 @@ export const canStart = (ctx: RoomContext) => ctx.stage === 'idle' || ctx.stage 
  * there, and not in (or rung for) a call. It rings everyone, or joins the running call.
  */
 export const canCall = (ctx: RoomContext) =>
-  ctx.stage === 'in-room' && ctx.call === null && !ctx.signalingDown && presentMembers(ctx).length > 0 && !membersOf(ctx).some((m) => m.away);
+  ctx.stage === 'in-room' &&
+  ctx.call === null &&
+  !ctx.signalingDown &&
+  presentMembers(ctx).length > 0 &&
+  !membersOf(ctx).some((m) => m.away);
 
 /** The member the one-to-one words name: the first participant of our call, else the first member. */
 export function firstMember(ctx: RoomContext): RoomMember | null {

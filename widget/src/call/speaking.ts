@@ -40,7 +40,11 @@ const SILENT: VoiceTrack = { speaking: false, heardAt: null, voiceSince: null };
  * The voices after a sample at `now` (ms): `levels` by participant id. Participants missing
  * from `levels` are dropped (they left the call).
  */
-export function trackVoices(previous: Readonly<Record<string, VoiceTrack>>, levels: Readonly<Record<string, number>>, now: number): Record<string, VoiceTrack> {
+export function trackVoices(
+  previous: Readonly<Record<string, VoiceTrack>>,
+  levels: Readonly<Record<string, number>>,
+  now: number,
+): Record<string, VoiceTrack> {
   const next: Record<string, VoiceTrack> = {};
   for (const [id, level] of Object.entries(levels)) {
     const voice = previous[id] ?? SILENT;
@@ -60,7 +64,11 @@ export function trackVoices(previous: Readonly<Record<string, VoiceTrack>>, leve
  * The active speaker: the one who speaks, else whoever spoke last; the current one stays while
  * still speaking, so two people talking over each other do not make the highlight jump.
  */
-export function activeSpeaker(current: string | null, voices: Readonly<Record<string, VoiceTrack>>, levels: Readonly<Record<string, number>>): string | null {
+export function activeSpeaker(
+  current: string | null,
+  voices: Readonly<Record<string, VoiceTrack>>,
+  levels: Readonly<Record<string, number>>,
+): string | null {
   if (current !== null && voices[current]?.speaking) return current;
   let loudest: string | null = null;
   for (const [id, voice] of Object.entries(voices)) {

@@ -57,20 +57,41 @@ export function statusText(ctx: RoomContext, t: Translate = english, lang = 'en'
       return members.length > 1 ? t('statusReadyMany', { name: who(members, t, lang).Name }) : t('statusReady', { name: one.Name });
     }
     case 'calling':
-      return t('statusCalling', { name: who(members.filter((m) => ctx.legs[m.peerId]), t, lang).inner });
+      return t('statusCalling', {
+        name: who(
+          members.filter((m) => ctx.legs[m.peerId]),
+          t,
+          lang,
+        ).inner,
+      });
     case 'incoming': {
       const others = members.filter((m) => m.call === ctx.call?.id && !ctx.legs[m.peerId]);
       const ringer = members.filter((m) => ctx.legs[m.peerId]);
       const { Name } = who(ringer, t, lang);
-      return others.length > 0 ? t('statusIncomingGroup', { name: Name, others: who(others, t, lang).inner }) : t('statusIncoming', { name: Name });
+      return others.length > 0
+        ? t('statusIncomingGroup', { name: Name, others: who(others, t, lang).inner })
+        : t('statusIncoming', { name: Name });
     }
     case 'connecting':
       return t('statusConnecting', { name: who(inCall, t, lang).inner });
     case 'connected':
-      return t('statusConnected', { name: who(inCall.filter((m) => ctx.legs[m.peerId]?.connected), t, lang).inner });
+      return t('statusConnected', {
+        name: who(
+          inCall.filter((m) => ctx.legs[m.peerId]?.connected),
+          t,
+          lang,
+        ).inner,
+      });
     case 'reconnecting': {
       const cause = reconnectingCause(ctx);
-      if (cause === 'peer') return t('statusPeerDropped', { name: who(members.filter((m) => m.away), t, lang).Name });
+      if (cause === 'peer')
+        return t('statusPeerDropped', {
+          name: who(
+            members.filter((m) => m.away),
+            t,
+            lang,
+          ).Name,
+        });
       if (cause === 'media') return t('statusMediaInterrupted');
       return ctx.call ? t('statusServiceLostInCall') : t('statusServiceLost');
     }
@@ -121,11 +142,21 @@ export function placeholderText(ctx: RoomContext, t: Translate = english, lang =
     case 'ended':
       // The names of those in the call follow below it (the view's in-call list).
       if (runningCall(ctx)) return t('placeholderCallRunning');
-      if (members.length > 1) return listNames(members.map((m) => m.name || t('someone')), lang);
+      if (members.length > 1)
+        return listNames(
+          members.map((m) => m.name || t('someone')),
+          lang,
+        );
       return name || t('placeholderSomeoneHere');
     case 'calling': {
       const called = members.filter((m) => ctx.legs[m.peerId]);
-      if (called.length > 1) return t('placeholderCalling', { name: listNames(called.map((m) => m.name || t('someone')), lang) });
+      if (called.length > 1)
+        return t('placeholderCalling', {
+          name: listNames(
+            called.map((m) => m.name || t('someone')),
+            lang,
+          ),
+        });
       return called[0]?.name ? t('placeholderCalling', { name: called[0].name }) : t('placeholderCallingUnnamed');
     }
     case 'incoming':

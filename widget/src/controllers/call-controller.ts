@@ -16,7 +16,13 @@ import { reduce } from '../call/room-machine.js';
 import { acceptedLegs, callState } from '../call/room-state.js';
 import { LegTimers } from '../call/timers.js';
 import type { Translate } from '../i18n/translator.js';
-import { VideoCallParticipantsChangeEvent, VideoCallPeerChangeEvent, VideoCallStateChangeEvent, type Participant, type PeerIdentity } from '../events.js';
+import {
+  VideoCallParticipantsChangeEvent,
+  VideoCallPeerChangeEvent,
+  VideoCallStateChangeEvent,
+  type Participant,
+  type PeerIdentity,
+} from '../events.js';
 import { carryOut, type CallParts } from './call-effects.js';
 import { deviceLost, notify, qualityChanged } from './call-notices.js';
 import { participantsOf, peerOf, worstQuality } from './call-participants.js';

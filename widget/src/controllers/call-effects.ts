@@ -95,7 +95,12 @@ async function join(p: CallParts, run: number, rejoin: boolean): Promise<void> {
     const joined = await call.signaling.enter(call.context.room, { name, ticket }, rejoin);
     if (run !== p.runs.signaling) return;
     const capacity = (joined as { capacity?: number }).capacity;
-    call.dispatch({ type: rejoin ? 'rejoined' : 'joined', self: joined.self.peerId, members: joined.peers, ...(capacity ? { capacity } : {}) });
+    call.dispatch({
+      type: rejoin ? 'rejoined' : 'joined',
+      self: joined.self.peerId,
+      members: joined.peers,
+      ...(capacity ? { capacity } : {}),
+    });
     // Back after a reconnection: say our media state again, so the sides never disagree long.
     if (rejoin) call.inCall.sendMediaState();
   } catch (error) {

@@ -4,7 +4,13 @@
  */
 import type { Notice } from '../call/room-context.js';
 import { errorText } from '../errors.js';
-import { VideoCallEndedEvent, VideoCallErrorEvent, VideoCallIncomingEvent, VideoCallPeerEvent, VideoCallQualityChangeEvent } from '../events.js';
+import {
+  VideoCallEndedEvent,
+  VideoCallErrorEvent,
+  VideoCallIncomingEvent,
+  VideoCallPeerEvent,
+  VideoCallQualityChangeEvent,
+} from '../events.js';
 import type { CallParts } from './call-effects.js';
 import { worstQuality } from './call-participants.js';
 

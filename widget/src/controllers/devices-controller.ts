@@ -26,8 +26,7 @@ export interface DevicesControllerOptions {
 }
 
 /** True where the browser can play audio on a chosen speaker (`setSinkId`). */
-export const canChooseSpeaker = (): boolean =>
-  typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+export const canChooseSpeaker = (): boolean => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
 /** At most this often does a moving level ask the host to render (15 Hz). */
 const METER_RENDER_MS = 1000 / 15;

@@ -6,9 +6,7 @@ import type { IceCandidate, IceServer, SessionDescription } from 'video-call-pro
 import type { LegChannelEvents } from './leg-channel.js';
 
 /** Signals a leg sends and handles (the caller adds the call id and the address). */
-export type LegSignal =
-  | { kind: 'description'; description: SessionDescription }
-  | { kind: 'candidate'; candidate: IceCandidate | null };
+export type LegSignal = { kind: 'description'; description: SessionDescription } | { kind: 'candidate'; candidate: IceCandidate | null };
 
 /** Callbacks of a {@link LegController}. */
 export interface LegControllerOptions extends LegChannelEvents {

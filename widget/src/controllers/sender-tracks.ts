@@ -46,7 +46,10 @@ export const senderOf = (pc: RTCPeerConnection, slot: Slot, kind: 'audio' | 'vid
  * encoding. Senders without an encoding yet (before negotiation) are skipped; the cap is applied
  * again with the tracks.
  */
-export async function applyVideoCap(pc: RTCPeerConnection, cap: { maxBitrateBps: number | null; scaleResolutionDownBy: number }): Promise<void> {
+export async function applyVideoCap(
+  pc: RTCPeerConnection,
+  cap: { maxBitrateBps: number | null; scaleResolutionDownBy: number },
+): Promise<void> {
   const sender = senderOf(pc, 'camera', 'video');
   if (!sender) return;
   const parameters = sender.getParameters();

@@ -143,7 +143,6 @@ export class SignalingController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-
   /**
    * Joins `room` as `name` (with the host site's `ticket` when the service requires one). With
    * `rejoin`, after a reconnection, comes back as the same member (same `peerId`) with the
@@ -198,7 +197,8 @@ export class SignalingController implements ReactiveController {
     if (code === 'ticket-required' || code === 'ticket-invalid' || code === 'ticket-expired' || code === 'ticket-wrong-room') {
       throw new VideoCallError(code);
     }
-    if (code === 'overloaded' || code === 'unavailable') throw new VideoCallError('join-failed', { key: 'errorServiceBusy', protocolCode: code });
+    if (code === 'overloaded' || code === 'unavailable')
+      throw new VideoCallError('join-failed', { key: 'errorServiceBusy', protocolCode: code });
     // The service's own words name the cause (they are not translated).
     throw new VideoCallError('join-failed', { params: { room, reason: message }, protocolCode: code });
   }

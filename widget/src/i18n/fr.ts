@@ -135,7 +135,8 @@ export const fr: Messages = {
   deviceDefaultSpeaker: '{lost}\u202f; le son passe par le haut-parleur par défaut.',
 
   errorUnknown: 'Une erreur s’est produite.',
-  errorMissingSignalingUrl: 'Aucun service d’appel n’est indiqué : renseignez l’attribut signaling-url (ou une balise meta video-call-signaling-url).',
+  errorMissingSignalingUrl:
+    'Aucun service d’appel n’est indiqué : renseignez l’attribut signaling-url (ou une balise meta video-call-signaling-url).',
   errorMissingRoom:
     'Aucun salon valide\u202f: renseignez l’attribut room (lettres, chiffres, «\u202f_\u202f», «\u202f.\u202f» ou «\u202f-\u202f»).',
   errorMediaPermissionDenied:

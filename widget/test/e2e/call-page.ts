@@ -108,9 +108,7 @@ export function recordMessages(page: CallPage): Promise<void> {
   return page.evaluate(() => {
     const w = window as unknown as { __messages: [string, string][] };
     w.__messages = [];
-    document.addEventListener('vc-message', (e) =>
-      w.__messages.push([e.detail.from.name, e.detail.text]),
-    );
+    document.addEventListener('vc-message', (e) => w.__messages.push([e.detail.from.name, e.detail.text]));
   });
 }
 
@@ -181,7 +179,9 @@ export function negotiatedCodecs(page: CallPage): Promise<{ direction: string; k
     const all = [...(stats?.values() ?? [])];
     return all
       .filter((s) => s.type === 'inbound-rtp' || s.type === 'outbound-rtp')
-      .flatMap((s) => (s.codecId ? [{ direction: s.type, kind: s.kind as string, mimeType: stats!.get(s.codecId)?.mimeType as string }] : []))
+      .flatMap((s) =>
+        s.codecId ? [{ direction: s.type, kind: s.kind as string, mimeType: stats!.get(s.codecId)?.mimeType as string }] : [],
+      )
       .sort((a, b) => `${a.direction}${a.kind}`.localeCompare(`${b.direction}${b.kind}`));
   });
 }

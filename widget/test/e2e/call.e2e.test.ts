@@ -48,10 +48,10 @@ describe('one-to-one call through the demo page', () => {
       [...document.querySelector('video-call')!.shadowRoot!.querySelectorAll('svg.icon')]
         .filter((svg) => svg.closest('button')!.checkVisibility())
         .map((svg) => ({
-        shapes: svg.querySelectorAll('path, rect, circle').length,
-        direct: svg.querySelectorAll(':scope > path, :scope > rect, :scope > circle').length,
-        width: svg.getBoundingClientRect().width,
-      })),
+          shapes: svg.querySelectorAll('path, rect, circle').length,
+          direct: svg.querySelectorAll(':scope > path, :scope > rect, :scope > circle').length,
+          width: svg.getBoundingClientRect().width,
+        })),
     );
     assert.ok(icons.length >= 3, `icons on the buttons (${icons.length})`);
     for (const icon of icons) {

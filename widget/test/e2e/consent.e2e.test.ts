@@ -187,7 +187,9 @@ describe('consent: ring first, media only after accept', () => {
     assert.deepEqual(await heldTrackStates(alice), ['audio:ended', 'video:ended']);
     assert.deepEqual(await heldTrackStates(bob), ['audio:ended', 'video:ended']);
     const previewShown = (page: Page) =>
-      page.evaluate(() => !document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="local-video"]')!.hasAttribute('hidden'));
+      page.evaluate(
+        () => !document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="local-video"]')!.hasAttribute('hidden'),
+      );
     assert.equal(await previewShown(alice), false);
     // The next call captures again, and media flows both ways.
     await callAndAccept(bob, alice);

@@ -66,7 +66,7 @@ describe('a group call of four', () => {
   const run = (page: Page, method: 'call' | 'accept' | 'decline' | 'hangUp') =>
     page.evaluate((m) => (document.querySelector('video-call') as unknown as Record<string, () => unknown>)[m]!(), method);
 
-  test('Alice rings Bob and Carol; Bob accepts, Carol declines; nothing of Carol\'s or to Carol flows', async () => {
+  test("Alice rings Bob and Carol; Bob accepts, Carol declines; nothing of Carol's or to Carol flows", async () => {
     const [alice, bob, carol] = [await open('alice'), await open('bob'), await open('carol')];
     await waitForState(alice, 'ready');
     await run(alice, 'call');
@@ -87,7 +87,13 @@ describe('a group call of four', () => {
     assert.deepEqual((await history(alice)).calls, [], 'the call goes on for Alice');
     // Carol sees who is in the call and may join it.
     assert.equal(await carol.locator('video-call').locator('[part~="call-button"]').innerText(), 'Join');
-    assert.deepEqual((await participantsOf(carol)).filter((p) => p.inCall).map((p) => p.name).sort(), ['Alice', 'Bob']);
+    assert.deepEqual(
+      (await participantsOf(carol))
+        .filter((p) => p.inCall)
+        .map((p) => p.name)
+        .sort(),
+      ['Alice', 'Bob'],
+    );
   });
 
   test('Carol joins the running call: nobody rings, everyone sees everyone', async () => {
@@ -107,7 +113,11 @@ describe('a group call of four', () => {
     await run(dan, 'call');
     await waitForState(dan, 'connected');
     await expectTilesPlaying(dan, ['Alice', 'Bob', 'Carol']);
-    for (const [name, others] of [['alice', ['Bob', 'Carol', 'Dan']], ['bob', ['Alice', 'Carol', 'Dan']], ['carol', ['Alice', 'Bob', 'Dan']]] as const) {
+    for (const [name, others] of [
+      ['alice', ['Bob', 'Carol', 'Dan']],
+      ['bob', ['Alice', 'Carol', 'Dan']],
+      ['carol', ['Alice', 'Bob', 'Dan']],
+    ] as const) {
       await expectTilesPlaying(pages[name], [...others]);
     }
     // Four in the call: every leg of every page caps its video for a call of four (the callee's
@@ -134,7 +144,9 @@ describe('a group call of four', () => {
     }
     await alice.evaluate(() => document.querySelector('video-call')!.sendMessage('Hello all'));
     for (const page of [bob, carol, dan]) {
-      await page.waitForFunction(() => (window as unknown as { __messages: string[] }).__messages.includes('Alice: Hello all'), undefined, { timeout: 5000 });
+      await page.waitForFunction(() => (window as unknown as { __messages: string[] }).__messages.includes('Alice: Hello all'), undefined, {
+        timeout: 5000,
+      });
     }
   });
 
@@ -143,16 +155,30 @@ describe('a group call of four', () => {
     for (const page of [alice, carol, dan]) await page.evaluate(() => document.querySelector('video-call')!.setMicrophoneEnabled(false));
     // Chromium's fake microphone beeps: Bob's level rises and falls; the others send silence.
     for (const page of [alice, carol, dan]) {
-      await page.waitForFunction(() => document.querySelector('video-call')!.participants.some((p) => p.name === 'Bob' && p.speaking), undefined, { timeout: 10_000, polling: 100 });
+      await page.waitForFunction(
+        () => document.querySelector('video-call')!.participants.some((p) => p.name === 'Bob' && p.speaking),
+        undefined,
+        { timeout: 10_000, polling: 100 },
+      );
       const parts = await tileParts(page);
-      assert.ok(parts.Bob?.includes('speaking'), `Bob's tile rings on ${await page.evaluate(() => document.querySelector('video-call')!.name)}'s page: ${JSON.stringify(parts)}`);
+      assert.ok(
+        parts.Bob?.includes('speaking'),
+        `Bob's tile rings on ${await page.evaluate(() => document.querySelector('video-call')!.name)}'s page: ${JSON.stringify(parts)}`,
+      );
     }
     // Only Bob: nobody else is heard.
     await alice.waitForTimeout(1500);
     const speaking = (await participantsOf(alice)).filter((p) => p.speaking).map((p) => p.name);
-    assert.deepEqual(speaking.filter((n) => n !== 'Bob'), [], 'muted participants do not ring');
+    assert.deepEqual(
+      speaking.filter((n) => n !== 'Bob'),
+      [],
+      'muted participants do not ring',
+    );
     await bob.evaluate(() => document.querySelector('video-call')!.setMicrophoneEnabled(false));
-    await alice.waitForFunction(() => !document.querySelector('video-call')!.participants.some((p) => p.speaking), undefined, { timeout: 10_000, polling: 100 });
+    await alice.waitForFunction(() => !document.querySelector('video-call')!.participants.some((p) => p.speaking), undefined, {
+      timeout: 10_000,
+      polling: 100,
+    });
   });
 
   test('Alice hangs up: the others go on', async () => {
@@ -161,12 +187,25 @@ describe('a group call of four', () => {
     const before = await Promise.all([bob, carol, dan].map(endings));
     await run(alice, 'hangUp');
     await waitForState(alice, 'ended');
-    for (const [i, [page, others]] of ([[bob, ['Carol', 'Dan']], [carol, ['Bob', 'Dan']], [dan, ['Bob', 'Carol']]] as const).entries()) {
-      await page.waitForFunction((n) => document.querySelector('video-call')!.shadowRoot!.querySelectorAll('[part~="tile"]').length === n, others.length, { timeout: 10_000 });
+    for (const [i, [page, others]] of (
+      [
+        [bob, ['Carol', 'Dan']],
+        [carol, ['Bob', 'Dan']],
+        [dan, ['Bob', 'Carol']],
+      ] as const
+    ).entries()) {
+      await page.waitForFunction(
+        (n) => document.querySelector('video-call')!.shadowRoot!.querySelectorAll('[part~="tile"]').length === n,
+        others.length,
+        { timeout: 10_000 },
+      );
       await expectTilesPlaying(page, [...others]);
       assert.equal(await page.evaluate(() => document.querySelector('video-call')!.state), 'connected');
       assert.equal(await endings(page), before[i], 'no vc-call-ended for those who go on');
     }
-    assert.deepEqual((await history(alice)).calls.filter((c) => c.startsWith('ended')), ['ended:hang-up']);
+    assert.deepEqual(
+      (await history(alice)).calls.filter((c) => c.startsWith('ended')),
+      ['ended:hang-up'],
+    );
   });
 });

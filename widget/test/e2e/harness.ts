@@ -203,8 +203,19 @@ export async function expectRemoteVideoPlaying(page: Page): Promise<{ width: num
       const pick = (type: string) =>
         [...(stats?.values() ?? [])]
           .filter((s) => s.type === type && s.kind === 'video')
-          .map((s) => ({ packets: s.packetsReceived ?? s.packetsSent, frames: s.framesDecoded ?? s.framesEncoded, pli: s.pliCount, keyFrames: s.keyFramesDecoded ?? s.keyFramesEncoded }));
-      return { inbound: pick('inbound-rtp'), outbound: pick('outbound-rtp'), readyState: video.readyState, paused: video.paused, tracks: (video.srcObject as MediaStream | null)?.getTracks().map((t) => `${t.kind}:${t.readyState}:${t.muted}`) };
+          .map((s) => ({
+            packets: s.packetsReceived ?? s.packetsSent,
+            frames: s.framesDecoded ?? s.framesEncoded,
+            pli: s.pliCount,
+            keyFrames: s.keyFramesDecoded ?? s.keyFramesEncoded,
+          }));
+      return {
+        inbound: pick('inbound-rtp'),
+        outbound: pick('outbound-rtp'),
+        readyState: video.readyState,
+        paused: video.paused,
+        tracks: (video.srcObject as MediaStream | null)?.getTracks().map((t) => `${t.kind}:${t.readyState}:${t.muted}`),
+      };
     });
     throw new Error(`remote video is not decoding frames (${before.frames} → ${after.frames}): ${JSON.stringify(rtp)}`);
   }

@@ -12,7 +12,10 @@ const peerOf = (page: Page) => page.evaluate(() => document.querySelector('video
 const hasPart = (page: Page, part: string) =>
   page.evaluate((p) => document.querySelector('video-call')!.shadowRoot!.querySelector(`[part~="${p}"]`) !== null, part);
 const partText = (page: Page, part: string) =>
-  page.evaluate((p) => document.querySelector('video-call')!.shadowRoot!.querySelector(`[part~="${p}"]`)?.textContent?.trim() ?? null, part);
+  page.evaluate(
+    (p) => document.querySelector('video-call')!.shadowRoot!.querySelector(`[part~="${p}"]`)?.textContent?.trim() ?? null,
+    part,
+  );
 
 /** Waits until `page`'s `peer` has `field` equal to `value`. */
 const waitForPeer = (page: Page, field: 'microphoneEnabled' | 'cameraEnabled', value: boolean) =>
@@ -44,7 +47,8 @@ const recordDetails = (page: Page) =>
     document.addEventListener('vc-peer-change', (e) => w.__changes.push(e.detail.peer));
     document.addEventListener('vc-message', (e) => w.__messages.push(e.detail));
   });
-const messagesOf = (page: Page) => page.evaluate(() => (window as unknown as { __messages: { from: { name: string }; text: string }[] }).__messages);
+const messagesOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __messages: { from: { name: string }; text: string }[] }).__messages);
 
 describe('in the call', () => {
   const rig = useRig();
@@ -79,10 +83,17 @@ describe('in the call', () => {
     await waitForPeer(bob, 'microphoneEnabled', true);
     assert.equal(await hasPart(bob, 'remote-placeholder'), false);
     assert.equal(await hasPart(bob, 'remote-muted'), false);
-    const changes = await bob.evaluate(() => (window as unknown as { __changes: { cameraEnabled: boolean; microphoneEnabled: boolean }[] }).__changes);
+    const changes = await bob.evaluate(
+      () => (window as unknown as { __changes: { cameraEnabled: boolean; microphoneEnabled: boolean }[] }).__changes,
+    );
     assert.deepEqual(
       changes.map((p) => [p.cameraEnabled, p.microphoneEnabled]),
-      [[false, true], [false, false], [true, false], [true, true]],
+      [
+        [false, true],
+        [false, false],
+        [true, false],
+        [true, true],
+      ],
     );
     await alice.context().close();
     await bob.context().close();
@@ -95,8 +106,15 @@ describe('in the call', () => {
     const hostile = '<img src=x onerror="window.__pwned=1"><b>hi</b>';
     await alice.evaluate((text) => document.querySelector('video-call')!.sendMessage(text), hostile);
     await bob.waitForFunction(() => (window as unknown as { __messages: unknown[] }).__messages.length === 1);
-    assert.deepEqual((await messagesOf(bob)).map((m) => [m.from.name, m.text]), [['Alice', hostile]]);
-    assert.deepEqual((await messagesOf(alice)).map((m) => m.text), [hostile], 'vc-message fires for a sent message too');
+    assert.deepEqual(
+      (await messagesOf(bob)).map((m) => [m.from.name, m.text]),
+      [['Alice', hostile]],
+    );
+    assert.deepEqual(
+      (await messagesOf(alice)).map((m) => m.text),
+      [hostile],
+      'vc-message fires for a sent message too',
+    );
 
     // Bob sees an unread count, opens the panel, reads it as text, and answers through the form.
     assert.equal(await partText(bob, 'chat-unread'), '1');
@@ -104,11 +122,20 @@ describe('in the call', () => {
     await chat.locator('[part~="chat-button"]').click();
     assert.equal(await hasPart(bob, 'chat-unread'), false);
     assert.match((await partText(bob, 'chat'))!, /Alice.*<img src=x onerror="window.__pwned=1"><b>hi<\/b>/s);
-    assert.equal(await bob.evaluate(() => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="chat"] img, [part~="chat"] b')), null);
+    assert.equal(
+      await bob.evaluate(() => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="chat"] img, [part~="chat"] b')),
+      null,
+    );
     await chat.locator('[part~="chat-input"]').fill('Hello Alice');
     await chat.locator('[part~="chat-send-button"]').click();
     await alice.waitForFunction(() => (window as unknown as { __messages: unknown[] }).__messages.length === 2);
-    assert.deepEqual((await messagesOf(alice)).map((m) => [m.from.name, m.text]), [['', hostile], ['Bob', 'Hello Alice']]);
+    assert.deepEqual(
+      (await messagesOf(alice)).map((m) => [m.from.name, m.text]),
+      [
+        ['', hostile],
+        ['Bob', 'Hello Alice'],
+      ],
+    );
     assert.equal(await bob.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
 
     // It went peer to peer: the data channel carried it.
@@ -178,7 +205,9 @@ describe('in the call', () => {
     });
     await waitForSharing(true);
     const firstFrameAt = await bob.evaluate(() => (window as unknown as { __shareSeen: Promise<number> }).__shareSeen);
-    console.log(`# shareScreen() → first frame of the screen on the other side: ${(firstFrameAt - startedAt).toFixed(0)} ms (the call's first share: one renegotiation)`);
+    console.log(
+      `# shareScreen() → first frame of the screen on the other side: ${(firstFrameAt - startedAt).toFixed(0)} ms (the call's first share: one renegotiation)`,
+    );
     assert.equal(await alice.evaluate(() => document.querySelector('video-call')!.screenSharing), true);
     // The capture's full size arrives (headless Chromium captures its window), kept under a
     // tight bitrate by contentHint 'detail'.
@@ -201,8 +230,12 @@ describe('in the call', () => {
     console.log(`# screen share received at ${screen.width}×${screen.height}`);
     assert.deepEqual(screen, { ...captured, fit: 'contain', hidden: false });
     // The camera still plays, small, beside it.
-    const cameraBox = await bob.evaluate(() => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="remote-video"]')!.getBoundingClientRect().width);
-    const stageBox = await bob.evaluate(() => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="stage"]')!.getBoundingClientRect().width);
+    const cameraBox = await bob.evaluate(
+      () => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="remote-video"]')!.getBoundingClientRect().width,
+    );
+    const stageBox = await bob.evaluate(
+      () => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="stage"]')!.getBoundingClientRect().width,
+    );
     assert.ok(cameraBox < stageBox / 2, `camera ${cameraBox}px in a ${stageBox}px stage`);
 
     await alice.evaluate(() => document.querySelector('video-call')!.stopScreenShare());
@@ -256,17 +289,25 @@ describe('in the call', () => {
         report.forEach((stat: Record<string, unknown>) => {
           if (stat.type === 'inbound-rtp' && typeof stat.packetsReceived === 'number') {
             const received = stat.packetsReceived;
-            copy.set(stat.id as string, { ...stat, packetsReceived: Math.round(received * 0.75), packetsLost: Math.round(received * 0.25) });
+            copy.set(stat.id as string, {
+              ...stat,
+              packetsReceived: Math.round(received * 0.75),
+              packetsLost: Math.round(received * 0.25),
+            });
           } else copy.set(stat.id as string, stat);
         });
         return copy;
       };
     });
     await waitForQuality('poor');
-    const details = await bob.evaluate(() => document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="quality"]')!.getAttribute('aria-label'));
+    const details = await bob.evaluate(() =>
+      document.querySelector('video-call')!.shadowRoot!.querySelector('[part~="quality"]')!.getAttribute('aria-label'),
+    );
     assert.match(details!, /^Poor connection: .*loss \d+(\.\d)? %/);
     await bob.evaluate(() => {
-      RTCPeerConnection.prototype.getStats = (window as unknown as { __nativeGetStats: typeof RTCPeerConnection.prototype.getStats }).__nativeGetStats;
+      RTCPeerConnection.prototype.getStats = (
+        window as unknown as { __nativeGetStats: typeof RTCPeerConnection.prototype.getStats }
+      ).__nativeGetStats;
     });
     await waitForQuality('good');
     await alice.context().close();

@@ -26,7 +26,6 @@ const secret = randomBytes(16).toString('hex');
 /** Short credential lifetime so that the test sees them expire and get refreshed. */
 const TTL_SECONDS = 10;
 
-
 /** Gathers candidates in `page` with the given ICE servers and relay-only policy; returns their types. */
 function gatherRelayCandidates(page: Page, iceServers: RTCIceServer[]): Promise<string[]> {
   return page.evaluate(async (servers) => {

@@ -145,7 +145,14 @@ describe('resilience', () => {
           setTimeout(() => (WebSocket.prototype.send = send), Math.max(0, when - Date.now()) + 200);
           return new Promise<string>((resolve) =>
             setTimeout(
-              () => void document.querySelector('video-call')!.call().then(() => resolve('called'), (error: Error) => resolve(error.name)),
+              () =>
+                void document
+                  .querySelector('video-call')!
+                  .call()
+                  .then(
+                    () => resolve('called'),
+                    (error: Error) => resolve(error.name),
+                  ),
               Math.max(0, when - Date.now()),
             ),
           );
@@ -194,6 +201,12 @@ describe('resilience', () => {
     console.log(`# tab crashed → peer back to waiting in ${ms} ms`);
     assert.deepEqual((await history(alice)).peers, ['joined:Bob', 'left:Bob']);
     await alice.context().close();
-    await Promise.race([bob.context().close().catch(() => {}), alice.waitForTimeout(2000).catch(() => {})]);
+    await Promise.race([
+      bob
+        .context()
+        .close()
+        .catch(() => {}),
+      alice.waitForTimeout(2000).catch(() => {}),
+    ]);
   });
 });

@@ -57,7 +57,10 @@ async function npmStart(port: number): Promise<{ child: ChildProcess; output: ()
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not listen within ${NPM_START_TIMEOUT_MS} ms:\n${output.slice(-3000)}`)), NPM_START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`npm start did not listen within ${NPM_START_TIMEOUT_MS} ms:\n${output.slice(-3000)}`)),
+      NPM_START_TIMEOUT_MS,
+    );
     const check = () => {
       if (output.includes(`"port":${port}`)) {
         clearTimeout(timer);
@@ -90,9 +93,16 @@ async function portFreed(port: number): Promise<void> {
 async function expectCallGoesOn(alice: Page, bob: Page): Promise<void> {
   await waitForState(alice, 'connected', 30_000);
   await waitForState(bob, 'connected', 30_000);
-  for (const [page, other] of [[alice, 'Bob'], [bob, 'Alice']] as const) {
+  for (const [page, other] of [
+    [alice, 'Bob'],
+    [bob, 'Alice'],
+  ] as const) {
     const seen = await history(page);
-    assert.deepEqual(seen.calls.filter((c) => c.startsWith('ended')), [], `no vc-call-ended: ${JSON.stringify(seen)}`);
+    assert.deepEqual(
+      seen.calls.filter((c) => c.startsWith('ended')),
+      [],
+      `no vc-call-ended: ${JSON.stringify(seen)}`,
+    );
     assert.ok(!seen.peers.includes(`left:${other}`), `nobody left: ${JSON.stringify(seen.peers)}`);
     assert.deepEqual(seen.errors, []);
   }
@@ -147,7 +157,9 @@ describe('restarts of the signal service, out of the box (no REJOIN_SECRET)', ()
     const termListening = Date.now() - termAt;
     const termConnected = await msUntilBothConnected(alice, bob, termAt);
     await expectCallGoesOn(alice, bob);
-    console.log(`SIGTERM: listening again ${termListening} ms after the signal, both pages connected ${termConnected} ms after it (${termConnected - termListening} ms after listening)`);
+    console.log(
+      `SIGTERM: listening again ${termListening} ms after the signal, both pages connected ${termConnected} ms after it (${termConnected - termListening} ms after listening)`,
+    );
 
     // 2. kill -9: the connections die without a word.
     const reconnectsBefore = (await history(alice)).states.filter((s) => s === 'reconnecting').length;
@@ -160,7 +172,9 @@ describe('restarts of the signal service, out of the box (no REJOIN_SECRET)', ()
     const killConnected = await msUntilBothConnected(alice, bob, killAt);
     assert.ok((await history(alice)).states.filter((s) => s === 'reconnecting').length > reconnectsBefore, 'the page noticed the outage');
     await expectCallGoesOn(alice, bob);
-    console.log(`kill -9: listening again ${killListening} ms after the kill, both pages connected ${killConnected} ms after it (${killConnected - killListening} ms after listening)`);
+    console.log(
+      `kill -9: listening again ${killListening} ms after the kill, both pages connected ${killConnected} ms after it (${killConnected - killListening} ms after listening)`,
+    );
 
     // Signaling works through the restarted service: a hang-up reaches the other side.
     await bob.evaluate(() => document.querySelector('video-call')!.hangUp());

@@ -33,7 +33,7 @@ test('their microphone, camera and screen share are announced during a call', ()
   assert.deepEqual(announce(base, { ...base, tiles: [{ ...ann, screenSharing: true }] }, t).polite, ['Ann is sharing their screen']);
 });
 
-test('media changes outside a call are not announced, nor the call\'s own start and end', () => {
+test("media changes outside a call are not announced, nor the call's own start and end", () => {
   const before = { ...base, tiles: [] };
   assert.deepEqual(announce(before, { ...before, state: 'ready' }, t).polite, []);
   assert.deepEqual(announce(before, base, t).polite, [], 'the first participant: the status line says it');
@@ -44,11 +44,22 @@ test('a departure from the room names who left; an unnamed member is "The other 
   assert.deepEqual(announce(base, { ...base, members: [], tiles: [], state: 'ready' }, t).polite, ['Ann left']);
   const unnamed = { ...base, members: [{ id: ann.id, name: '' }] };
   assert.deepEqual(announce(unnamed, { ...base, members: [], tiles: [], state: 'ready' }, t).polite, ['The other person left']);
-  assert.deepEqual(announce(base, { ...base, members: [], tiles: [], state: 'waiting' }, t).polite, [], 'back to waiting: the status line says it');
+  assert.deepEqual(
+    announce(base, { ...base, members: [], tiles: [], state: 'waiting' }, t).polite,
+    [],
+    'back to waiting: the status line says it',
+  );
 });
 
 test('in a group call: who joins and who leaves the call, once each', () => {
-  const two = { ...base, members: [{ id: ann.id, name: 'Ann' }, { id: ben.id, name: 'Ben' }], tiles: [ann, ben] };
+  const two = {
+    ...base,
+    members: [
+      { id: ann.id, name: 'Ann' },
+      { id: ben.id, name: 'Ben' },
+    ],
+    tiles: [ann, ben],
+  };
   assert.deepEqual(announce(base, { ...two }, t).polite, ['Ben joined the call']);
   assert.deepEqual(announce(two, { ...two, tiles: [ann] }, t).polite, ['Ben left the call'], 'Ben hung up and stays in the room');
   assert.deepEqual(announce(two, { ...base }, t).polite, ['Ben left'], 'Ben left the room: said once, as leaving');

@@ -9,9 +9,46 @@ import { reduce } from '../../src/call/room-machine.js';
 import { callState } from '../../src/call/room-state.js';
 import type { CallEndReason } from '../../src/call/call-state.js';
 import {
-  accept, ACQUIRE, legOf, ATTACH, away, bob, BOB_CALL, call, callFailed, calling, cancelTimer, carol, configure, connected,
-  connectedIncoming, connecting, decline, drive, endCall, ended, fire, from, hangUp, incoming, leave, legSignal, legState, lost,
-  mediaReady, memberLeft, noCandidates, notify, OLD_CALL, openLeg, OUR_CALL, ready, send, sig, stalled, startTimer,
+  accept,
+  ACQUIRE,
+  legOf,
+  ATTACH,
+  away,
+  bob,
+  BOB_CALL,
+  call,
+  callFailed,
+  calling,
+  cancelTimer,
+  carol,
+  configure,
+  connected,
+  connectedIncoming,
+  connecting,
+  decline,
+  drive,
+  endCall,
+  ended,
+  fire,
+  from,
+  hangUp,
+  incoming,
+  leave,
+  legSignal,
+  legState,
+  lost,
+  mediaReady,
+  memberLeft,
+  noCandidates,
+  notify,
+  OLD_CALL,
+  openLeg,
+  OUR_CALL,
+  ready,
+  send,
+  sig,
+  stalled,
+  startTimer,
 } from './helpers.js';
 
 const connectTimer = startTimer('connect', CONNECT_TIMEOUT_MS);
@@ -23,7 +60,13 @@ describe('calling', () => {
     assert.equal(callState(context), 'calling');
     assert.deepEqual(context.call, { id: OUR_CALL, direction: 'outgoing', joined: true });
     assert.deepEqual(legOf(context), {
-      call: OUR_CALL, direction: 'outgoing', accepted: false, connected: false, everConnected: false, iceRestarts: 0, loss: null,
+      call: OUR_CALL,
+      direction: 'outgoing',
+      accepted: false,
+      connected: false,
+      everConnected: false,
+      iceRestarts: 0,
+      loss: null,
       media: { microphoneEnabled: true, cameraEnabled: true, screenSharing: false },
     });
   });
@@ -58,7 +101,10 @@ describe('calling', () => {
     for (const late of [mediaReady, { type: 'media-failed', error: { code: 'media-failed' } }] as const) {
       const gone = drive(ended(), call('call-second-01'), hangUp);
       assert.equal(gone.context.media, 'off');
-      assert.ok(gone.effects.some((e) => e.type === 'release-media'), 'the pending capture is released');
+      assert.ok(
+        gone.effects.some((e) => e.type === 'release-media'),
+        'the pending capture is released',
+      );
       assert.deepEqual(reduce(gone.context, late).effects, []);
     }
   });
@@ -88,7 +134,12 @@ describe('being called', () => {
   test('auto-answer accepts at once', () => {
     const { context, effects } = drive(ready(), configure({ autoAnswer: true }), from(sig.ring()));
     assert.deepEqual(effects, [
-      openLeg(false), notify({ type: 'incoming-call', member: bob }), send(sig.accept(BOB_CALL)), cancelTimer('ring'), ATTACH, connectTimer,
+      openLeg(false),
+      notify({ type: 'incoming-call', member: bob }),
+      send(sig.accept(BOB_CALL)),
+      cancelTimer('ring'),
+      ATTACH,
+      connectTimer,
     ]);
     assert.equal(callState(context), 'connecting');
   });
@@ -139,11 +190,11 @@ describe('hanging up and the remote side', () => {
     ['the peer hangs up our connected call', connected, from(sig.hangUp()), 'remote-hang-up'],
     ['the caller hangs up a connected call', connectedIncoming, from(sig.hangUp(BOB_CALL)), 'remote-hang-up'],
     ['the caller cancels while it rings here', incoming, from(sig.hangUp(BOB_CALL)), 'cancelled'],
-    ['the caller\'s ring timed out', incoming, from(sig.noAnswer(BOB_CALL)), 'no-answer'],
-    ['the callee\'s ring timed out', calling, from(sig.noAnswer()), 'no-answer'],
-    ['our ringing call failed on the callee\'s side', calling, from(sig.failed()), 'failed'],
-    ['the call failed on the caller\'s side while it rings here', incoming, from(sig.failed(BOB_CALL)), 'failed'],
-    ['our connected call failed on the peer\'s side', connected, from(sig.failed()), 'failed'],
+    ["the caller's ring timed out", incoming, from(sig.noAnswer(BOB_CALL)), 'no-answer'],
+    ["the callee's ring timed out", calling, from(sig.noAnswer()), 'no-answer'],
+    ["our ringing call failed on the callee's side", calling, from(sig.failed()), 'failed'],
+    ["the call failed on the caller's side while it rings here", incoming, from(sig.failed(BOB_CALL)), 'failed'],
+    ["our connected call failed on the peer's side", connected, from(sig.failed()), 'failed'],
   ];
   for (const [name, make, event, reason] of remote) {
     test(`${name}: ${reason}`, () => {
@@ -154,7 +205,11 @@ describe('hanging up and the remote side', () => {
     });
   }
 
-  for (const [name, make] of [['calling (cancel)', calling], ['connecting', connecting], ['connected', connected]] as const) {
+  for (const [name, make] of [
+    ['calling (cancel)', calling],
+    ['connecting', connecting],
+    ['connected', connected],
+  ] as const) {
     test(`hang-up while ${name}: the peer is told; ended (hang-up)`, () => {
       const { context, effects } = drive(make(), hangUp);
       assert.deepEqual(effects, [send(sig.hangUp()), ...endCall('hang-up')]);
@@ -169,7 +224,10 @@ describe('hanging up and the remote side', () => {
 });
 
 describe('ring timeout', () => {
-  for (const [name, make, id] of [['caller', calling, OUR_CALL], ['callee', incoming, BOB_CALL]] as const) {
+  for (const [name, make, id] of [
+    ['caller', calling, OUR_CALL],
+    ['callee', incoming, BOB_CALL],
+  ] as const) {
     test(`the ${name} gives up: tells the other side (hang-up, no-answer) and ends no-answer`, () => {
       const { context, effects } = drive(make(), fire('ring'));
       assert.deepEqual(effects, [send(sig.noAnswer(id)), ...endCall('no-answer')]);
@@ -221,7 +279,7 @@ describe('glare: both call at once', () => {
     assert.deepEqual(effects, []);
     assert.equal(context.call?.id, OUR_CALL);
     assert.equal(callState(context), 'calling');
-    assert.deepEqual(drive(context, from(sig.offer(BOB_CALL))).effects, [], 'the polite side\'s offer is void');
+    assert.deepEqual(drive(context, from(sig.offer(BOB_CALL))).effects, [], "the polite side's offer is void");
     assert.deepEqual(drive(context, from(sig.hangUp(BOB_CALL))).effects, [], 'so is its hang-up of its own call');
     const accepted = drive(context, from(sig.hangUp(BOB_CALL)), from(sig.accept(OUR_CALL)));
     assert.deepEqual(accepted.effects, [cancelTimer('ring'), ATTACH, connectTimer]);

@@ -9,9 +9,44 @@ import { reduce } from '../../src/call/room-machine.js';
 import { callState, canCall, canStart, reconnectingCause } from '../../src/call/room-state.js';
 import { CALL_STATES, type CallState } from '../../src/call/call-state.js';
 import {
-  ACQUIRE, acquiring, away, presentOf, SELF, bob, BOB_CALL, call, calling, came, CLOSE_SIGNALING, configure, connected, connecting, drive, endCall, ended,
-  failed, from, full, incoming, inRoom, joined, joining, leave, left, legState, lost, mediaReady, memberJoined, memberLeft,
-  notifyError, ready, RELEASE, send, sig, start, watch,
+  ACQUIRE,
+  acquiring,
+  away,
+  presentOf,
+  SELF,
+  bob,
+  BOB_CALL,
+  call,
+  calling,
+  came,
+  CLOSE_SIGNALING,
+  configure,
+  connected,
+  connecting,
+  drive,
+  endCall,
+  ended,
+  failed,
+  from,
+  full,
+  incoming,
+  inRoom,
+  joined,
+  joining,
+  leave,
+  left,
+  legState,
+  lost,
+  mediaReady,
+  memberJoined,
+  memberLeft,
+  notifyError,
+  ready,
+  RELEASE,
+  send,
+  sig,
+  start,
+  watch,
 } from './helpers.js';
 
 describe('initialContext', () => {
@@ -149,7 +184,7 @@ describe('presence without a call', () => {
     assert.equal(callState(gone.context), 'waiting');
   });
 
-  test('a peer joining clears the last call\'s end (ended → ready)', () => {
+  test("a peer joining clears the last call's end (ended → ready)", () => {
     const ctx = drive(ended(), memberLeft(bob), memberJoined(bob)).context;
     assert.equal(callState(ctx), 'ready');
   });
@@ -200,9 +235,7 @@ describe('leave', () => {
 
   test('while the partner is away: the call ends, the partner is gone', () => {
     const { context, effects } = drive(away(), leave);
-    assert.deepEqual(effects, [
-      ...endCall('hang-up'), watch(false), left(bob), CLOSE_SIGNALING,
-    ]);
+    assert.deepEqual(effects, [...endCall('hang-up'), watch(false), left(bob), CLOSE_SIGNALING]);
     assert.deepEqual(context, initialContext());
   });
 });
@@ -264,7 +297,16 @@ describe('canCall', () => {
   test('only in the room with a reachable peer, no call, signaling up', () => {
     assert.equal(canCall(ready()), true);
     assert.equal(canCall(ended()), true);
-    for (const ctx of [initialContext(), joining(), inRoom(), calling(), incoming(), connected(), away(), drive(ready(), lost(true)).context]) {
+    for (const ctx of [
+      initialContext(),
+      joining(),
+      inRoom(),
+      calling(),
+      incoming(),
+      connected(),
+      away(),
+      drive(ready(), lost(true)).context,
+    ]) {
       assert.equal(canCall(ctx), false);
       assert.deepEqual(drive(ctx, call('call-other-001')).effects, []);
     }

@@ -8,16 +8,53 @@ import { initialContext } from '../../src/call/room-context.js';
 import { reduce } from '../../src/call/room-machine.js';
 import { callState, canCall, reconnectingCause } from '../../src/call/room-state.js';
 import {
-  accept, acquiring, away, awayOf, legOf, presentOf, resend, SELF, bob, bobBack, calling, came, carol, connected, connecting, decline, drive, endCall, fire, from,
-  hangUp, incoming, inRoom, joining, left, legState, lost, memberJoined, memberLeft, OUR_CALL, ready, rejoined, send,
-  sig, stalled, watch,
+  accept,
+  acquiring,
+  away,
+  awayOf,
+  legOf,
+  presentOf,
+  resend,
+  SELF,
+  bob,
+  bobBack,
+  calling,
+  came,
+  carol,
+  connected,
+  connecting,
+  decline,
+  drive,
+  endCall,
+  fire,
+  from,
+  hangUp,
+  incoming,
+  inRoom,
+  joining,
+  left,
+  legState,
+  lost,
+  memberJoined,
+  memberLeft,
+  OUR_CALL,
+  ready,
+  rejoined,
+  send,
+  sig,
+  stalled,
+  watch,
 } from './helpers.js';
 
 const RESEND = resend();
 const REJOIN_START = () => [{ type: 'fetch-ice-servers' }] as const;
 /** Calls that are not (yet) accepted and connected: ringing on either side (ICE up or not), connecting. */
 const notConnected = () => [
-  calling(), incoming(), drive(calling(), legState('connected')).context, drive(incoming(), legState('connected')).context, connecting(),
+  calling(),
+  incoming(),
+  drive(calling(), legState('connected')).context,
+  drive(incoming(), legState('connected')).context,
+  connecting(),
 ];
 
 describe('the partner away during a connected call', () => {
@@ -90,7 +127,10 @@ describe('hanging up while the partner is away', () => {
     const { context, effects } = drive(away(), hangUp, memberJoined(carol));
     assert.deepEqual(effects.slice(-1), [came(carol)]);
     assert.deepEqual(context.owedHangUps, {});
-    assert.deepEqual(drive(context, memberLeft(carol), memberJoined(bobBack)).effects.filter((e) => e.type === 'send'), []);
+    assert.deepEqual(
+      drive(context, memberLeft(carol), memberJoined(bobBack)).effects.filter((e) => e.type === 'send'),
+      [],
+    );
   });
 
   test('it comes back while our own signaling was down: sent at our rejoin', () => {
@@ -182,7 +222,10 @@ describe('rejoined', () => {
 });
 
 describe('after the partner dropped while the call rang (its ICE already up)', () => {
-  for (const [name, make] of [['callee', incoming], ['caller', calling]] as const) {
+  for (const [name, make] of [
+    ['callee', incoming],
+    ['caller', calling],
+  ] as const) {
     test(`${name}: nothing is left to accept, decline, hang up or time out; the partner back is a new peer`, () => {
       const ctx = drive(make(), legState('connected'), memberLeft(bob, 'disconnected')).context;
       assert.equal(callState(ctx), 'waiting');

@@ -9,8 +9,34 @@ import { reduce } from '../../src/call/room-machine.js';
 import { callState } from '../../src/call/room-state.js';
 import { ICE_RESTART_TIMEOUT_MS, iceRestartDelayMs, MAX_ICE_RESTARTS } from '../../src/call/ice-recovery.js';
 import {
-  accept, acquiring, ATTACH, bob, endCall, legOf, BOB_CALL, callFailed, calling, cancelTimer, CLOSE_SIGNALING, configure, connected, connecting,
-  drive, fire, from, incoming, joining, legState, lost, noCandidates, notifyError, OUR_CALL, ready, send, sig, startTimer,
+  accept,
+  acquiring,
+  ATTACH,
+  bob,
+  endCall,
+  legOf,
+  BOB_CALL,
+  callFailed,
+  calling,
+  cancelTimer,
+  CLOSE_SIGNALING,
+  configure,
+  connected,
+  connecting,
+  drive,
+  fire,
+  from,
+  incoming,
+  joining,
+  legState,
+  lost,
+  noCandidates,
+  notifyError,
+  OUR_CALL,
+  ready,
+  send,
+  sig,
+  startTimer,
 } from './helpers.js';
 
 const RESTART = { type: 'restart-ice', peerId: bob.peerId } as const;
@@ -68,7 +94,10 @@ describe('pc-state before the media path was ever up', () => {
 describe('connect timeout', () => {
   test('an accepted call that never connected has failed', () => {
     assert.deepEqual(drive(connecting(), fire('connect')).effects, callFailed('call-failed'));
-    assert.deepEqual(drive(incoming(), accept, fire('connect')).effects.slice(-callFailed('call-failed').length), callFailed('call-failed', BOB_CALL));
+    assert.deepEqual(
+      drive(incoming(), accept, fire('connect')).effects.slice(-callFailed('call-failed').length),
+      callFailed('call-failed', BOB_CALL),
+    );
   });
 
   test('is ignored once connected, while ringing, or without a call', () => {

@@ -34,9 +34,7 @@ export class FakeClock implements Clock {
   advance(ms: number): void {
     const end = this.now + ms;
     for (;;) {
-      const next = [...this.#pending.values()]
-        .filter((p) => p.at <= end)
-        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      const next = [...this.#pending.values()].filter((p) => p.at <= end).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (!next) break;
       this.#pending.delete(next.seq);
       this.now = next.at;

@@ -15,14 +15,15 @@ const OTHER = 'call-other-0001';
 const states = (sides: Side[]) => sides.map((s) => s.state);
 /** The `open-leg` effects of `side` (from its log entry `since` on), as `<name>:offer|answer`. */
 const opened = (side: Side, sides: Side[], since = 0) =>
-  side.log.slice(since).flatMap(({ effect: e }) =>
-    e.type === 'open-leg' ? [`${sides.find((s) => s.member.peerId === e.peerId)!.member.name}:${e.offer ? 'offer' : 'answer'}`] : [],
-  );
+  side.log
+    .slice(since)
+    .flatMap(({ effect: e }) =>
+      e.type === 'open-leg' ? [`${sides.find((s) => s.member.peerId === e.peerId)!.member.name}:${e.offer ? 'offer' : 'answer'}`] : [],
+    );
 /** Names of the members `side` has attached its tracks for (consent given on that leg). */
 const attachedTo = (side: Side, sides: Side[]) =>
   side.log.flatMap(({ effect: e }) => (e.type === 'attach-media' ? [sides.find((s) => s.member.peerId === e.peerId)!.member.name] : []));
-const sent = (side: Side, kind: string) =>
-  side.log.flatMap(({ effect: e }) => (e.type === 'send' && e.signal.kind === kind ? [e.to] : []));
+const sent = (side: Side, kind: string) => side.log.flatMap(({ effect: e }) => (e.type === 'send' && e.signal.kind === kind ? [e.to] : []));
 
 /** Four people in a room of four; Alice rings the three others. */
 function ringing() {
@@ -40,7 +41,13 @@ describe('ringing several members', () => {
     assert.deepEqual(opened(alice, sides), ['Bob:offer', 'Carol:offer', 'Dan:offer']);
     for (const callee of [bob, carol, dan]) {
       assert.deepEqual(opened(callee, sides), ['Alice:answer']);
-      assert.deepEqual(callee.notices().filter((n) => n.type === 'incoming-call').map((n) => n.type === 'incoming-call' && n.member.name), ['Alice']);
+      assert.deepEqual(
+        callee
+          .notices()
+          .filter((n) => n.type === 'incoming-call')
+          .map((n) => n.type === 'incoming-call' && n.member.name),
+        ['Alice'],
+      );
     }
     assert.deepEqual(attachedTo(alice, sides), [], 'no camera or microphone before anyone accepts');
   });
@@ -68,7 +75,7 @@ describe('ringing several members', () => {
     assert.equal(placeholderText(carol.ctx), 'A call is in progress', 'her stage says a call runs (who is in it is listed below it)');
   });
 
-  test('every callee declines: the caller\'s call ends declined', () => {
+  test("every callee declines: the caller's call ends declined", () => {
     const { sides, alice, bob, carol, dan } = ringing();
     for (const callee of [bob, carol, dan]) callee.dispatch({ type: 'decline' });
     assert.deepEqual(states(sides), ['ended', 'ended', 'ended', 'ended']);
@@ -102,8 +109,19 @@ describe('joining a running call', () => {
     assert.equal(carol.ctx.call?.id, CALL);
     meshPc([alice, bob, carol], 'connected');
     assert.deepEqual(states(sides).slice(0, 3), ['connected', 'connected', 'connected']);
-    assert.deepEqual([alice.participants(), bob.participants(), carol.participants()], [['Bob', 'Carol'], ['Alice', 'Carol'], ['Alice', 'Bob']]);
-    assert.deepEqual(alice.notices().filter((n) => n.type === 'incoming-call'), [], 'joining rings nobody');
+    assert.deepEqual(
+      [alice.participants(), bob.participants(), carol.participants()],
+      [
+        ['Bob', 'Carol'],
+        ['Alice', 'Carol'],
+        ['Alice', 'Bob'],
+      ],
+    );
+    assert.deepEqual(
+      alice.notices().filter((n) => n.type === 'incoming-call'),
+      [],
+      'joining rings nobody',
+    );
     assert.deepEqual(opened(alice, sides, mark), ['Carol:answer'], 'existing participants never offer on a join');
   });
 
@@ -134,7 +152,14 @@ describe('joining a running call', () => {
     const bobToCarol = opened(bob, sides).filter((o) => o.startsWith('Carol'));
     const carolToBob = opened(carol, sides).filter((o) => o.startsWith('Bob'));
     assert.deepEqual([bobToCarol, carolToBob], [['Carol:offer'], ['Bob:answer']], 'Bob, the impolite one of the pair, offers');
-    assert.deepEqual([alice.participants(), bob.participants(), carol.participants()], [['Bob', 'Carol'], ['Alice', 'Carol'], ['Alice', 'Bob']]);
+    assert.deepEqual(
+      [alice.participants(), bob.participants(), carol.participants()],
+      [
+        ['Bob', 'Carol'],
+        ['Alice', 'Carol'],
+        ['Alice', 'Bob'],
+      ],
+    );
   });
 });
 
@@ -190,7 +215,14 @@ describe('a participant away and back, per leg', () => {
     bob.dispatch({ type: 'rejoined', self: BOB.peerId, members: [alice, carol, dan].map((s) => ({ ...s.member })) });
     for (const side of [alice, carol]) side.dispatch({ type: 'member-joined', member: { ...bob.member } });
     assert.equal(alice.ctx.members[BOB.peerId]?.away, false);
-    assert.deepEqual([alice.participants(), carol.participants(), bob.participants()], [['Bob', 'Carol'], ['Alice', 'Bob'], ['Alice', 'Carol']]);
+    assert.deepEqual(
+      [alice.participants(), carol.participants(), bob.participants()],
+      [
+        ['Bob', 'Carol'],
+        ['Alice', 'Bob'],
+        ['Alice', 'Carol'],
+      ],
+    );
     // Signals now reach Bob at his new connection.
     alice.dispatch({ type: 'hang-up' });
     assert.deepEqual(bob.participants(), ['Carol']);
@@ -210,7 +242,7 @@ describe('a participant away and back, per leg', () => {
 });
 
 describe('glare and strangers', () => {
-  test('two members call at once: one call remains (the smaller peerId\'s); the others ring for it only', () => {
+  test("two members call at once: one call remains (the smaller peerId's); the others ring for it only", () => {
     const r = room([ALICE, BOB, CAROL], [], 3);
     const [alice, bob, carol] = r.sides as [Side, Side, Side];
     r.relay.held = true;

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { VIDEO_UPLOAD_BUDGET_BPS, videoSendingCap } from '../../src/call/bandwidth.js';
 import {
-  activeSpeaker, SPEAKING_OFF_MS, SPEAKING_ON_MS, SPEAKING_SAMPLE_MS, trackVoices, VOICE_HOLD_MS, type VoiceTrack,
+  activeSpeaker,
+  SPEAKING_OFF_MS,
+  SPEAKING_ON_MS,
+  SPEAKING_SAMPLE_MS,
+  trackVoices,
+  VOICE_HOLD_MS,
+  type VoiceTrack,
 } from '../../src/call/speaking.js';
 
 describe('video sending cap', () => {
@@ -21,7 +27,10 @@ describe('video sending cap', () => {
       previous = cap.maxBitrateBps;
     }
     assert.ok(VIDEO_UPLOAD_BUDGET_BPS <= 2_000_000);
-    assert.deepEqual([2, 3, 4, 5].map((n) => videoSendingCap(n).scaleResolutionDownBy), [1, 1.5, 2, 2]);
+    assert.deepEqual(
+      [2, 3, 4, 5].map((n) => videoSendingCap(n).scaleResolutionDownBy),
+      [1, 1.5, 2, 2],
+    );
   });
 });
 
@@ -54,7 +63,7 @@ describe('who is speaking', () => {
     }
   });
 
-  test('the fake microphone\'s beep every half second counts as speaking', () => {
+  test("the fake microphone's beep every half second counts as speaking", () => {
     assert.equal(feed({}, 0, 1200, (t) => ({ bob: beep(t) })).bob!.speaking, true);
   });
 

@@ -65,9 +65,17 @@ export const joined = (members: Member[] = [bob], polite = false, capacity?: num
   members,
   ...(capacity ? { capacity } : {}),
 });
-export const rejoined = (members: Member[] = [bob], polite = false): RoomEvent => ({ type: 'rejoined', self: polite ? SELF.polite : SELF.impolite, members });
+export const rejoined = (members: Member[] = [bob], polite = false): RoomEvent => ({
+  type: 'rejoined',
+  self: polite ? SELF.polite : SELF.impolite,
+  members,
+});
 export const memberJoined = (member: Member): RoomEvent => ({ type: 'member-joined', member });
-export const memberLeft = (member: Member = bob, reason: 'left' | 'disconnected' = 'left'): RoomEvent => ({ type: 'member-left', member, reason });
+export const memberLeft = (member: Member = bob, reason: 'left' | 'disconnected' = 'left'): RoomEvent => ({
+  type: 'member-left',
+  member,
+  reason,
+});
 /** The leg to `who` (Bob) reports `connectionState`. */
 export const legState = (state: RTCPeerConnectionState, who: Member = bob): RoomEvent => ({ type: 'leg-state', peerId: who.peerId, state });
 export const fire = (timer: TimerName, who: Member = bob): RoomEvent => ({ type: 'timer', timer, peerId: who.peerId });
@@ -104,17 +112,31 @@ export const sig = {
 
 // ── effects ──────────────────────────────────────────────────────────────────────────────────
 export const send = (signal: Signal, to: Member = bob): RoomEffect => ({ type: 'send', to: to.id, signal });
-export const startTimer = (timer: TimerName, ms: number, who: Member = bob): RoomEffect => ({ type: 'start-timer', timer, peerId: who.peerId, ms });
+export const startTimer = (timer: TimerName, ms: number, who: Member = bob): RoomEffect => ({
+  type: 'start-timer',
+  timer,
+  peerId: who.peerId,
+  ms,
+});
 export const cancelTimer = (timer: TimerName, who: Member = bob): RoomEffect => ({ type: 'cancel-timer', timer, peerId: who.peerId });
 export const notify = (notice: Notice): RoomEffect => ({ type: 'notify', notice });
 export const notifyError = (code: CodedError['code']): RoomEffect => notify({ type: 'error', error: { code } });
 /** `open-leg` to `who`: `offer` when we offer; `polite` our role on it. */
-export const openLeg = (offer: boolean, polite = false, who: Member = bob): RoomEffect => ({ type: 'open-leg', peerId: who.peerId, offer, polite });
+export const openLeg = (offer: boolean, polite = false, who: Member = bob): RoomEffect => ({
+  type: 'open-leg',
+  peerId: who.peerId,
+  offer,
+  polite,
+});
 export const closeLeg = (who: Member = bob): RoomEffect => ({ type: 'close-leg', peerId: who.peerId });
 export const watch = (on: boolean, who: Member = bob): RoomEffect => ({ type: 'watch-leg-media', peerId: who.peerId, on });
 export const attach = (who: Member = bob): RoomEffect => ({ type: 'attach-media', peerId: who.peerId });
 export const resend = (who: Member = bob): RoomEffect => ({ type: 'resend-offer', peerId: who.peerId });
-export const legSignal = (signal: Signal, who: Member = bob): RoomEffect => ({ type: 'leg-signal', peerId: who.peerId, signal: signal as never });
+export const legSignal = (signal: Signal, who: Member = bob): RoomEffect => ({
+  type: 'leg-signal',
+  peerId: who.peerId,
+  signal: signal as never,
+});
 export const came = (who: Member = bob): RoomEffect => notify({ type: 'member-joined', member: who });
 export const left = (who: Member = bob): RoomEffect => notify({ type: 'member-left', member: who });
 export const ACQUIRE: RoomEffect = { type: 'acquire-media' };
@@ -123,7 +145,12 @@ export const ATTACH: RoomEffect = attach();
 export const CLOSE_SIGNALING: RoomEffect = { type: 'close-signaling' };
 
 /** What closing the leg to `who` does: close it, stop its three timers. */
-export const legClosed = (who: Member = bob): RoomEffect[] => [closeLeg(who), cancelTimer('ring', who), cancelTimer('connect', who), cancelTimer('ice-restart', who)];
+export const legClosed = (who: Member = bob): RoomEffect[] => [
+  closeLeg(who),
+  cancelTimer('ring', who),
+  cancelTimer('connect', who),
+  cancelTimer('ice-restart', who),
+];
 
 /** What ending a one-to-one call does: close the leg, stop its timers, release the camera (when on), tell. */
 export function endCall(reason: CallEndReason, mediaOn = true, who: Member = bob): RoomEffect[] {

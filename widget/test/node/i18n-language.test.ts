@@ -14,11 +14,25 @@ import { zh } from '../../src/i18n/zh.js';
 describe('language', () => {
   test('BCP 47 tags map onto the supported languages, anything else onto English', () => {
     const cases: [string, string][] = [
-      ['fr', 'fr'], ['fr-CA', 'fr'], ['FR-be', 'fr'], ['fr_CH', 'fr'],
-      ['zh', 'zh'], ['zh-CN', 'zh'], ['zh-Hans', 'zh'], ['zh-SG', 'zh'], ['zh-Hans-CN', 'zh'], ['cmn', 'zh'],
+      ['fr', 'fr'],
+      ['fr-CA', 'fr'],
+      ['FR-be', 'fr'],
+      ['fr_CH', 'fr'],
+      ['zh', 'zh'],
+      ['zh-CN', 'zh'],
+      ['zh-Hans', 'zh'],
+      ['zh-SG', 'zh'],
+      ['zh-Hans-CN', 'zh'],
+      ['cmn', 'zh'],
       // Traditional Chinese gets Simplified until a catalog of its own exists.
-      ['zh-TW', 'zh'], ['zh-Hant', 'zh'],
-      ['en', 'en'], ['en-GB', 'en'], ['de', 'en'], ['frr', 'en'], ['x-klingon', 'en'], ['', 'en'],
+      ['zh-TW', 'zh'],
+      ['zh-Hant', 'zh'],
+      ['en', 'en'],
+      ['en-GB', 'en'],
+      ['de', 'en'],
+      ['frr', 'en'],
+      ['x-klingon', 'en'],
+      ['', 'en'],
     ];
     for (const [tag, lang] of cases) assert.equal(matchLanguage(tag), lang, tag);
   });

@@ -15,9 +15,7 @@ const NNBSP = '\u202f';
 const placeholders = (text: string) => [...text.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]).sort();
 /** Entries of `catalog` whose text matches `pattern` (the offending ones, for the message). */
 const offending = (catalog: Messages, pattern: RegExp) =>
-  (Object.entries(catalog) as [string, string][])
-    .filter(([, text]) => pattern.test(text))
-    .map(([key, text]) => `${key}: ${text}`);
+  (Object.entries(catalog) as [string, string][]).filter(([, text]) => pattern.test(text)).map(([key, text]) => `${key}: ${text}`);
 
 describe('catalogs', () => {
   for (const [lang, catalog] of Object.entries(CATALOGS)) {
@@ -46,7 +44,10 @@ describe('catalogs', () => {
       ...['qualityGood', 'qualityFair', 'qualityPoor', 'qualityLost', 'qualityRoundTrip', 'qualityLoss', 'qualityUpload', 'qualityFps'],
       ...['stageLabel', 'controlsLabel'],
     ];
-    assert.deepEqual(needed.filter((key) => !(key in en)), []);
+    assert.deepEqual(
+      needed.filter((key) => !(key in en)),
+      [],
+    );
     assert.equal(en.shortcutHint, '{label} ({key})');
     assert.equal(en.mute, 'Mute');
     assert.equal(en.cameraOff, 'Camera off');

@@ -10,10 +10,7 @@ import {
 
 describe('iceRestartDelayMs', () => {
   test('the constants are what the policy documents', () => {
-    assert.deepEqual(
-      [DISCONNECTED_GRACE_MS, POLITE_RESTART_DELAY_MS, ICE_RESTART_TIMEOUT_MS, MAX_ICE_RESTARTS],
-      [2_000, 3_000, 8_000, 3],
-    );
+    assert.deepEqual([DISCONNECTED_GRACE_MS, POLITE_RESTART_DELAY_MS, ICE_RESTART_TIMEOUT_MS, MAX_ICE_RESTARTS], [2_000, 3_000, 8_000, 3]);
   });
 
   test('first restart: a failed path at once, a disconnected one after the grace; polite waits longer', () => {

@@ -21,10 +21,20 @@ import {
 const T = 1_795_264_516_482.783;
 
 /** A receiving side's report as Chromium shapes it: two candidate pairs (one selected), audio and video in, our video's RTCP. */
-function chromiumReport(o: { at?: number; audio?: number; video?: number; lost?: number; frames?: number; rtt?: number; bitrate?: number } = {}) {
+function chromiumReport(
+  o: { at?: number; audio?: number; video?: number; lost?: number; frames?: number; rtt?: number; bitrate?: number } = {},
+) {
   const at = o.at ?? T;
   return [
-    { id: 'CPold', type: 'candidate-pair', timestamp: at, state: 'succeeded', nominated: true, currentRoundTripTime: 0.5, packetsReceived: 5 },
+    {
+      id: 'CPold',
+      type: 'candidate-pair',
+      timestamp: at,
+      state: 'succeeded',
+      nominated: true,
+      currentRoundTripTime: 0.5,
+      packetsReceived: 5,
+    },
     {
       id: 'CPsel',
       type: 'candidate-pair',
@@ -35,7 +45,15 @@ function chromiumReport(o: { at?: number; audio?: number; video?: number; lost?:
       availableOutgoingBitrate: o.bitrate ?? 3_457_230,
       packetsReceived: 343,
     },
-    { id: 'IT01A', type: 'inbound-rtp', kind: 'audio', timestamp: at, packetsReceived: o.audio ?? 150, packetsLost: 0, bytesReceived: 7_500 },
+    {
+      id: 'IT01A',
+      type: 'inbound-rtp',
+      kind: 'audio',
+      timestamp: at,
+      packetsReceived: o.audio ?? 150,
+      packetsLost: 0,
+      bytesReceived: 7_500,
+    },
     {
       id: 'IT01V',
       type: 'inbound-rtp',
@@ -64,7 +82,14 @@ const sample = (patch: Partial<QualitySample> = {}): QualitySample => ({
   ...patch,
 });
 /** The sample `ms` after `s`, with `received` and `lost` packets and `frames` decoded in between. */
-const after = (s: QualitySample, ms: number, received: number, lost = 0, frames = 30, patch: Partial<QualitySample> = {}): QualitySample => ({
+const after = (
+  s: QualitySample,
+  ms: number,
+  received: number,
+  lost = 0,
+  frames = 30,
+  patch: Partial<QualitySample> = {},
+): QualitySample => ({
   ...s,
   at: s.at + ms,
   packetsReceived: s.packetsReceived + received,
@@ -79,7 +104,7 @@ const levelOf = (lost: number, rttMs = 20, bitrate: number | undefined = 2_000_0
 };
 
 describe('sampleFromStats', () => {
-  test('reads a Chromium report: the transport\'s selected pair, inbound audio + video, the report time', () => {
+  test("reads a Chromium report: the transport's selected pair, inbound audio + video, the report time", () => {
     assert.deepEqual(sampleFromStats(chromiumReport({ lost: 4 })), {
       at: T,
       roundTripTimeMs: 12,
@@ -256,7 +281,13 @@ describe('sameQuality', () => {
     assert.equal(sameQuality(q, { ...q }), true);
     assert.equal(sameQuality(null, null), true);
     assert.equal(sameQuality(q, null), false);
-    for (const patch of [{ level: 'fair' as const }, { roundTripTimeMs: 2 }, { packetLossPercent: 0.1 }, { availableOutgoingKbps: null }, { framesPerSecond: 29 }]) {
+    for (const patch of [
+      { level: 'fair' as const },
+      { roundTripTimeMs: 2 },
+      { packetLossPercent: 0.1 },
+      { availableOutgoingKbps: null },
+      { framesPerSecond: 29 },
+    ]) {
       assert.equal(sameQuality(q, { ...q, ...patch }), false, JSON.stringify(patch));
     }
   });

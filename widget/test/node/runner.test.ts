@@ -33,7 +33,9 @@ describe('ringing', () => {
     clock.advance(1);
     assert.deepEqual([alice.state, bob.state], ['ended', 'ended']);
     assert.deepEqual([alice.endings(), bob.endings()], [['no-answer'], ['no-answer']]);
-    assert.deepEqual(signal(alice, 'hang-up'), [{ type: 'send', to: 'bob-1', signal: { kind: 'hang-up', call: A_CALL, reason: 'no-answer' } }]);
+    assert.deepEqual(signal(alice, 'hang-up'), [
+      { type: 'send', to: 'bob-1', signal: { kind: 'hang-up', call: A_CALL, reason: 'no-answer' } },
+    ]);
     assert.deepEqual([alice.ctx.media, bob.ctx.media], ['off', 'off']);
     assert.equal(clock.pending, 0);
   });
@@ -78,11 +80,17 @@ describe('glare', () => {
     assert.deepEqual([alice.state, bob.state], ['connecting', 'connecting']);
     assert.deepEqual([alice.ctx.call?.id, bob.ctx.call?.id], [A_CALL, A_CALL]);
     // Nobody pressed Accept: the polite side accepts the impolite call by itself.
-    assert.deepEqual([signal(alice, 'accept'), signal(bob, 'accept')], [[], [{ type: 'send', to: 'alice-1', signal: { kind: 'accept', call: A_CALL } }]]);
-    assert.deepEqual(bob.log.filter((l) => l.effect.type === 'open-leg').map((l) => l.effect), [
-      { type: 'open-leg', peerId: alice.member.peerId, offer: true, polite: true },
-      { type: 'open-leg', peerId: alice.member.peerId, offer: false, polite: true },
-    ]);
+    assert.deepEqual(
+      [signal(alice, 'accept'), signal(bob, 'accept')],
+      [[], [{ type: 'send', to: 'alice-1', signal: { kind: 'accept', call: A_CALL } }]],
+    );
+    assert.deepEqual(
+      bob.log.filter((l) => l.effect.type === 'open-leg').map((l) => l.effect),
+      [
+        { type: 'open-leg', peerId: alice.member.peerId, offer: true, polite: true },
+        { type: 'open-leg', peerId: alice.member.peerId, offer: false, polite: true },
+      ],
+    );
     // Bob hung up his own call on the way; Alice, in hers, ignores that.
     assert.deepEqual(signal(bob, 'hang-up'), [{ type: 'send', to: 'alice-1', signal: { kind: 'hang-up', call: B_CALL } }]);
     assert.deepEqual([alice.endings(), bob.endings()], [[], []]);
@@ -108,7 +116,7 @@ describe('timeouts and ICE recovery', () => {
     assert.deepEqual([alice.times('close-leg'), bob.times('close-leg')], [[35_000], [35_000]]);
   });
 
-  test('path lost for good: restarts at the policy\'s times on both sides, then the call fails', () => {
+  test("path lost for good: restarts at the policy's times on both sides, then the call fails", () => {
     const { clock, alice, bob } = connectedPair();
     clock.advance(1_000);
     bothPc(alice, bob, 'disconnected');
@@ -190,7 +198,7 @@ describe('the partner away and back', () => {
 });
 
 describe('both sides agree on how a call ended', () => {
-  test('the callee\'s shorter ring timeout ends the call for the caller too: no-answer on both', () => {
+  test("the callee's shorter ring timeout ends the call for the caller too: no-answer on both", () => {
     const { clock, alice, bob } = pair({ bob: { ringTimeoutMs: 10_000 } });
     call(alice, A_CALL);
     clock.advance(9_999);
@@ -198,7 +206,9 @@ describe('both sides agree on how a call ended', () => {
     clock.advance(1);
     assert.deepEqual([alice.state, bob.state], ['ended', 'ended']);
     assert.deepEqual([alice.endings(), bob.endings()], [['no-answer'], ['no-answer']]);
-    assert.deepEqual(signal(bob, 'hang-up'), [{ type: 'send', to: 'alice-1', signal: { kind: 'hang-up', call: A_CALL, reason: 'no-answer' } }]);
+    assert.deepEqual(signal(bob, 'hang-up'), [
+      { type: 'send', to: 'alice-1', signal: { kind: 'hang-up', call: A_CALL, reason: 'no-answer' } },
+    ]);
     assert.equal(clock.pending, 0);
   });
 
@@ -214,7 +224,7 @@ describe('both sides agree on how a call ended', () => {
     assert.deepEqual(signal(alice, 'accept'), [{ type: 'send', to: 'bob-1', signal: { kind: 'accept', call: B_CALL } }]);
   });
 
-  test('glare with a crossing hang-up leaves no phantom call: Bob\'s ring is cancelled at once', () => {
+  test("glare with a crossing hang-up leaves no phantom call: Bob's ring is cancelled at once", () => {
     const { clock, relay, alice, bob } = pair();
     relay.held = true;
     call(alice, A_CALL);
@@ -236,8 +246,8 @@ describe('both sides agree on how a call ended', () => {
     call(bob, B_CALL);
     bob.dispatch({ type: 'hang-up' }); // before Alice's ring reached him
     relay.release();
-    assert.equal(bob.state, 'incoming', 'Alice\'s call rings at Bob');
-    assert.equal(alice.times('attach-media').length, 0, 'no track of Alice\'s before Bob accepts');
+    assert.equal(bob.state, 'incoming', "Alice's call rings at Bob");
+    assert.equal(alice.times('attach-media').length, 0, "no track of Alice's before Bob accepts");
     assert.equal(alice.state, 'calling');
   });
 
@@ -247,7 +257,9 @@ describe('both sides agree on how a call ended', () => {
     alice.dispatch({ type: 'no-local-candidates', peerId: bob.member.peerId });
     assert.deepEqual([alice.state, bob.state], ['ended', 'ended']);
     assert.deepEqual([alice.endings(), bob.endings()], [['failed'], ['failed']]);
-    assert.deepEqual(signal(alice, 'hang-up'), [{ type: 'send', to: 'bob-1', signal: { kind: 'hang-up', call: A_CALL, reason: 'failed' } }]);
+    assert.deepEqual(signal(alice, 'hang-up'), [
+      { type: 'send', to: 'bob-1', signal: { kind: 'hang-up', call: A_CALL, reason: 'failed' } },
+    ]);
     assert.deepEqual(alice.notices().at(-1), { type: 'error', error: { code: 'relay-unavailable' } });
   });
 

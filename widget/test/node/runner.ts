@@ -6,7 +6,15 @@
  */
 import type { Signal } from 'video-call-protocol';
 import type { CallState } from '../../src/call/call-state.js';
-import { initialContext, type Member, type Notice, type RoomContext, type RoomEffect, type RoomEvent, type TimerName } from '../../src/call/room-context.js';
+import {
+  initialContext,
+  type Member,
+  type Notice,
+  type RoomContext,
+  type RoomEffect,
+  type RoomEvent,
+  type TimerName,
+} from '../../src/call/room-context.js';
 import { reduce } from '../../src/call/room-machine.js';
 import { callState } from '../../src/call/room-state.js';
 import { LegTimers } from '../../src/call/timers.js';
@@ -146,7 +154,11 @@ export function room(people: Member[], settings: Partial<RoomContext>[] = [], ca
 }
 
 /** `person` joins the room of `r` (from {@link room}): its answer lists everyone, they hear of it. */
-export function enter(r: { clock: FakeClock; relay: Relay; sides: Side[]; capacity: number }, person: Member, settings: Partial<RoomContext> = {}): Side {
+export function enter(
+  r: { clock: FakeClock; relay: Relay; sides: Side[]; capacity: number },
+  person: Member,
+  settings: Partial<RoomContext> = {},
+): Side {
   const side = new Side({ ...person }, r.clock, r.relay);
   side.ctx = initialContext(settings);
   side.run(
@@ -177,8 +189,9 @@ export function bothPc(a: Side, b: Side, state: RTCPeerConnectionState): void {
 
 /** Every leg of every side in `sides` reports `state` (a mesh that connects). */
 export function meshPc(sides: Side[], state: RTCPeerConnectionState): void {
-  for (const side of sides) for (const peerId of side.legs()) {
-    const other = sides.find((s) => s.member.peerId === peerId);
-    if (other) side.legState(other, state);
-  }
+  for (const side of sides)
+    for (const peerId of side.legs()) {
+      const other = sides.find((s) => s.member.peerId === peerId);
+      if (other) side.legState(other, state);
+    }
 }

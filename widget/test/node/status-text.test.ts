@@ -3,7 +3,22 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { placeholderText, statusText } from '../../src/call/status-text.js';
 import {
-  accept, bob, BOB_CALL, call, carol, connected, decline, drive, fire, from, hangUp, incoming, memberJoined, memberLeft, ready, sig,
+  accept,
+  bob,
+  BOB_CALL,
+  call,
+  carol,
+  connected,
+  decline,
+  drive,
+  fire,
+  from,
+  hangUp,
+  incoming,
+  memberJoined,
+  memberLeft,
+  ready,
+  sig,
 } from './helpers.js';
 
 describe('status text', () => {

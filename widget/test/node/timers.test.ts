@@ -41,7 +41,10 @@ describe('Timers on an injected clock', () => {
     timers.start('a', 300);
     timers.start('b', 100);
     clock.advance(1_000);
-    assert.deepEqual(fired, [['b', 100], ['a', 300]]);
+    assert.deepEqual(fired, [
+      ['b', 100],
+      ['a', 300],
+    ]);
   });
 
   test('starting a pending timer again replaces it', () => {
