@@ -91,7 +91,15 @@ const BUNDLE_LIMIT_BYTES = 26_000; // "26 KB" with 1 KB = 1000 bytes (the strict
 /** The ICE servers of every element: the service's STUN_URLS, and the attribute of the others. */
 const STUN_URLS = ['stun:stun.l.google.com:19302'];
 const WIDGET_B = args['widget-b'] ? resolve(args['widget-b']) : undefined;
-const ALL_FLOWS: Flow[] = ['widget', ...(WIDGET_B ? (['widget-b'] as const) : []), 'vanilla', 'peerjs', 'connect-floor', 'accept', 'accept-floor'];
+const ALL_FLOWS: Flow[] = [
+  'widget',
+  ...(WIDGET_B ? (['widget-b'] as const) : []),
+  'vanilla',
+  'peerjs',
+  'connect-floor',
+  'accept',
+  'accept-floor',
+];
 /** `--flows a,b`: only these (e.g. `widget,vanilla` to try a change quickly); the others print n/a. */
 const FLOWS = args.flows ? (args.flows.split(',') as Flow[]) : ALL_FLOWS;
 for (const flow of FLOWS) if (!ALL_FLOWS.includes(flow)) throw new Error(`--flows: unknown flow ${flow} (${ALL_FLOWS.join(', ')})`);
@@ -130,7 +138,10 @@ function shuffled<T>(items: readonly T[], next: () => number): T[] {
   }
   return out;
 }
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 // ---- main -----------------------------------------------------------------------------------
 
@@ -159,7 +170,9 @@ try {
   browser = await launchBrowser();
   pages = await startPageServer(service.url, { peerServerUrl: peerServer.url, stunUrls: STUN_URLS, widgetBDir: WIDGET_B });
   const loadAtStart = load();
-  process.stdout.write(`service ${service.url}, peerjs-server ${peerServer.url}, Chromium ${browser.version()}, load average ${loadAtStart}, --seed ${SEED}\n`);
+  process.stdout.write(
+    `service ${service.url}, peerjs-server ${peerServer.url}, Chromium ${browser.version()}, load average ${loadAtStart}, --seed ${SEED}\n`,
+  );
 
   // Warm-up (untimed), one flow of each.
   for (const flow of FLOWS) {
@@ -189,7 +202,9 @@ try {
   if (args.trace) await traceFlows(browser, pages, args.trace);
 } catch (error) {
   if (!interrupted) {
-    process.stderr.write(`bench:call broke: ${(error as Error).stack ?? error}\n${service ? `service output:\n${service.output().slice(-2000)}\n` : ''}`);
+    process.stderr.write(
+      `bench:call broke: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${service ? `service output:\n${service.output().slice(-2000)}\n` : ''}`,
+    );
     process.exitCode = 1;
   }
 } finally {

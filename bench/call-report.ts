@@ -36,20 +36,30 @@ const pick = {
   connected: (f: Figures) => f.connected,
   frameCaller: (f: Figures) => f.frameCaller,
   frameCallee: (f: Figures) => f.frameCallee,
-  frameBoth: (f: Figures) => (f.frameCaller === undefined || f.frameCallee === undefined ? undefined : Math.max(f.frameCaller, f.frameCallee)),
+  frameBoth: (f: Figures) =>
+    f.frameCaller === undefined || f.frameCallee === undefined ? undefined : Math.max(f.frameCaller, f.frameCallee),
   acceptCallee: (f: Figures) => f.acceptCallee,
   acceptCaller: (f: Figures) => f.acceptCaller,
-  acceptBoth: (f: Figures) => (f.acceptCaller === undefined || f.acceptCallee === undefined ? undefined : Math.max(f.acceptCaller, f.acceptCallee)),
+  acceptBoth: (f: Figures) =>
+    f.acceptCaller === undefined || f.acceptCallee === undefined ? undefined : Math.max(f.acceptCaller, f.acceptCallee),
 } satisfies Record<string, Pick>;
 
 /** Prints the report to stdout. `order[round]` is that round's flow letters in the order they ran. */
-export function printReport(results: Results, order: string[], meta: { rounds: number; chromium: string; load: string; sizes: string[] }): void {
+export function printReport(
+  results: Results,
+  order: string[],
+  meta: { rounds: number; chromium: string; load: string; sizes: string[] },
+): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const col = (flow: Flow, p: Pick) => median(results[flow].map(p).filter((x): x is number => x !== undefined));
   /** Median over the rounds of flow a's figure divided by flow b's figure of the same round. */
   const paired = (a: Flow, pa: Pick, b: Flow, pb: Pick) =>
-    median(results[a].map((f, i) => ratio(pa(f), results[b][i] && pb(results[b][i]!))).filter((r): r is number => r !== undefined));
-  const pad = (cells: string[], widths: number[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : c.padStart(widths[i]!))).join('').trimEnd();
+    median(results[a].map((f, i) => ratio(pa(f), results[b][i] && pb(results[b][i]))).filter((r): r is number => r !== undefined));
+  const pad = (cells: string[], widths: number[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : c.padStart(widths[i]!)))
+      .join('')
+      .trimEnd();
 
   out();
   out(`call bench: ${meta.rounds} rounds + 1 warm-up, ${meta.chromium}; ${meta.load}`);
@@ -83,13 +93,24 @@ export function printReport(results: Results, order: string[], meta: { rounds: n
 
   out();
   out(pad(['set-up path (first time after call())', 'widget', 'vanilla', 'PeerJS', '', ''], w1));
-  const steps = ['caller pc', 'caller local-offer', 'callee pc', 'callee remote-offer', 'callee local-answer', 'caller remote-answer',
-    'callee ice-connected', 'caller ice-connected', 'callee connected', 'caller connected'];
+  const steps = [
+    'caller pc',
+    'caller local-offer',
+    'callee pc',
+    'callee remote-offer',
+    'callee local-answer',
+    'caller remote-answer',
+    'callee ice-connected',
+    'caller ice-connected',
+    'callee connected',
+    'caller connected',
+  ];
   for (const step of steps) {
     const p: Pick = (f) => f.path?.[step];
     out(pad([`  ${step}`, ms(col('widget', p)), ms(col('vanilla', p)), ms(col('peerjs', p)), '', ''], w1));
   }
-  for (const [name, p] of callRows.slice(1, 3)) out(pad([`  ${name.replace('call() → ', '')}`, ms(col('widget', p)), ms(col('vanilla', p)), ms(col('peerjs', p)), '', ''], w1));
+  for (const [name, p] of callRows.slice(1, 3))
+    out(pad([`  ${name.replace('call() → ', '')}`, ms(col('widget', p)), ms(col('vanilla', p)), ms(col('peerjs', p)), '', ''], w1));
 
   out();
   const w2 = [44, 9, 9, 9, 17, 17];
@@ -113,34 +134,76 @@ export function printReport(results: Results, order: string[], meta: { rounds: n
   const vanillaFrame = col('vanilla', pick.frameBoth);
   const acceptBoth = col('accept', pick.acceptBoth);
   const floorBoth = col('accept-floor', pick.acceptBoth);
-  out(`  vanilla call() → first frame, both: ${ms(vanillaFrame)} ms; accept floor (both) is ${times(ratio(floorBoth, vanillaFrame))} of it ` +
-    `(r ${times(paired('accept-floor', pick.acceptBoth, 'vanilla', pick.frameBoth))}), widget accept() (both) ${times(ratio(acceptBoth, vanillaFrame))} ` +
-    `(r ${times(paired('accept', pick.acceptBoth, 'vanilla', pick.frameBoth))})`);
+  out(
+    `  vanilla call() → first frame, both: ${ms(vanillaFrame)} ms; accept floor (both) is ${times(ratio(floorBoth, vanillaFrame))} of it ` +
+      `(r ${times(paired('accept-floor', pick.acceptBoth, 'vanilla', pick.frameBoth))}), widget accept() (both) ${times(ratio(acceptBoth, vanillaFrame))} ` +
+      `(r ${times(paired('accept', pick.acceptBoth, 'vanilla', pick.frameBoth))})`,
+  );
   const floorShare = ratio(floorBoth, vanillaFrame);
   if (floorShare !== undefined && floorShare > 0.5) {
-    out(`  NOTE: the accept floor itself is above 0.5× of vanilla call() → frame (${times(floorShare)}): ≤ 0.5× cannot be met on this machine by any element`);
+    out(
+      `  NOTE: the accept floor itself is above 0.5× of vanilla call() → frame (${times(floorShare)}): ≤ 0.5× cannot be met on this machine by any element`,
+    );
   }
   for (const flow of ['accept', 'accept-floor'] as const) {
     const done = results[flow].filter((f) => f.acceptCallee !== undefined);
     if (done.length === 0) continue;
-    out(`  ${flow}: Bob connected before accept() in ${done.filter((f) => f.connectedWhileRinging).length}/${done.length} rounds; ` +
-      `Alice saw Bob's video before accept() in ${done.filter((f) => f.earlyFrame).length}/${done.length}`);
+    out(
+      `  ${flow}: Bob connected before accept() in ${done.filter((f) => f.connectedWhileRinging).length}/${done.length} rounds; ` +
+        `Alice saw Bob's video before accept() in ${done.filter((f) => f.earlyFrame).length}/${done.length}`,
+    );
   }
 
   const target = (text: string, r: number | undefined, perRound: number | undefined, limit: number, strict = false) =>
-    out(`  ${text.padEnd(62)}${times(r).padStart(7)}  ${verdict(r, limit, strict)}  (per-round ${times(perRound)} ${verdict(perRound, limit, strict)})`);
+    out(
+      `  ${text.padEnd(62)}${times(r).padStart(7)}  ${verdict(r, limit, strict)}  (per-round ${times(perRound)} ${verdict(perRound, limit, strict)})`,
+    );
   out();
   out('targets (printed, not asserted):');
-  target('widget call() → connected ≤ 1.05× vanilla', ratio(col('widget', pick.connected), col('vanilla', pick.connected)), paired('widget', pick.connected, 'vanilla', pick.connected), 1.05);
-  target('widget call() → frame (both) ≤ 1.05× vanilla', ratio(col('widget', pick.frameBoth), vanillaFrame), paired('widget', pick.frameBoth, 'vanilla', pick.frameBoth), 1.05);
-  target('widget call() → connected < PeerJS', ratio(col('widget', pick.connected), col('peerjs', pick.connected)), paired('widget', pick.connected, 'peerjs', pick.connected), 1, true);
-  target('widget call() → frame (both) < PeerJS', ratio(col('widget', pick.frameBoth), col('peerjs', pick.frameBoth)), paired('widget', pick.frameBoth, 'peerjs', pick.frameBoth), 1, true);
-  target('widget accept() → frame (both) ≤ 1.1× accept floor', ratio(acceptBoth, floorBoth), paired('accept', pick.acceptBoth, 'accept-floor', pick.acceptBoth), 1.1);
-  target('widget accept() → frame (both) ≤ 0.5× vanilla call() → frame', ratio(acceptBoth, vanillaFrame), paired('accept', pick.acceptBoth, 'vanilla', pick.frameBoth), 0.5);
+  target(
+    'widget call() → connected ≤ 1.05× vanilla',
+    ratio(col('widget', pick.connected), col('vanilla', pick.connected)),
+    paired('widget', pick.connected, 'vanilla', pick.connected),
+    1.05,
+  );
+  target(
+    'widget call() → frame (both) ≤ 1.05× vanilla',
+    ratio(col('widget', pick.frameBoth), vanillaFrame),
+    paired('widget', pick.frameBoth, 'vanilla', pick.frameBoth),
+    1.05,
+  );
+  target(
+    'widget call() → connected < PeerJS',
+    ratio(col('widget', pick.connected), col('peerjs', pick.connected)),
+    paired('widget', pick.connected, 'peerjs', pick.connected),
+    1,
+    true,
+  );
+  target(
+    'widget call() → frame (both) < PeerJS',
+    ratio(col('widget', pick.frameBoth), col('peerjs', pick.frameBoth)),
+    paired('widget', pick.frameBoth, 'peerjs', pick.frameBoth),
+    1,
+    true,
+  );
+  target(
+    'widget accept() → frame (both) ≤ 1.1× accept floor',
+    ratio(acceptBoth, floorBoth),
+    paired('accept', pick.acceptBoth, 'accept-floor', pick.acceptBoth),
+    1.1,
+  );
+  target(
+    'widget accept() → frame (both) ≤ 0.5× vanilla call() → frame',
+    ratio(acceptBoth, vanillaFrame),
+    paired('accept', pick.acceptBoth, 'vanilla', pick.frameBoth),
+    0.5,
+  );
   for (const line of meta.sizes) out(`  ${line}`);
 
   out();
-  out('per round, ms (W widget, B widget-b, V vanilla, P PeerJS, C connect floor: connected / frame caller / frame callee; A accept, F accept floor: frame callee / frame caller):');
+  out(
+    'per round, ms (W widget, B widget-b, V vanilla, P PeerJS, C connect floor: connected / frame caller / frame callee; A accept, F accept floor: frame callee / frame caller):',
+  );
   const flowOf = Object.fromEntries(Object.entries(LETTER).map(([flow, letter]) => [letter, flow as Flow]));
   order.forEach((letters, round) => {
     const cells = letters.split('').map((letter) => {

@@ -17,7 +17,8 @@
 class ConnectFloor extends HTMLElement {
   state = 'idle';
   #stream = null;
-  #connections = [];
+  /** The two connections, held here so that they live as long as the element. */
+  connections = [];
   #calleeView = document.createElement('video');
   #callerView = document.createElement('video');
 
@@ -46,9 +47,12 @@ class ConnectFloor extends HTMLElement {
     const config = { iceServers: urls.length ? [{ urls }] : [] };
     const caller = new RTCPeerConnection(config);
     const callee = new RTCPeerConnection(config);
-    this.#connections = [caller, callee];
+    this.connections = [caller, callee];
     // Candidates for a connection that has no remote description yet wait for it.
-    const early = new Map([[caller, []], [callee, []]]);
+    const early = new Map([
+      [caller, []],
+      [callee, []],
+    ]);
     const deliver = (pc, candidate) => {
       if (pc.remoteDescription) pc.addIceCandidate(candidate).catch(() => {});
       else early.get(pc).push(candidate);

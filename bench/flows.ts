@@ -91,7 +91,13 @@ const said = (s: PageSummary | null) =>
 /** The page options of Alice and Bob for `flow`. */
 function people(flow: Exclude<Flow, 'connect-floor'>, room: string): [PageOptions, PageOptions] {
   const element = flow === 'widget' || flow === 'widget-b' || flow === 'accept' ? 'widget' : flow === 'peerjs' ? 'peerjs' : 'vanilla';
-  const common = { element, room, autoAnswer: flow === 'widget' || flow === 'widget-b', holdMedia: flow === 'accept-floor', buildB: flow === 'widget-b' } as const;
+  const common = {
+    element,
+    room,
+    autoAnswer: flow === 'widget' || flow === 'widget-b',
+    holdMedia: flow === 'accept-floor',
+    buildB: flow === 'widget-b',
+  } as const;
   return [
     { ...common, name: 'Alice', peer: 'Bob' },
     { ...common, name: 'Bob', peer: 'Alice' },
@@ -99,7 +105,12 @@ function people(flow: Exclude<Flow, 'connect-floor'>, room: string): [PageOption
 }
 
 /** Runs one flow in a fresh room with fresh contexts; returns its figures (`hasAccept`: the element has `accept()`). */
-export async function runFlow(browser: Browser, pages: PageServer, flow: Flow, hooks: FlowHooks = {}): Promise<Figures & { hasAccept: boolean }> {
+export async function runFlow(
+  browser: Browser,
+  pages: PageServer,
+  flow: Flow,
+  hooks: FlowHooks = {},
+): Promise<Figures & { hasAccept: boolean }> {
   const room = `bench-${flow}-${randomBytes(6).toString('hex')}`;
   if (flow === 'connect-floor') return { hasAccept: false, ...(await connectFloor(browser, pages, room, hooks)) };
   const [aliceOptions, bobOptions] = people(flow, room);
@@ -122,14 +133,19 @@ export async function runFlow(browser: Browser, pages: PageServer, flow: Flow, h
 
     await hooks.beforeInvoke?.([alice.page, bob.page]);
     await alice.evaluate(() => window.__bench.invoke('call'));
-    await alice.waitFor(() => window.__bench.connected.some((t) => t >= window.__bench.marks.call!) && window.__bench.frames.call !== undefined);
+    await alice.waitFor(
+      () => window.__bench.connected.some((t) => t >= window.__bench.marks.call!) && window.__bench.frames.call !== undefined,
+    );
     await bob.waitFor(() => window.__bench.frames.call !== undefined);
     await hooks.afterFrames?.();
     const [a, b] = [await alice.summary(), await bob.summary()];
     const t0 = a.marks.call!;
     const connected = a.connected.find((t) => t >= t0)! - t0;
     const path: Record<string, number> = {};
-    for (const [side, s] of [['caller', a], ['callee', b]] as const) {
+    for (const [side, s] of [
+      ['caller', a],
+      ['callee', b],
+    ] as const) {
       for (const [label, t] of s.steps) if (t >= t0) path[`${side} ${label}`] ??= t - t0;
     }
     return { hasAccept, connected, frameCaller: a.frames.call! - t0, frameCallee: b.frames.call! - t0, path };
@@ -150,7 +166,10 @@ async function acceptSteps(flow: 'accept' | 'accept-floor', alice: Person, bob: 
   if (flow === 'accept') await bob.waitFor(() => window.__bench.element()!.state === 'incoming');
   const connectedWhileRinging = await bob
     .waitFor(() => window.__bench.connected.length > 0, RINGING_CONNECT_CAP_MS)
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   await sleep(ACCEPT_AFTER_MS);
   await alice.evaluate(() => window.__bench.watchFrame('accept'));
   await bob.evaluate(() => {
@@ -189,7 +208,11 @@ async function connectFloor(browser: Browser, pages: PageServer, room: string, h
     await hooks.afterFrames?.();
     const f = await floor.summary();
     const t0 = f.marks.call!;
-    return { connected: f.connected.find((t) => t >= t0)! - t0, frameCaller: f.frames['call-caller']! - t0, frameCallee: f.frames.call! - t0 };
+    return {
+      connected: f.connected.find((t) => t >= t0)! - t0,
+      frameCaller: f.frames['call-caller']! - t0,
+      frameCallee: f.frames.call! - t0,
+    };
   } catch (error) {
     return { error: `${(error as Error).message.split('\n')[0]} (floor: ${said(await floor.summary().catch(() => null))})` };
   } finally {

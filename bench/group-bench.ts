@@ -72,7 +72,9 @@ try {
   service = await startService({ LOG_LEVEL: 'info', ROOM_CAPACITY: String(Math.max(...SIZES)) });
   browser = await launchBrowser();
   pages = await startPageServer(service.url);
-  process.stdout.write(`group bench: service ${service.url} (ROOM_CAPACITY ${Math.max(...SIZES)}), Chromium ${browser.version()}, ${ROUNDS} rounds + warm-up\n`);
+  process.stdout.write(
+    `group bench: service ${service.url} (ROOM_CAPACITY ${Math.max(...SIZES)}), Chromium ${browser.version()}, ${ROUNDS} rounds + warm-up\n`,
+  );
 
   for (const element of ['widget', 'mesh'] as const) {
     const warm = await runGroupFlow(browser, pages, element, SIZES[0]!);
@@ -100,7 +102,9 @@ try {
   process.stdout.write(`\nwhole run ${((performance.now() - began) / 1000).toFixed(0)} s\n`);
 } catch (error) {
   if (!interrupted) {
-    process.stderr.write(`bench:group broke: ${(error as Error).stack ?? String(error)}\n${service ? `service output:\n${service.output().slice(-2000)}\n` : ''}`);
+    process.stderr.write(
+      `bench:group broke: ${(error as Error).stack ?? String(error)}\n${service ? `service output:\n${service.output().slice(-2000)}\n` : ''}`,
+    );
     process.exitCode = 1;
   }
 } finally {

@@ -52,7 +52,14 @@ interface GroupApi {
   element(): (HTMLElement & { state: string; start(): Promise<void>; participants: readonly unknown[] }) | null;
   watchTiles(): void;
   invoke(method: 'call'): void;
-  summary(): { connected: number[]; frames: Record<string, number>; marks: Record<string, number>; errors: string[]; legs: string[]; state?: string };
+  summary(): {
+    connected: number[];
+    frames: Record<string, number>;
+    marks: Record<string, number>;
+    errors: string[];
+    legs: string[];
+    state?: string;
+  };
 }
 declare global {
   interface Window {
@@ -123,7 +130,12 @@ export async function runGroupFlow(
     };
     if (load) {
       await new Promise((resolve) => setTimeout(resolve, load.settleMs));
-      figures.load = await measureLoad(browser, people.map((p) => p.page), people.map((p) => p.name), load.windowMs);
+      figures.load = await measureLoad(
+        browser,
+        people.map((p) => p.page),
+        people.map((p) => p.name),
+        load.windowMs,
+      );
     }
     return figures;
   } catch (error) {

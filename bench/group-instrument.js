@@ -66,7 +66,8 @@
           if (sender.track?.kind !== 'video') continue;
           const encoding = sender.getParameters().encodings?.[0] ?? {};
           (await sender.getStats()).forEach((s) => {
-            if (s.type === 'outbound-rtp') caps[s.ssrc] = { maxBitrate: encoding.maxBitrate ?? null, scale: encoding.scaleResolutionDownBy ?? null };
+            if (s.type === 'outbound-rtp')
+              caps[s.ssrc] = { maxBitrate: encoding.maxBitrate ?? null, scale: encoding.scaleResolutionDownBy ?? null };
           });
         }
       }

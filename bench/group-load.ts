@@ -71,12 +71,24 @@ function readLegs(page: Page): Promise<Reading['legs']> {
       getStats(id: string): Promise<RTCStatsReport | null>;
     };
     const el = document.querySelector<Element>('video-call, vanilla-mesh')!;
-    const caps = await (window as unknown as { __group: { videoCaps(): Promise<Record<string, { maxBitrate: number | null; scale: number | null }>> } }).__group.videoCaps();
+    const caps = await (
+      window as unknown as { __group: { videoCaps(): Promise<Record<string, { maxBitrate: number | null; scale: number | null }>> } }
+    ).__group.videoCaps();
     const legs = [];
     for (const p of el.participants.filter((m) => m.inCall)) {
       const stats = await el.getStats(p.id);
       if (!stats) continue;
-      const leg = { to: p.name, video: 0, audio: 0, width: 0, height: 0, fps: 0, limitation: 'n/a', maxBitrate: null as number | null, scale: null as number | null };
+      const leg = {
+        to: p.name,
+        video: 0,
+        audio: 0,
+        width: 0,
+        height: 0,
+        fps: 0,
+        limitation: 'n/a',
+        maxBitrate: null as number | null,
+        scale: null as number | null,
+      };
       stats.forEach((s: Record<string, unknown>) => {
         const kind = s.kind as 'video' | 'audio';
         if (s.type !== 'outbound-rtp' || (kind !== 'video' && kind !== 'audio')) return;
@@ -138,7 +150,17 @@ export async function measureLoad(browser: Browser, pages: Page[], names: string
       const legs = a.legs.map((leg): LegUpload => {
         const was = b.legs.find((l) => l.to === leg.to) ?? { video: 0, audio: 0 };
         const { to, width, height, fps, limitation, maxBitrate, scale } = leg;
-        return { to, width, height, fps, limitation, maxBitrate, scale, videoKbps: kbps(leg.video - was.video, seconds), audioKbps: kbps(leg.audio - was.audio, seconds) };
+        return {
+          to,
+          width,
+          height,
+          fps,
+          limitation,
+          maxBitrate,
+          scale,
+          videoKbps: kbps(leg.video - was.video, seconds),
+          audioKbps: kbps(leg.audio - was.audio, seconds),
+        };
       });
       return {
         name: names[i]!,

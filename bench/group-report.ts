@@ -36,7 +36,9 @@ export function printTimes(results: Results, sizes: number[], rounds: number, or
   const col = (size: number, element: GroupElement, pick: (f: GroupFigures) => number | undefined) =>
     median(results[size]![element].map(pick).filter((x): x is number => x !== undefined));
   out();
-  out(`medians over ${rounds} rounds, ms from call() (taken in the caller's page); widget = <video-call auto-answer>, floor = bench/vanilla-mesh.js`);
+  out(
+    `medians over ${rounds} rounds, ms from call() (taken in the caller's page); widget = <video-call auto-answer>, floor = bench/vanilla-mesh.js`,
+  );
   out(`${''.padEnd(44)}${sizes.map((n) => `${n} people`.padStart(24)).join('')}`);
   out(`${'metric'.padEnd(44)}${sizes.map(() => `${'widget'.padStart(8)}${'floor'.padStart(8)}${'ratio'.padStart(8)}`).join('')}`);
   for (const [name, pick] of METRICS) {
@@ -66,17 +68,35 @@ export function printTimes(results: Results, sizes: number[], rounds: number, or
 /** Prints one settled call's load: a line per page, the total, the shared processes. */
 function printLoad(title: string, load: CallLoad): void {
   out(`${title} (window ${load.windowSeconds.toFixed(1)} s):`);
-  out(`  ${'page'.padEnd(7)}${'video'.padStart(8)}${'audio'.padStart(8)}${'upload'.padStart(8)}${'cpu %'.padStart(8)}   per leg: video kbit/s, sent size @ fps, limited by, cap`);
+  out(
+    `  ${'page'.padEnd(7)}${'video'.padStart(8)}${'audio'.padStart(8)}${'upload'.padStart(8)}${'cpu %'.padStart(8)}   per leg: video kbit/s, sent size @ fps, limited by, cap`,
+  );
   for (const p of load.pages) {
     const cap = (l: CallLoad['pages'][number]['legs'][number]) =>
-      l.maxBitrate === null && l.scale === null ? 'no cap' : `cap ${l.maxBitrate === null ? '-' : fixed(l.maxBitrate / 1000)}k/${l.scale ?? 1}`;
-    const legs = p.legs.map((l) => `${l.to.toLowerCase()} ${fixed(l.videoKbps)} ${l.width}×${l.height}@${fixed(l.fps)} ${l.limitation} ${cap(l)}`).join('; ');
-    out(`  ${p.name.toLowerCase().padEnd(7)}${fixed(p.videoKbps).padStart(8)}${fixed(p.audioKbps).padStart(8)}${fixed(p.videoKbps + p.audioKbps).padStart(8)}${fixed(p.cpuPercent, 1).padStart(8)}   ${legs}`);
+      l.maxBitrate === null && l.scale === null
+        ? 'no cap'
+        : `cap ${l.maxBitrate === null ? '-' : fixed(l.maxBitrate / 1000)}k/${l.scale ?? 1}`;
+    const legs = p.legs
+      .map((l) => `${l.to.toLowerCase()} ${fixed(l.videoKbps)} ${l.width}×${l.height}@${fixed(l.fps)} ${l.limitation} ${cap(l)}`)
+      .join('; ');
+    out(
+      `  ${p.name.toLowerCase().padEnd(7)}${fixed(p.videoKbps).padStart(8)}${fixed(p.audioKbps).padStart(8)}${fixed(p.videoKbps + p.audioKbps).padStart(8)}${fixed(p.cpuPercent, 1).padStart(8)}   ${legs}`,
+    );
   }
   const sum = (pick: (p: CallLoad['pages'][number]) => number) => load.pages.reduce((s, p) => s + pick(p), 0);
-  out(`  ${'total'.padEnd(7)}${fixed(sum((p) => p.videoKbps)).padStart(8)}${fixed(sum((p) => p.audioKbps)).padStart(8)}${fixed(sum((p) => p.videoKbps + p.audioKbps)).padStart(8)}${fixed(sum((p) => p.cpuPercent), 1).padStart(8)}`);
+  out(
+    `  ${'total'.padEnd(7)}${fixed(sum((p) => p.videoKbps)).padStart(8)}${fixed(sum((p) => p.audioKbps)).padStart(8)}${fixed(sum((p) => p.videoKbps + p.audioKbps)).padStart(8)}${fixed(
+      sum((p) => p.cpuPercent),
+      1,
+    ).padStart(8)}`,
+  );
   const shared = Object.entries(load.shared).sort(([, a], [, b]) => b - a);
-  out(`  shared Chromium processes, cpu % of one core: ${shared.map(([type, cpu]) => `${type} ${cpu.toFixed(1)}`).join(', ')}; in all ${fixed(shared.reduce((s, [, c]) => s + c, 0), 1)}`);
+  out(
+    `  shared Chromium processes, cpu % of one core: ${shared.map(([type, cpu]) => `${type} ${cpu.toFixed(1)}`).join(', ')}; in all ${fixed(
+      shared.reduce((s, [, c]) => s + c, 0),
+      1,
+    )}`,
+  );
 }
 
 /**
@@ -87,7 +107,7 @@ function printLoad(title: string, load: CallLoad): void {
 export function printLoads(results: Results, sizes: number[], round: number): void {
   out();
   out(`the settled call (round ${round + 1}): upload in kbit/s (outbound-rtp bytesSent, summed over a page's legs), CPU in % of one core`);
-  out('(CDP Performance.getMetrics ProcessTime: the page\'s renderer process; shared: SystemInfo.getProcessInfo)');
+  out("(CDP Performance.getMetrics ProcessTime: the page's renderer process; shared: SystemInfo.getProcessInfo)");
   for (const n of sizes) {
     const [w, f] = [results[n]!.widget[round]?.load, results[n]!.mesh[round]?.load];
     out();
@@ -97,10 +117,20 @@ export function printLoads(results: Results, sizes: number[], round: number): vo
       out(`  ${n} people: ${!w ? 'widget' : 'floor'} load not measured (the flow broke)`);
       continue;
     }
-    const avg = (load: CallLoad, pick: (p: CallLoad['pages'][number]) => number) => load.pages.reduce((s, p) => s + pick(p), 0) / load.pages.length;
+    const avg = (load: CallLoad, pick: (p: CallLoad['pages'][number]) => number) =>
+      load.pages.reduce((s, p) => s + pick(p), 0) / load.pages.length;
     out(
-      `  widget/floor per page: upload ${times(avg(w, (p) => p.videoKbps + p.audioKbps), avg(f, (p) => p.videoKbps + p.audioKbps))}, ` +
-        `video ${times(avg(w, (p) => p.videoKbps), avg(f, (p) => p.videoKbps))}, cpu ${times(avg(w, (p) => p.cpuPercent), avg(f, (p) => p.cpuPercent))}`,
+      `  widget/floor per page: upload ${times(
+        avg(w, (p) => p.videoKbps + p.audioKbps),
+        avg(f, (p) => p.videoKbps + p.audioKbps),
+      )}, ` +
+        `video ${times(
+          avg(w, (p) => p.videoKbps),
+          avg(f, (p) => p.videoKbps),
+        )}, cpu ${times(
+          avg(w, (p) => p.cpuPercent),
+          avg(f, (p) => p.cpuPercent),
+        )}`,
     );
     const most = Math.max(...w.pages.map((p) => p.videoKbps));
     out(

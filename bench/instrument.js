@@ -151,21 +151,27 @@
   };
   customElements.define = function (name, constructor, options) {
     for (let proto = constructor.prototype; proto && proto !== HTMLElement.prototype; proto = Object.getPrototypeOf(proto)) {
-      wrap(proto, 'update', (update) =>
-        function litUpdate(...args) {
-          const start = performance.now();
-          try {
-            return update.apply(this, args);
-          } finally {
-            record.updates.push([performance.timeOrigin + start, performance.now() - start]);
-          }
-        },
+      wrap(
+        proto,
+        'update',
+        (update) =>
+          function litUpdate(...args) {
+            const start = performance.now();
+            try {
+              return update.apply(this, args);
+            } finally {
+              record.updates.push([performance.timeOrigin + start, performance.now() - start]);
+            }
+          },
       );
-      wrap(proto, 'requestUpdate', (requestUpdate) =>
-        function litRequestUpdate(...args) {
-          if (record.tracing) record.requests.push([now(), new Error().stack ?? '']);
-          return requestUpdate.apply(this, args);
-        },
+      wrap(
+        proto,
+        'requestUpdate',
+        (requestUpdate) =>
+          function litRequestUpdate(...args) {
+            if (record.tracing) record.requests.push([now(), new Error().stack ?? '']);
+            return requestUpdate.apply(this, args);
+          },
       );
     }
     return define.call(this, name, constructor, options);

@@ -27,9 +27,7 @@ const PEERJS_CALL_FILE = fileURLToPath(new URL('./peerjs-call.js', import.meta.u
 const FLOORS_FILE = fileURLToPath(new URL('./floors.js', import.meta.url));
 /** PeerJS's browser bundle (a classic script that sets `window.peerjs`), as its package ships it. */
 const PEERJS_BUNDLE = fileURLToPath(new URL('../node_modules/peerjs/dist/peerjs.min.js', import.meta.url));
-const SOCKET_IO_ESM = fileURLToPath(
-  new URL('../node_modules/socket.io-client/dist/socket.io.esm.min.js', import.meta.url),
-);
+const SOCKET_IO_ESM = fileURLToPath(new URL('../node_modules/socket.io-client/dist/socket.io.esm.min.js', import.meta.url));
 
 /** What bench/instrument.js keeps in `window.__bench`. */
 export interface PageRecord {
@@ -152,7 +150,8 @@ export async function startPageServer(serviceUrl: string, extras: PageExtras = {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://bench');
     const file = files[url.pathname];
-    const buildB = extras.widgetBDir && /^\/b\/video-call[\w-]*\.js$/.test(url.pathname) ? join(extras.widgetBDir, url.pathname.slice(3)) : null;
+    const buildB =
+      extras.widgetBDir && /^\/b\/video-call[\w-]*\.js$/.test(url.pathname) ? join(extras.widgetBDir, url.pathname.slice(3)) : null;
     if (buildB) {
       readFile(buildB).then(
         (body) => res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).end(body),

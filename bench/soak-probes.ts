@@ -175,7 +175,9 @@ export async function readServiceHeap(pid: number, output: () => string): Promis
   process.kill(pid, 'SIGUSR2');
   for (let waited = 0; waited < 5000; waited += 20) {
     if (count() > before) {
-      const line = output().slice(output().lastIndexOf('\nsoak-heap ') + '\nsoak-heap '.length).split('\n')[0]!;
+      const line = output()
+        .slice(output().lastIndexOf('\nsoak-heap ') + '\nsoak-heap '.length)
+        .split('\n')[0]!;
       return (JSON.parse(line) as { heapUsed: number }).heapUsed / MB;
     }
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -17,8 +17,7 @@ export interface Sample {
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 /** `x` with `d` decimals, or "n/a" for null, undefined, NaN and ±Infinity. */
-export const fixed = (x: number | null | undefined, d = 0) =>
-  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d);
+export const fixed = (x: number | null | undefined, d = 0) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
 
 /** Minutes as `m:ss`, right-aligned to 3 digits of minutes. */
 export const clock = (minutes: number) => {
@@ -57,7 +56,10 @@ export function printSample(names: string[], sample: Sample, previous: Sample | 
       : '';
     // One tile: its rate; several: their sum, then each tile's.
     const tiles = tilesOf(sample, i);
-    const perTile = tiles.length > 1 ? `: ${tiles.map((who) => `${who.toLowerCase()} ${fixed(tileFpsBetween(previous, sample, i, who), 1)}`).join(', ')}` : '';
+    const perTile =
+      tiles.length > 1
+        ? `: ${tiles.map((who) => `${who.toLowerCase()} ${fixed(tileFpsBetween(previous, sample, i, who), 1)}`).join(', ')}`
+        : '';
     const rate = previous ? ` (${fixed(fpsBetween(previous, sample, i), 1)}/s${perTile})` : '';
     out(
       `${t} ${name.toLowerCase().padEnd(7)} heap ${fixed(p.heapMB, 2)} MB, nodes ${p.domNodes}, listeners ${p.listeners}, ` +
@@ -125,7 +127,9 @@ export function printSummary(names: string[], samples: Sample[]): Trend[] {
       for (const who of tiles) {
         const rates = samples.slice(1).map((s, k) => tileFpsBetween(samples[k], s, i, who));
         const decoded = (last.tileFrames[who] ?? 0) - (first.tileFrames[who] ?? 0);
-        out(`    tile ${who.toLowerCase()}: ${decoded} frames; fps per interval first ${fixed(rates[0], 1)}, last ${fixed(rates.at(-1), 1)}, min ${fixed(Math.min(...rates), 1)}, max ${fixed(Math.max(...rates), 1)}`);
+        out(
+          `    tile ${who.toLowerCase()}: ${decoded} frames; fps per interval first ${fixed(rates[0], 1)}, last ${fixed(rates.at(-1), 1)}, min ${fixed(Math.min(...rates), 1)}, max ${fixed(Math.max(...rates), 1)}`,
+        );
       }
     }
     out(`    quality level per sample: ${levelCounts}; vc-quality-change events: ${last.qualityChanges}`);

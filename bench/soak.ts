@@ -166,7 +166,9 @@ async function checkCallUp(people: Person[], samples: Sample[], stateCounts: num
     const ok = state === 'connected' && tilesOk && others.every((who) => !(lastFps(who) <= 0));
     up &&= ok;
     const open = samples.at(-1)?.pages[i]?.openPeerConnections;
-    out(`  ${person.name.toLowerCase()}: state changes during the soak: ${newStates.length ? newStates.join(' → ') : 'none'}; errors: ${errors.length ? errors.join(', ') : 'none'}`);
+    out(
+      `  ${person.name.toLowerCase()}: state changes during the soak: ${newStates.length ? newStates.join(' → ') : 'none'}; errors: ${errors.length ? errors.join(', ') : 'none'}`,
+    );
     out(
       `    now: state ${state}; frames/s in the last interval: ${others.map((who) => `${who.toLowerCase()} ${fixed(lastFps(who), 1)}`).join(', ')}; ` +
         `tiles decoding new frames: ${playing}; RTCPeerConnections open ${open ?? 'n/a'} (legs expected ${others.length})`,
@@ -202,9 +204,15 @@ try {
   const capacity: Record<string, string> = PEOPLE > 2 ? { ROOM_CAPACITY: String(PEOPLE) } : {};
   service = await startService({ LOG_LEVEL: 'info', ...capacity, ...serviceHeapEnv() });
   browser = await launchBrowser();
-  out(`soak: ${PEOPLE} people, ${MINUTES} min, a sample every ${INTERVAL_S} s; service ${service.url} (pid ${service.child.pid}), Chromium ${browser.version()}`);
+  out(
+    `soak: ${PEOPLE} people, ${MINUTES} min, a sample every ${INTERVAL_S} s; service ${service.url} (pid ${service.child.pid}), Chromium ${browser.version()}`,
+  );
   const people = await joinCall(browser, service.url, PEOPLE);
-  for (const person of people) await expectTilesPlaying(person.page, people.filter((p) => p !== person).map((p) => p.name));
+  for (const person of people)
+    await expectTilesPlaying(
+      person.page,
+      people.filter((p) => p !== person).map((p) => p.name),
+    );
   const probes = await Promise.all(people.map((person) => PageProbe.attach(person.page)));
   const stateCounts = await Promise.all(people.map(async (person) => (await history(person.page)).states.length));
   const names = people.map((person) => person.name);
@@ -242,7 +250,9 @@ try {
     process.exitCode = 1;
   }
 } catch (error) {
-  process.stderr.write(`soak broke: ${(error as Error).stack ?? String(error)}\n${service ? `service output:\n${service.output().slice(-2000)}\n` : ''}`);
+  process.stderr.write(
+    `soak broke: ${(error as Error).stack ?? String(error)}\n${service ? `service output:\n${service.output().slice(-2000)}\n` : ''}`,
+  );
   process.exitCode = 1;
 } finally {
   await stopAll();

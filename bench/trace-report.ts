@@ -21,8 +21,12 @@ const both = (t: Traced, pick: (p: PageProfile) => number) => t.summary.pages.re
 
 /** Prints one line per figure: the four pages side by side. */
 function printPages(widget: Traced, vanilla: Traced) {
-  const pages = [...widget.summary.pages.map((p) => ['widget ' + p.role, p] as const), ...vanilla.summary.pages.map((p) => ['vanilla ' + p.role, p] as const)];
-  const line = (name: string, cell: (p: PageProfile) => string) => out(`${name.padEnd(34)}${pages.map(([, p]) => cell(p).padStart(16)).join('')}`);
+  const pages = [
+    ...widget.summary.pages.map((p) => ['widget ' + p.role, p] as const),
+    ...vanilla.summary.pages.map((p) => ['vanilla ' + p.role, p] as const),
+  ];
+  const line = (name: string, cell: (p: PageProfile) => string) =>
+    out(`${name.padEnd(34)}${pages.map(([, p]) => cell(p).padStart(16)).join('')}`);
   out(`${'per page (main thread, ms)'.padEnd(34)}${pages.map(([n]) => n.padStart(16)).join('')}`);
   line('window: call() → both first frames', (p) => f1(p.windowMs));
   line('top-level tasks', (p) => String(p.tasks.count));
@@ -57,8 +61,10 @@ function printAttribution(widget: Traced, vanilla: Traced) {
   };
   const busy = both(widget, (p) => p.tasks.cpuMs) - both(vanilla, (p) => p.tasks.cpuMs);
   out();
-  out(`widget's extra main-thread time over vanilla, both pages summed: ${f1(busy)} ms cpu ` +
-    `(${f1(both(widget, (p) => p.tasks.cpuMs))} against ${f1(both(vanilla, (p) => p.tasks.cpuMs))}; wall ${f1(both(widget, (p) => p.tasks.wallMs))} against ${f1(both(vanilla, (p) => p.tasks.wallMs))})`);
+  out(
+    `widget's extra main-thread time over vanilla, both pages summed: ${f1(busy)} ms cpu ` +
+      `(${f1(both(widget, (p) => p.tasks.cpuMs))} against ${f1(both(vanilla, (p) => p.tasks.cpuMs))}; wall ${f1(both(widget, (p) => p.tasks.wallMs))} against ${f1(both(vanilla, (p) => p.tasks.wallMs))})`,
+  );
   out('  by kind (self cpu ms, widget − vanilla):');
   for (const kind of KINDS) {
     const d = both(widget, (p) => p.categories[kind]?.cpuMs ?? 0) - both(vanilla, (p) => p.categories[kind]?.cpuMs ?? 0);
@@ -68,12 +74,19 @@ function printAttribution(widget: Traced, vanilla: Traced) {
   const v = sumRows(vanilla, (p) => p.jsConcerns);
   out('  JavaScript by concern (self time, ≈ cpu ms from the samples; widget | vanilla):');
   const labels = [...new Set([...w.keys(), ...v.keys()])].sort((a, b) => (w.get(b)?.ms ?? 0) - (w.get(a)?.ms ?? 0));
-  for (const label of labels) out(`    ${label.padEnd(42)}${f1(w.get(label)?.ms ?? 0).padStart(8)}${f1(v.get(label)?.ms ?? 0).padStart(8)}`);
-  out(`  Lit updates: ${both(widget, (p) => p.litUpdates.count)}, ${f1(both(widget, (p) => p.litUpdates.ms))} ms wall inside update() (render + commit), ≈ ${f1(both(widget, (p) => p.litUpdates.cpuMs))} ms cpu`);
-  out(`  style recalcs: ${both(widget, (p) => p.styleRecalc.count)} against ${both(vanilla, (p) => p.styleRecalc.count)} ` +
-    `(${both(widget, (p) => p.styleRecalc.inLayout)} inside a layout: container queries), ${f1(both(widget, (p) => p.styleRecalc.cpuMs))} against ${f1(both(vanilla, (p) => p.styleRecalc.cpuMs))} ms cpu`);
-  out(`  timers fired: ${both(widget, (p) => p.timers.fired)} against ${both(vanilla, (p) => p.timers.fired)}; animation frames: ` +
-    `${both(widget, (p) => p.animationFrames.fired)} against ${both(vanilla, (p) => p.animationFrames.fired)}`);
+  for (const label of labels)
+    out(`    ${label.padEnd(42)}${f1(w.get(label)?.ms ?? 0).padStart(8)}${f1(v.get(label)?.ms ?? 0).padStart(8)}`);
+  out(
+    `  Lit updates: ${both(widget, (p) => p.litUpdates.count)}, ${f1(both(widget, (p) => p.litUpdates.ms))} ms wall inside update() (render + commit), ≈ ${f1(both(widget, (p) => p.litUpdates.cpuMs))} ms cpu`,
+  );
+  out(
+    `  style recalcs: ${both(widget, (p) => p.styleRecalc.count)} against ${both(vanilla, (p) => p.styleRecalc.count)} ` +
+      `(${both(widget, (p) => p.styleRecalc.inLayout)} inside a layout: container queries), ${f1(both(widget, (p) => p.styleRecalc.cpuMs))} against ${f1(both(vanilla, (p) => p.styleRecalc.cpuMs))} ms cpu`,
+  );
+  out(
+    `  timers fired: ${both(widget, (p) => p.timers.fired)} against ${both(vanilla, (p) => p.timers.fired)}; animation frames: ` +
+      `${both(widget, (p) => p.animationFrames.fired)} against ${both(vanilla, (p) => p.animationFrames.fired)}`,
+  );
 }
 
 function printPageDetail(t: Traced) {
@@ -98,8 +111,10 @@ function printPageDetail(t: Traced) {
 export function printTraceReport(widget: Traced, vanilla: Traced): void {
   out();
   out('set-up profile (one traced flow each; tracing slows the pages, so these flows are not in the medians):');
-  out(`  widget call() → connected ${f1(widget.figures.connected ?? NaN)} ms, → both frames ${f1(Math.max(widget.figures.frameCaller ?? NaN, widget.figures.frameCallee ?? NaN))} ms; ` +
-    `vanilla ${f1(vanilla.figures.connected ?? NaN)} ms, ${f1(Math.max(vanilla.figures.frameCaller ?? NaN, vanilla.figures.frameCallee ?? NaN))} ms`);
+  out(
+    `  widget call() → connected ${f1(widget.figures.connected ?? NaN)} ms, → both frames ${f1(Math.max(widget.figures.frameCaller ?? NaN, widget.figures.frameCallee ?? NaN))} ms; ` +
+      `vanilla ${f1(vanilla.figures.connected ?? NaN)} ms, ${f1(Math.max(vanilla.figures.frameCaller ?? NaN, vanilla.figures.frameCallee ?? NaN))} ms`,
+  );
   out();
   printPages(widget, vanilla);
   printAttribution(widget, vanilla);

@@ -3,7 +3,7 @@
  * events of a page's main thread), by source-mapped function and by concern (trace-sources.ts).
  * See trace-summary.ts for how samples are weighed.
  */
-import { SourceMapper, type Place } from './trace-sources.js';
+import { type SourceMapper, type Place } from './trace-sources.js';
 import { add, type Frame, type Row, type TraceEvent } from './trace-events.js';
 
 interface ProfileNode {
@@ -16,9 +16,11 @@ interface ProfileNode {
 const SAMPLE_CAP_US = 1000;
 /** instrument.js's RTCPeerConnection subclass and Lit wrapper: frames that only pass a call on. */
 const isWrapper = (f: Frame | undefined) =>
-  /instrument\.js$/.test(f?.url ?? '') && /^(RTCPeerConnection|setLocalDescription|setRemoteDescription|litUpdate|litRequestUpdate)$/.test(f?.functionName ?? '');
+  /instrument\.js$/.test(f?.url ?? '') &&
+  /^(RTCPeerConnection|setLocalDescription|setRemoteDescription|litUpdate|litRequestUpdate)$/.test(f?.functionName ?? '');
 /** Built-ins of WebRTC: their time is the browser's work for the call, whoever calls them. */
-const WEBRTC_API = /^(RTCPeerConnection|addTransceiver|addTrack|createOffer|createAnswer|setLocalDescription|setRemoteDescription|addIceCandidate|replaceTrack|getStats|setParameters|getParameters|getSynchronizationSources|createDataChannel|restartIce|close)$/;
+const WEBRTC_API =
+  /^(RTCPeerConnection|addTransceiver|addTrack|createOffer|createAnswer|setLocalDescription|setRemoteDescription|addIceCandidate|replaceTrack|getStats|setParameters|getParameters|getSynchronizationSources|createDataChannel|restartIce|close)$/;
 /**
  * Concerns that run on their own timers or events: a sample anywhere under one of their
  * functions counts for them (remoteAudioLevel in sender-tracks.ts, called by the speaking
@@ -102,7 +104,12 @@ export function sampleJs(all: TraceEvent[], pid: number, tid: number, w0: number
     if (where.concern === '(idle)') continue;
     weighed.push([{ label: where.label, concern: concernOf(id) }, Math.min(samples[i + 1]![0] - ts, SAMPLE_CAP_US), underUpdate(id)]);
   }
-  const scale = cpuMs / Math.max(1, weighed.reduce((sum, [, w]) => sum + w, 0));
+  const scale =
+    cpuMs /
+    Math.max(
+      1,
+      weighed.reduce((sum, [, w]) => sum + w, 0),
+    );
   let litCpuMs = 0;
   for (const [where, weight, lit] of weighed) {
     add(concerns, where.concern, weight * scale);

@@ -67,7 +67,12 @@ function kindOf(name: string): string {
   if (name === 'Layout' || name === 'IntersectionObserverController::computeIntersections' || name === 'HitTest') return 'layout';
   if (/^(PrePaint|Paint|Layerize|Commit|UpdateLayer|PaintImage|CompositeLayers|Decode Image)$/.test(name)) return 'paint';
   if (name === 'ParseHTML') return 'HTML parse';
-  if (/^(FunctionCall|EvaluateScript|TimerFire|EventDispatch|FireAnimationFrame|FireIdleCallback|RunMicrotasks|XHRReadyStateChange)$/.test(name) || /^v8[.:]/i.test(name)) {
+  if (
+    /^(FunctionCall|EvaluateScript|TimerFire|EventDispatch|FireAnimationFrame|FireIdleCallback|RunMicrotasks|XHRReadyStateChange)$/.test(
+      name,
+    ) ||
+    /^v8[.:]/i.test(name)
+  ) {
     return 'scripting';
   }
   return 'other';
@@ -139,12 +144,14 @@ function profilePage(
 ): Omit<PageProfile, 'role' | 'litUpdates'> & { litCpuMs: number } {
   const thread = all.filter((e) => e.pid === pid && e.tid === tid);
   const complete = thread
-    .filter((e) => e.ph === 'X' && e.dur !== undefined && e.ts < w1 && e.ts + e.dur! > w0)
+    .filter((e) => e.ph === 'X' && e.dur !== undefined && e.ts < w1 && e.ts + e.dur > w0)
     .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
   const wall = (e: TraceEvent) => overlap(e.ts, e.ts + e.dur!, w0, w1);
   const cpu = (e: TraceEvent) => (e.dur! > 0 ? ((e.tdur ?? e.dur!) * wall(e)) / e.dur! : 0);
   const place = (f: Frame | undefined, oneBased: boolean): Place | undefined =>
-    f?.url === undefined ? undefined : mapper.place(f.url, (f.lineNumber ?? 0) + (oneBased ? 0 : 1), (f.columnNumber ?? 0) - (oneBased ? 1 : 0), f.functionName);
+    f?.url === undefined
+      ? undefined
+      : mapper.place(f.url, (f.lineNumber ?? 0) + (oneBased ? 0 : 1), (f.columnNumber ?? 0) - (oneBased ? 1 : 0), f.functionName);
 
   const tasks = { count: 0, wallMs: 0, cpuMs: 0, longestWallMs: 0 };
   const categories: PageProfile['categories'] = {};
@@ -233,4 +240,3 @@ function profilePage(
     litCpuMs,
   };
 }
-

@@ -55,10 +55,13 @@ async function traceOne(browser: Browser, pages: PageServer, flow: 'widget' | 'v
       await browser.startTracing(undefined, { categories: TRACE_CATEGORIES, screenshots: false });
       await Promise.all(
         flowPages.map((page, i) =>
-          page.evaluate((who) => {
-            performance.mark(`bench:who:${who}`);
-            window.__bench.tracing = true;
-          }, i === 0 ? 'caller' : 'callee'),
+          page.evaluate(
+            (who) => {
+              performance.mark(`bench:who:${who}`);
+              window.__bench.tracing = true;
+            },
+            i === 0 ? 'caller' : 'callee',
+          ),
         ),
       );
       // Let the tracing agents of every process settle before the measured interval.
@@ -81,7 +84,10 @@ async function traceOne(browser: Browser, pages: PageServer, flow: 'widget' | 'v
   if (figures.error || !trace) throw new Error(`traced ${flow} flow broke: ${figures.error ?? 'no trace'}`);
   const file = join(dir, `${flow}.json`);
   writeFileSync(file, trace);
-  const summary = summarizeTrace(JSON.parse(trace.toString('utf8')), { litUpdates: updates, litRequests: requests });
+  const summary = summarizeTrace(JSON.parse(trace.toString('utf8')) as Parameters<typeof summarizeTrace>[0], {
+    litUpdates: updates,
+    litRequests: requests,
+  });
   process.stdout.write(`trace of the ${flow} flow: ${file} (${(trace.length / 1e6).toFixed(1)} MB)\n`);
   return { flow, figures, summary };
 }

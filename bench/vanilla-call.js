@@ -54,7 +54,6 @@ class VanillaCall extends HTMLElement {
     this.attachShadow({ mode: 'open' }).append(this.#remote, this.#local);
   }
 
-
   async start() {
     this.state = 'joining';
     this.#stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
@@ -101,9 +100,9 @@ class VanillaCall extends HTMLElement {
   async #sendTracks() {
     const tracks = this.#stream.getTracks();
     await Promise.all(
-      this.#pc.getTransceivers().map(({ sender, receiver }) =>
-        sender.replaceTrack(tracks.find((track) => track.kind === receiver.track.kind) ?? null),
-      ),
+      this.#pc
+        .getTransceivers()
+        .map(({ sender, receiver }) => sender.replaceTrack(tracks.find((track) => track.kind === receiver.track.kind) ?? null)),
     );
   }
 

@@ -91,10 +91,12 @@ class VanillaMesh extends HTMLElement {
   async call() {
     this.#callId = crypto.randomUUID();
     this.state = 'calling';
-    await Promise.all([...this.#members.keys()].map((id) => {
-      this.#send(id, { kind: 'ring' });
-      return this.#offer(id);
-    }));
+    await Promise.all(
+      [...this.#members.keys()].map((id) => {
+        this.#send(id, { kind: 'ring' });
+        return this.#offer(id);
+      }),
+    );
   }
 
   async #offer(id) {

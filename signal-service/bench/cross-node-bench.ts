@@ -32,7 +32,11 @@ const PAIRS = 10;
 const CANDIDATE: Signal = {
   kind: 'candidate',
   call: 'bench-call-0001',
-  candidate: { candidate: 'candidate:842163049 1 udp 1677729535 192.0.2.10 49152 typ srflx raddr 10.0.0.2 rport 49152', sdpMid: '0', sdpMLineIndex: 0 },
+  candidate: {
+    candidate: 'candidate:842163049 1 udp 1677729535 192.0.2.10 49152 typ srflx raddr 10.0.0.2 rport 49152',
+    sdpMid: '0',
+    sdpMLineIndex: 0,
+  },
 };
 
 /** A service process (the built one: `npm run build:service` first), with the limits out of the way. */

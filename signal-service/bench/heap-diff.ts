@@ -54,11 +54,16 @@ const rows = [...new Set([...before!.keys(), ...after!.keys()])].map((key) => {
   const b = after!.get(key) ?? { count: 0, bytes: 0 };
   return { key, a, b, dCount: b.count - a.count, dBytes: b.bytes - a.bytes };
 });
-const total = (groups: Groups) => [...groups.values()].reduce((sum, g) => ({ count: sum.count + g.count, bytes: sum.bytes + g.bytes }), { count: 0, bytes: 0 });
+const total = (groups: Groups) =>
+  [...groups.values()].reduce((sum, g) => ({ count: sum.count + g.count, bytes: sum.bytes + g.bytes }), { count: 0, bytes: 0 });
 const [ta, tb] = [total(before!), total(after!)];
-process.stdout.write(`nodes ${ta.count} → ${tb.count} (${tb.count - ta.count >= 0 ? '+' : ''}${tb.count - ta.count}), self size ${(ta.bytes / 1024).toFixed(0)} → ${(tb.bytes / 1024).toFixed(0)} KB\n`);
+process.stdout.write(
+  `nodes ${ta.count} → ${tb.count} (${tb.count - ta.count >= 0 ? '+' : ''}${tb.count - ta.count}), self size ${(ta.bytes / 1024).toFixed(0)} → ${(tb.bytes / 1024).toFixed(0)} KB\n`,
+);
 process.stdout.write(`${'Δcount'.padStart(8)} ${'ΔKB'.padStart(8)} ${'count'.padStart(16)}  type name\n`);
 for (const row of rows.sort((x, y) => y.dCount - x.dCount || y.dBytes - x.dBytes).slice(0, Number(values.top))) {
   const counts = `${row.a.count}→${row.b.count}`;
-  process.stdout.write(`${String(row.dCount).padStart(8)} ${(row.dBytes / 1024).toFixed(1).padStart(8)} ${counts.padStart(16)}  ${row.key}\n`);
+  process.stdout.write(
+    `${String(row.dCount).padStart(8)} ${(row.dBytes / 1024).toFixed(1).padStart(8)} ${counts.padStart(16)}  ${row.key}\n`,
+  );
 }

@@ -303,7 +303,10 @@ class Clients {
   /** Client `index` joins room `<prefix>-<index / 2>`. */
   async join(index: number, prefix: string): Promise<number> {
     const room = `${prefix}-${index >> 1}`;
-    const { answer, ms } = await roundTrip<Ack>((ack) => this.socket(index).emit('room:join', { room, name: `m${index}` }, ack), 'room:join');
+    const { answer, ms } = await roundTrip<Ack>(
+      (ack) => this.socket(index).emit('room:join', { room, name: `m${index}` }, ack),
+      'room:join',
+    );
     if (!answer.ok) throw new Error(`room:join ${room} refused: ${answer.error.code}`);
     return ms;
   }
@@ -463,7 +466,8 @@ function runClients(): void {
   port.on('message', (message: ToWorker) => {
     handle(message).then(
       (result) => port.postMessage({ id: message.id, result } satisfies FromWorker),
-      (error: unknown) => port.postMessage({ id: message.id, error: String(error instanceof Error ? error.message : error) } satisfies FromWorker),
+      (error: unknown) =>
+        port.postMessage({ id: message.id, error: String(error instanceof Error ? error.message : error) } satisfies FromWorker),
     );
   });
   port.postMessage({ ready: true } satisfies FromWorker);
@@ -583,14 +587,13 @@ async function main(): Promise<void> {
     rateLimiter: new SocketRateLimiter(generous),
   });
   const url = `http://127.0.0.1:${service.port}`;
-  const empty = () => service.io.engine.clientsCount === 0 && service.io.of('/').sockets.size === 0 && service.io.of('/').adapter.rooms.size === 0;
+  const empty = () =>
+    service.io.engine.clientsCount === 0 && service.io.of('/').sockets.size === 0 && service.io.of('/').adapter.rooms.size === 0;
   let worker: Worker | undefined;
   try {
     worker = await startClientWorker();
     const call = rpc(worker, url);
-    console.log(
-      `service: in this process (main thread) on ${url}; clients: socket.io-client over WebSocket in a worker thread`,
-    );
+    console.log(`service: in this process (main thread) on ${url}; clients: socket.io-client over WebSocket in a worker thread`);
     console.log('');
 
     await call('warm-up');
@@ -675,7 +678,9 @@ async function main(): Promise<void> {
 /** Runs the load benchmark in a process of its own (it starts the service and clients in others). */
 function runLoadBench(): Promise<number> {
   console.log('\nload benchmark (service and clients in separate processes; takes about 4 minutes)');
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./load/load-bench.ts', import.meta.url))], { stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./load/load-bench.ts', import.meta.url))], {
+    stdio: 'inherit',
+  });
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 

@@ -169,7 +169,11 @@ async function probe(port: number, rate: number, seconds: number): Promise<Probe
       }
     } catch (error) {
       const within = performance.now() - start < 1000 ? 'within 1 s' : 'after 1 s';
-      count(error instanceof HandshakeRefused ? `refused ${error.status} ${(JSON.parse(error.body || '{}') as { error?: { code?: string } }).error?.code ?? ''} ${within}` : 'no answer in 10 s');
+      count(
+        error instanceof HandshakeRefused
+          ? `refused ${error.status} ${(JSON.parse(error.body || '{}') as { error?: { code?: string } }).error?.code ?? ''} ${within}`
+          : 'no answer in 10 s',
+      );
     } finally {
       client?.destroy();
     }

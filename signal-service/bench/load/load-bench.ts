@@ -67,7 +67,8 @@ function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
-const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const fmt = (value: number, digits = 0) =>
+  Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
 const mib = (bytes: number) => fmt(bytes / 2 ** 20, 1);
 
 async function main(): Promise<void> {
@@ -81,7 +82,15 @@ async function main(): Promise<void> {
     // The service: its own process, open-file limit raised where allowed.
     const service = spawn(
       'sh',
-      ['-c', 'ulimit -n 65536 2>/dev/null; echo "service open-file limit: $(ulimit -n)"; exec "$0" "$@"', process.execPath, '--expose-gc', '--import', 'tsx', path.join(here, 'service-process.ts')],
+      [
+        '-c',
+        'ulimit -n 65536 2>/dev/null; echo "service open-file limit: $(ulimit -n)"; exec "$0" "$@"',
+        process.execPath,
+        '--expose-gc',
+        '--import',
+        'tsx',
+        path.join(here, 'service-process.ts'),
+      ],
       {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: {
@@ -125,7 +134,7 @@ async function main(): Promise<void> {
     const baseWindowS = 10;
     const baseCpu0 = await stats();
     await sleep(baseWindowS * 1000);
-    const baseCpu = ((((await stats()).cpuUs - baseCpu0.cpuUs) / (baseWindowS * 1e6)) * 100);
+    const baseCpu = (((await stats()).cpuUs - baseCpu0.cpuUs) / (baseWindowS * 1e6)) * 100;
     const idleRows: string[][] = [];
     let previous = joined;
     let pingInterval = 0;
@@ -163,10 +172,16 @@ async function main(): Promise<void> {
       previous = after;
     }
     const dropped = (await all<{ dropped: number }>({ op: 'close-idle' })).reduce((sum, r) => sum + r.dropped, 0);
-    console.log(`\nidle sockets (heartbeat: engine.io pingInterval ${fmt(pingInterval)} ms); the counts include the ${members} joined members, per-socket figures are of the sockets added:`);
-    console.log('sockets (all)  service RSS MiB  RSS KiB/socket  heap KiB/socket  sockets per 100 MiB RSS  heartbeat CPU (of one core)  refused at connect');
+    console.log(
+      `\nidle sockets (heartbeat: engine.io pingInterval ${fmt(pingInterval)} ms); the counts include the ${members} joined members, per-socket figures are of the sockets added:`,
+    );
+    console.log(
+      'sockets (all)  service RSS MiB  RSS KiB/socket  heap KiB/socket  sockets per 100 MiB RSS  heartbeat CPU (of one core)  refused at connect',
+    );
     for (const row of idleRows) console.log(row.join('  |  '));
-    console.log(`idle sockets dropped by the service or a ping timeout meanwhile: ${dropped}; CPU with the ${members} members alone: ${fmt(baseCpu, 1)} % over ${baseWindowS} s`);
+    console.log(
+      `idle sockets dropped by the service or a ping timeout meanwhile: ${dropped}; CPU with the ${members} members alone: ${fmt(baseCpu, 1)} % over ${baseWindowS} s`,
+    );
     console.log(
       `joined members (${members}, two a room): ${fmt((joined.rss - base.rss) / members / 1024, 1)} KiB RSS and ${fmt((joined.heapUsed - base.heapUsed) / members / 1024, 1)} KiB heap each, socket included`,
     );
@@ -181,11 +196,28 @@ async function main(): Promise<void> {
       const sent = results.reduce((sum, r) => sum + r.sent, 0);
       const delivered = results.reduce((sum, r) => sum + r.delivered, 0);
       const cpu = ((cpu1.cpuUs - cpu0.cpuUs) / ((seconds + 1) * 1e6)) * 100;
-      return { rate, sent, delivered, p50: percentile(latencies, 50), p99: percentile(latencies, 99), dropped: results.reduce((s, r) => s + r.dropped, 0), cpu, seconds };
+      return {
+        rate,
+        sent,
+        delivered,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        dropped: results.reduce((s, r) => s + r.dropped, 0),
+        cpu,
+        seconds,
+      };
     };
     type Run = Awaited<ReturnType<typeof run>>;
     const row = (r: Run) =>
-      [fmt(r.rate), fmt(r.sent / r.seconds), fmt(r.delivered / r.seconds), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.dropped), `${fmt(r.cpu)} %`].join('  |  ');
+      [
+        fmt(r.rate),
+        fmt(r.sent / r.seconds),
+        fmt(r.delivered / r.seconds),
+        fmt(r.p50, 1),
+        fmt(r.p99, 1),
+        fmt(r.dropped),
+        `${fmt(r.cpu)} %`,
+      ].join('  |  ');
     const header = 'offered/s  |  sent/s  |  delivered/s  |  p50 ms  |  p99 ms  |  members dropped  |  service CPU';
     console.log(`\nsignal:relay of ICE candidates between ${members} joined members (one-way latency, sender to receiver):`);
     console.log(header);
@@ -226,7 +258,9 @@ async function main(): Promise<void> {
       sleep(2000).then(() => prober<ProbeResult>({ command: { op: 'probe', port, rate: PROBE_RATE, seconds: 6 } satisfies Command })),
     ]);
     clearInterval(sampler);
-    console.log(`\npast saturation: ${fmt(overRate)} relays/s offered for 10 s; meanwhile ${PROBE_RATE} new connections + joins a second for 6 s:`);
+    console.log(
+      `\npast saturation: ${fmt(overRate)} relays/s offered for 10 s; meanwhile ${PROBE_RATE} new connections + joins a second for 6 s:`,
+    );
     console.log(header);
     console.log(row(past));
     console.log(
@@ -235,7 +269,9 @@ async function main(): Promise<void> {
         .join(', ')}${probe.joinMs.length ? `; joined ones took p50 ${fmt(percentile(probe.joinMs, 50))} ms` : ''}`,
     );
     if (shedding.length > 0) {
-      console.log(`load shedding on in ${shedding.filter(Boolean).length} of ${shedding.length} half-second samples; largest event-loop lag seen ${fmt(maxLag)} ms`);
+      console.log(
+        `load shedding on in ${shedding.filter(Boolean).length} of ${shedding.length} half-second samples; largest event-loop lag seen ${fmt(maxLag)} ms`,
+      );
     }
     const end = await stats(true);
     console.log(`service at the end: ${fmt(end.connections)} connections, RSS ${mib(end.rss)} MiB`);

@@ -33,7 +33,14 @@ function stats(): ServiceStats {
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage();
   const load = (service as { load?: { lagMs: number; overloaded: boolean } }).load;
-  return { rss: memory.rss, heapUsed: memory.heapUsed, cpuUs: cpu.user + cpu.system, connections: service.io.engine.clientsCount, lagMs: load?.lagMs, overloaded: load?.overloaded };
+  return {
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    cpuUs: cpu.user + cpu.system,
+    connections: service.io.engine.clientsCount,
+    lagMs: load?.lagMs,
+    overloaded: load?.overloaded,
+  };
 }
 
 /** The answer to one IPC request: this process's stats, after full collections for `gc`. */
