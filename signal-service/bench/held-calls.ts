@@ -66,7 +66,9 @@ const INTERVAL_S = Number(args.interval);
 const SNAPSHOT_AT = args['snapshot-at'] ? args['snapshot-at'].split(',').map(Number) : [];
 const CAPACITY = Math.max(2, Math.ceil(CLIENTS / ROOMS));
 if (!(CLIENTS >= 0 && ROOMS > 0 && MINUTES > 0 && INTERVAL_S >= 5) || CAPACITY > 6 || SNAPSHOT_AT.some((m) => !(m >= 0))) {
-  process.stderr.write('usage: held-calls.ts [--clients 30 (0: the idle service alone)] [--rooms 10] (at most 6 a room) [--minutes 20] [--interval 30 (≥ 5)] [--dist] [--snapshots DIR --snapshot-at 3,13]\n');
+  process.stderr.write(
+    'usage: held-calls.ts [--clients 30 (0: the idle service alone)] [--rooms 10] (at most 6 a room) [--minutes 20] [--interval 30 (≥ 5)] [--dist] [--snapshots DIR --snapshot-at 3,13]\n',
+  );
   process.exit(2);
 }
 
@@ -82,8 +84,15 @@ interface Service {
 
 /** Starts the service (source or dist) with the two preloads and an IPC channel; resolves once it listens. */
 async function startService(stateDir: string): Promise<Service> {
-  const main = args.dist ? [path.join(serviceDir, 'dist/main.js')] : ['--conditions=video-call-source', '--import', 'tsx', path.join(serviceDir, 'src/main.ts')];
-  const preloads = ['--import', path.join(repoDir, 'bench/soak-service-gc.mjs'), '--import', path.join(serviceDir, 'bench/held-calls-snapshot.mjs')];
+  const main = args.dist
+    ? [path.join(serviceDir, 'dist/main.js')]
+    : ['--conditions=video-call-source', '--import', 'tsx', path.join(serviceDir, 'src/main.ts')];
+  const preloads = [
+    '--import',
+    path.join(repoDir, 'bench/soak-service-gc.mjs'),
+    '--import',
+    path.join(serviceDir, 'bench/held-calls-snapshot.mjs'),
+  ];
   const child = spawn(process.execPath, ['--expose-gc', ...preloads, ...main], {
     cwd: repoDir,
     env: {
@@ -108,7 +117,8 @@ async function startService(stateDir: string): Promise<Service> {
       const text = chunk.toString();
       stdout += text;
       // Warnings and errors after start-up are worth seeing; info lines (joins, leaves) are not.
-      for (const line of text.split('\n')) if (/"level":(40|50|60)/.test(line) && !line.includes('ALLOWED_ORIGINS')) out(`service: ${line}`);
+      for (const line of text.split('\n'))
+        if (/"level":(40|50|60)/.test(line) && !line.includes('ALLOWED_ORIGINS')) out(`service: ${line}`);
       const match = /"port":(\d+)/.exec(stdout);
       if (match) {
         clearTimeout(timer);
@@ -200,7 +210,9 @@ async function holdCall(port: number, room: string, name: string): Promise<{ soc
     socket.once('connect_error', reject);
   });
   const joined = await new Promise<Ack<JoinResult>>((resolve, reject) => {
-    socket.timeout(10_000).emit('room:join', { room, name }, (error: Error | null, answer: Ack<JoinResult>) => (error ? reject(error) : resolve(answer)));
+    socket
+      .timeout(10_000)
+      .emit('room:join', { room, name }, (error: Error | null, answer: Ack<JoinResult>) => (error ? reject(error) : resolve(answer)));
   });
   if (!joined.ok) throw new Error(`join ${room} refused: ${joined.error.code}`);
   socket.on('disconnect', () => counts.dropped++);
@@ -237,7 +249,9 @@ const stateDir = await mkdtemp(path.join(tmpdir(), 'held-calls-'));
 const service = await startService(stateDir);
 const held: { socket: Client; beats: NodeJS.Timeout }[] = [];
 try {
-  out(`held-calls: ${CLIENTS} clients in ${ROOMS} rooms (capacity ${CAPACITY}), a beat a second each, ${MINUTES} min, a sample every ${INTERVAL_S} s; service from ${args.dist ? 'dist' : 'src'}, pid ${service.child.pid}, port ${service.port}`);
+  out(
+    `held-calls: ${CLIENTS} clients in ${ROOMS} rooms (capacity ${CAPACITY}), a beat a second each, ${MINUTES} min, a sample every ${INTERVAL_S} s; service from ${args.dist ? 'dist' : 'src'}, pid ${service.child.pid}, port ${service.port}`,
+  );
   const baseHeap = await readHeapMB(service);
   out(`before any client: heap ${baseHeap.toFixed(2)} MB, RSS ${(await readRssMB(service.child.pid!)).toFixed(1)} MB`);
   for (let i = 0; i < CLIENTS; i++) {
@@ -266,16 +280,22 @@ try {
     heaps.push(heap);
     spacesSeen.push(spaces);
     const [old, code] = [spaces.old_space ?? Number.NaN, spaces.code_space ?? Number.NaN];
-    out(`${at.toFixed(1).padStart(6)} ${heap.toFixed(3).padStart(9)} ${old.toFixed(3).padStart(9)} ${code.toFixed(3).padStart(9)} ${rss.toFixed(1).padStart(9)} ${String(counts.answered - last.answered).padStart(10)} ${String(counts.lost - last.lost).padStart(5)} ${String(counts.dropped).padStart(8)}`);
+    out(
+      `${at.toFixed(1).padStart(6)} ${heap.toFixed(3).padStart(9)} ${old.toFixed(3).padStart(9)} ${code.toFixed(3).padStart(9)} ${rss.toFixed(1).padStart(9)} ${String(counts.answered - last.answered).padStart(10)} ${String(counts.lost - last.lost).padStart(5)} ${String(counts.dropped).padStart(8)}`,
+    );
     last = { ...counts };
   }
   const whole = fit(minutes, heaps);
   const half = Math.floor(minutes.length / 2);
   const late = fit(minutes.slice(half), heaps.slice(half));
-  out(`heap ${heaps[0]!.toFixed(3)} → ${heaps.at(-1)!.toFixed(3)} MB; slope ${(whole.slope * 60).toFixed(2)} MB/h (r² ${whole.r2.toFixed(2)}), second half ${(late.slope * 60).toFixed(2)} MB/h (r² ${late.r2.toFixed(2)})`);
+  out(
+    `heap ${heaps[0]!.toFixed(3)} → ${heaps.at(-1)!.toFixed(3)} MB; slope ${(whole.slope * 60).toFixed(2)} MB/h (r² ${whole.r2.toFixed(2)}), second half ${(late.slope * 60).toFixed(2)} MB/h (r² ${late.r2.toFixed(2)})`,
+  );
   const [first, end] = [spacesSeen[0]!, spacesSeen.at(-1)!];
   const changed = Object.keys(end).filter((name) => Math.abs(end[name]! - (first[name] ?? 0)) >= 0.001);
-  out(`heap spaces, first → last sample: ${changed.map((name) => `${name} ${(first[name] ?? 0).toFixed(3)} → ${end[name]!.toFixed(3)} MB`).join(', ')}`);
+  out(
+    `heap spaces, first → last sample: ${changed.map((name) => `${name} ${(first[name] ?? 0).toFixed(3)} → ${end[name]!.toFixed(3)} MB`).join(', ')}`,
+  );
   out(`beats answered ${counts.answered}, lost ${counts.lost}; sockets dropped ${counts.dropped}`);
 } finally {
   for (const { socket, beats } of held) {
