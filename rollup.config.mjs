@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 const ts = (sourceMap) =>
   typescript({
     tsconfig: 'widget/tsconfig.json',
-    compilerOptions: { noEmit: false, declaration: false, sourceMap },
+    // customConditions: none, so that video-call-protocol comes from its dist/ (as for users).
+    compilerOptions: { noEmit: false, declaration: false, sourceMap, customConditions: [] },
     noEmitOnError: true,
   });
 
