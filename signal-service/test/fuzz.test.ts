@@ -20,7 +20,6 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { ERROR_CODES, FORBIDDEN_NAME_CHARS, MAX_SDP_LENGTH, type ErrorCode, type Signal } from 'video-call-protocol';
-import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
 import {
   TestContext,
@@ -36,6 +35,7 @@ import {
   testConfig,
   waitFor,
   type ClientSocket,
+  generousRateLimiter,
 } from './helpers.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
@@ -402,18 +402,10 @@ describe('fuzzing every client event', () => {
 
   beforeEach(async () => {
     ctx = new TestContext();
-    const plenty = { points: 1_000_000, duration: 60 };
+
     service = await ctx.server(
       {
-        rateLimiter: new SocketRateLimiter({
-          events: plenty,
-          join: plenty,
-          leave: plenty,
-          relay: plenty,
-          ice: plenty,
-          watch: plenty,
-          violations: plenty,
-        }),
+        rateLimiter: generousRateLimiter(1_000_000),
       },
       testConfig({ ROOM_TICKET_SECRET: SECRET }),
     );

@@ -23,6 +23,7 @@ import type {
   ServerToClientEvents,
   WatchBeat,
 } from 'video-call-protocol';
+import { SocketRateLimiter } from '../src/rate-limits.js';
 import { startSignalService, type SignalService, type StartOptions } from '../src/server.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -302,4 +303,18 @@ export function opaque<T>(value: T): T {
     }
     return item;
   }) as T;
+}
+
+/** A rate limiter that allows `points` of every kind of request per 60 s: for tests whose subject is not rate limiting. */
+export function generousRateLimiter(points: number): SocketRateLimiter {
+  const plenty = { points, duration: 60 };
+  return new SocketRateLimiter({
+    events: plenty,
+    join: plenty,
+    leave: plenty,
+    relay: plenty,
+    ice: plenty,
+    watch: plenty,
+    violations: plenty,
+  });
 }

@@ -11,7 +11,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Ack, JoinResult, PeerInfo, PeerLeft } from 'video-call-protocol';
-import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
 import {
   ANSWER_TIMEOUT_MS,
@@ -24,11 +23,11 @@ import {
   settle,
   waitFor,
   type ClientSocket,
+  generousRateLimiter,
 } from './helpers.js';
 import { SlowRoomStore } from './slow-room-store.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const plenty = { points: 1_000_000, duration: 60 };
 
 let ctx: TestContext;
 let store: SlowRoomStore;
@@ -39,15 +38,7 @@ beforeEach(async () => {
   store = new SlowRoomStore();
   service = await ctx.server({
     rooms: store,
-    rateLimiter: new SocketRateLimiter({
-      events: plenty,
-      join: plenty,
-      leave: plenty,
-      relay: plenty,
-      ice: plenty,
-      watch: plenty,
-      violations: plenty,
-    }),
+    rateLimiter: generousRateLimiter(1_000_000),
   });
 });
 

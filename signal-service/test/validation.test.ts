@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { MAX_CANDIDATE_LENGTH, MAX_NAME_LENGTH, MAX_SDP_LENGTH, type Signal } from 'video-call-protocol';
-import { SocketRateLimiter } from '../src/rate-limits.js';
 import type { SignalService } from '../src/server.js';
 import {
   TestContext,
@@ -21,6 +20,7 @@ import {
   request,
   settle,
   type ClientSocket,
+  generousRateLimiter,
 } from './helpers.js';
 
 let ctx: TestContext;
@@ -30,17 +30,9 @@ beforeEach(async () => {
   ctx = new TestContext();
   // Hundreds of bad requests from one socket: budgets large enough that validation, not the rate
   // limiter (tested in rate-limits.test.ts), is what answers.
-  const plenty = { points: 100_000, duration: 60 };
+
   service = await ctx.server({
-    rateLimiter: new SocketRateLimiter({
-      events: plenty,
-      join: plenty,
-      leave: plenty,
-      relay: plenty,
-      ice: plenty,
-      watch: plenty,
-      violations: plenty,
-    }),
+    rateLimiter: generousRateLimiter(100_000),
   });
 });
 
