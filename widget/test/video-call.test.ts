@@ -209,6 +209,46 @@ describe('<video-call> with the real signal service', () => {
     ann.leave();
   });
 
+  it('makes each call’s connections while it waits (none on the set-up path), and closes them when it leaves', async () => {
+    const Original = window.RTCPeerConnection;
+    const made: RTCPeerConnection[] = [];
+    window.RTCPeerConnection = class extends Original {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args);
+        made.push(this);
+      }
+    };
+    try {
+      const room = uniqueRoom();
+      const container = await fixture<HTMLDivElement>(html`
+        <div>
+          <video-call room=${room} signaling-url=${serviceUrl} name="Ann"></video-call>
+          <video-call room=${room} signaling-url=${serviceUrl} name="Ben" auto-answer></video-call>
+        </div>
+      `);
+      const [ann, ben] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall];
+      await ann.start();
+      await ben.start();
+      await waitForState(ann, 'ready');
+      await waitUntil(() => made.length === 2, 'a spare connection on each side once the ICE servers are known');
+      for (let round = 1; round <= 2; round++) {
+        await ann.call();
+        await waitForState(ann, 'connected');
+        await waitForState(ben, 'connected');
+        expect(made.length, `call ${round}: the spares, no new connection`).to.equal(2 * round);
+        expect(made.slice(-2).every((pc) => pc.connectionState === 'connected')).to.equal(true);
+        ann.hangUp();
+        await waitForState(ben, 'ended');
+        await waitUntil(() => made.length === 2 * round + 2, 'new spares after the call');
+      }
+      ann.leave();
+      ben.leave();
+      expect(made.map((pc) => pc.signalingState)).to.deep.equal(made.map(() => 'closed'));
+    } finally {
+      window.RTCPeerConnection = Original;
+    }
+  });
+
   it('shows a peer’s name holding HTML as text, never as markup', async () => {
     const room = uniqueRoom();
     const evil = '<img src=x onerror="window.__pwned=1"><b>Eve</b>';

@@ -128,6 +128,7 @@ export class CallController implements ReactiveController {
     const ice = new IceServersController(host, {
       request: () => this.signaling.iceServers(),
       onRefresh: (servers) => this.legs.setIceServers(servers),
+      onFetched: () => this.#prepareSpare(),
       onDegraded: () => notify(this.#parts, { type: 'error', error: { code: 'ice-degraded' } }),
     });
     const timers = new LegTimers<TimerName>((timer, peerId) => dispatch({ type: 'timer', timer, peerId }));
@@ -191,6 +192,7 @@ export class CallController implements ReactiveController {
     this.timer.run(flowing.length > 0);
     this.legs.capVideo(videoSendingCap(acceptedLegs(ctx).length));
     this.inCall.follow(ctx.call?.joined ? ctx.call.id : null);
+    this.#prepareSpare();
     const state = this.state;
     if (state !== this.#announced) {
       const previous = this.#announced;
@@ -209,6 +211,13 @@ export class CallController implements ReactiveController {
       this.#announcedPeer = peerJson;
       this.#host.dispatchEvent(new VideoCallPeerChangeEvent({ peer }));
     }
+  }
+
+  /** In the room with no call, and the ICE servers known: a connection is made ahead for the next leg. */
+  #prepareSpare(): void {
+    const iceServers = this.#parts.ice.current;
+    if (this.context.stage !== 'in-room' || this.context.call || !Array.isArray(iceServers)) return;
+    this.legs.prepareSpare({ iceServers, iceTransportPolicy: this.#parts.settings().iceTransportPolicy === 'relay' ? 'relay' : 'all' });
   }
 
   /** Re-announces `participants` when only who speaks changed (the speaking controller re-renders). */

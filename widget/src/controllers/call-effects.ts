@@ -40,6 +40,7 @@ export function carryOut(p: CallParts, effect: RoomEffect): void {
     case 'close-signaling':
       p.runs.signaling++;
       p.ice.stop();
+      call.legs.discardSpare();
       return call.signaling.close();
     case 'fetch-ice-servers':
       return p.ice.fetch();

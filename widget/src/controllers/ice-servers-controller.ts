@@ -18,6 +18,8 @@ export interface IceServersControllerOptions {
   request(): Promise<IceServersResult>;
   /** New servers while a call may be running (refreshed credentials). */
   onRefresh(iceServers: IceServer[]): void;
+  /** The first answer after `fetch()` is in `current` (empty when the request failed). */
+  onFetched?(iceServers: IceServer[]): void;
   /** The service answered with only the STUN fallback (`degraded`), or refused: no TURN. */
   onDegraded(): void;
 }
@@ -47,7 +49,9 @@ export class IceServersController implements ReactiveController {
     const pending = this.#request(generation);
     this.current = pending;
     void pending.then((servers) => {
-      if (generation === this.#generation) this.current = servers;
+      if (generation !== this.#generation) return;
+      this.current = servers;
+      this.#options.onFetched?.(servers);
     });
   }
 

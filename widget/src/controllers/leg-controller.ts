@@ -207,7 +207,7 @@ export class LegController implements ReactiveController {
   }
 
   #create(setup: LegSetup, iceServers: IceServer[]): void {
-    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: setup.iceTransportPolicy ?? 'all' });
+    const pc = setup.connection ?? new RTCPeerConnection({ iceServers, iceTransportPolicy: setup.iceTransportPolicy ?? 'all' });
     this.#pc = pc;
     this.#candidates = new RemoteCandidates(pc, () => this.#negotiation.ignoringOffer);
     this.#negotiation.reset(this.#polite);

@@ -15,6 +15,7 @@ import type { Quality } from '../call/quality.js';
 import { LegController, type LegSetup, type LegSignal, type VideoCap } from './leg-controller.js';
 import { LegMediaWatch } from './leg-media-watch.js';
 import { QualityController } from './quality-controller.js';
+import { SpareConnection, type ConnectionSettings } from './spare-connection.js';
 
 /** What the legs report, each naming its leg by the member's `peerId`. */
 export interface LegSetOptions {
@@ -44,6 +45,8 @@ export class LegSet {
   /** What every leg sends besides the camera: the shared screen, and the video cap. */
   #screen: MediaStream | null = null;
   #videoCap: VideoCap | null = null;
+  /** A connection made while no call runs, for the next leg (spare-connection.ts). */
+  readonly #spare = new SpareConnection();
 
   constructor(host: ReactiveControllerHost, options: LegSetOptions) {
     this.#host = host;
@@ -78,7 +81,8 @@ export class LegSet {
       quality: new QualityController(this.#host, { getStats, onChange: (quality) => o.onQualityChange(peerId, quality) }),
     };
     this.#legs.set(peerId, parts);
-    connection.open(setup);
+    const { iceServers, iceTransportPolicy = 'all' } = setup;
+    connection.open(Array.isArray(iceServers) ? { ...setup, connection: this.#spare.take({ iceServers, iceTransportPolicy }) } : setup);
     if (this.#videoCap) connection.capVideo(this.#videoCap);
     if (this.#screen) connection.shareScreen(this.#screen);
   }
@@ -94,10 +98,29 @@ export class LegSet {
     parts.connection.close();
   }
 
-  /** Closes every leg. */
+  /** Closes every leg and the spare connection. */
   closeAll(): void {
     for (const peerId of this.peerIds) this.close(peerId);
     this.#screen = null;
+    this.#spare.discard();
+  }
+
+  /**
+   * Makes a connection ahead for the next leg, unless one is held (spare-connection.ts): called
+   * while we are in the room with no call and the ICE servers are known.
+   */
+  prepareSpare(settings: ConnectionSettings): void {
+    this.#spare.prepare(settings);
+  }
+
+  /** Closes the spare connection, if any (leaving the room). */
+  discardSpare(): void {
+    this.#spare.discard();
+  }
+
+  /** True while a spare connection is held (for tests and diagnostics). */
+  get spareReady(): boolean {
+    return this.#spare.ready;
   }
 
   /** Watches (or stops watching) the media of the leg to `peerId`: its participant is away. */

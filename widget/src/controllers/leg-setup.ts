@@ -31,6 +31,11 @@ export interface LegSetup {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** True on the side that offers: create the transceivers and send the offer at once. */
   offer: boolean;
+  /**
+   * A connection made ahead with these ICE settings and never used (spare-connection.ts); the
+   * leg then owns it. Without it, the leg makes its own.
+   */
+  connection?: RTCPeerConnection;
 }
 
 /**
