@@ -9,7 +9,7 @@
  * their offers at once, so ICE and DTLS finish while it rings, but no local track is attached to
  * a leg until both its ends are in the call (`attach-media`).
  */
-import { ROOM_NAME_PATTERN } from 'video-call-protocol';
+import { ROOM_NAME_PATTERN, type MediaState } from 'video-call-protocol';
 import {
   acceptCall,
   callOrJoin,
@@ -122,7 +122,11 @@ function apply(t: Step, event: RoomEvent): void {
       const { message } = event;
       if (message.t === 'media') {
         const { microphoneEnabled, cameraEnabled, screenSharing } = message;
-        return t.patchLeg(event.peerId, { media: { microphoneEnabled, cameraEnabled, screenSharing } });
+        const media = { microphoneEnabled, cameraEnabled, screenSharing };
+        // Every new leg's channel opens with this message, mostly saying what the leg assumed:
+        // then the context stays the same object, and nothing is rendered again.
+        if (sameMedia(ctx.legs[event.peerId]!.media, media)) return;
+        return t.patchLeg(event.peerId, { media });
       }
       const { id, text, sentAt } = message;
       return t.notify({ type: 'message', from: t.identity(event.peerId), message: { id, text, sentAt } });
@@ -150,6 +154,11 @@ function apply(t: Step, event: RoomEvent): void {
       if (inRoom) rejoined(t, event.self, event.members, event.capacity ?? ctx.capacity);
       return;
   }
+}
+
+/** True when two media states say the same. */
+function sameMedia(a: MediaState, b: MediaState): boolean {
+  return a.microphoneEnabled === b.microphoneEnabled && a.cameraEnabled === b.cameraEnabled && a.screenSharing === b.screenSharing;
 }
 
 /** Everything off, out of the room, and `error` (or `full`) with a notice. */

@@ -14,6 +14,11 @@
 
 /** How often the levels are read while media flows, in ms (a syllable lasts 100–300 ms). */
 export const SPEAKING_SAMPLE_MS = 50;
+/**
+ * The first read waits this long (ms) after media starts to flow: the first frames of the call
+ * come first, and nobody can have spoken for {@link SPEAKING_ON_MS} by then anyway.
+ */
+export const SPEAKING_FIRST_SAMPLE_MS = 1_000;
 /** A level at or above this starts voice (about -30 dBov). */
 export const SPEAKING_ON_LEVEL = 0.03;
 /** While speaking, a level at or above this keeps the voice going (about -36 dBov). */

@@ -1,11 +1,11 @@
 /**
  * Who speaks in the call: the participants' audio levels read every
  * {@link SPEAKING_SAMPLE_MS} (RTCRtpReceiver synchronization sources: no getStats) while media
- * flows, turned into speaking / not speaking with hysteresis by call/speaking.ts. Re-renders only
+ * flows (from {@link SPEAKING_FIRST_SAMPLE_MS} after it starts: off the call's set-up), turned into speaking / not speaking with hysteresis by call/speaking.ts. Re-renders only
  * when someone starts or stops speaking.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { activeSpeaker, SPEAKING_SAMPLE_MS, trackVoices, type VoiceTrack } from '../call/speaking.js';
+import { activeSpeaker, SPEAKING_FIRST_SAMPLE_MS, SPEAKING_SAMPLE_MS, trackVoices, type VoiceTrack } from '../call/speaking.js';
 
 export interface SpeakingOptions {
   /** The recent audio level (0–1) of each participant in `ids`, by id. */
@@ -22,6 +22,8 @@ export class SpeakingController implements ReactiveController {
   #voices: Record<string, VoiceTrack> = {};
   #ids: string[] = [];
   #interval: ReturnType<typeof setInterval> | undefined;
+  /** The wait before the first read, while it runs. */
+  #firstSample: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: ReactiveControllerHost, options: SpeakingOptions) {
     this.#host = host;
@@ -44,12 +46,17 @@ export class SpeakingController implements ReactiveController {
     if (same) return;
     this.#ids = [...peerIds];
     if (peerIds.length === 0) {
+      clearTimeout(this.#firstSample);
       clearInterval(this.#interval);
-      this.#interval = undefined;
+      this.#interval = this.#firstSample = undefined;
       this.#update({});
       return;
     }
-    this.#interval ??= setInterval(() => this.#sample(), SPEAKING_SAMPLE_MS);
+    if (this.#interval || this.#firstSample) return;
+    this.#firstSample = setTimeout(() => {
+      this.#firstSample = undefined;
+      this.#interval = setInterval(() => this.#sample(), SPEAKING_SAMPLE_MS);
+    }, SPEAKING_FIRST_SAMPLE_MS);
   }
 
   #sample(): void {

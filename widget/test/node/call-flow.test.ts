@@ -241,6 +241,26 @@ describe('ring timeout', () => {
   });
 });
 
+describe('the other side’s media state (the leg’s data channel)', () => {
+  const media = (patch: Partial<{ microphoneEnabled: boolean; cameraEnabled: boolean; screenSharing: boolean }>): RoomEvent => ({
+    type: 'leg-message',
+    peerId: bob.peerId,
+    message: { t: 'media', microphoneEnabled: true, cameraEnabled: true, screenSharing: false, ...patch },
+  });
+
+  test('a change is kept on the leg', () => {
+    const { context } = drive(connecting(), legState('connected'), media({ cameraEnabled: false }));
+    assert.deepEqual(legOf(context)?.media, { microphoneEnabled: true, cameraEnabled: false, screenSharing: false });
+  });
+
+  test('the state the leg already had leaves the context as it was (nothing to render)', () => {
+    const before = drive(connecting(), legState('connected')).context;
+    const { context, effects } = drive(before, media({}));
+    assert.equal(context, before);
+    assert.deepEqual(effects, []);
+  });
+});
+
 describe('signals that are not for this call', () => {
   test('media signals of the call go to the peer connection', () => {
     for (const signal of [sig.offer(), sig.candidate()]) {
