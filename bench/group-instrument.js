@@ -84,11 +84,16 @@
   };
   window.__group = record;
 
-  /** Whether the video's current frame has any pixel brighter than near-black (on a 16×16 copy). */
+  /**
+   * Whether the video is visible (laid out, no `visibility: hidden`, no `opacity: 0`, here or in
+   * an ancestor: a frame presented while hidden does not count) and its current frame has any
+   * pixel brighter than near-black (on a 16×16 copy).
+   */
   const sample = document.createElement('canvas');
   sample.width = sample.height = 16;
   const sampler = sample.getContext('2d', { willReadFrequently: true });
   function showsSomething(video) {
+    if (!video.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return false;
     sampler.drawImage(video, 0, 0, 16, 16);
     const { data } = sampler.getImageData(0, 0, 16, 16);
     for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] > 48) return true;

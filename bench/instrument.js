@@ -11,7 +11,8 @@
  * - `__bench.watchFrame(label, part = 'remote-video')` arms `requestVideoFrameCallback` on the
  *   element's remote `<video>` (`[part~="remote-video"]` in its open shadow root; also on a new
  *   one, should a re-render replace it) and records when the first frame after arming that shows
- *   something (not black: a frame of the camera, for every element alike) was presented for
+ *   something (not black: a frame of the camera, for every element alike) on a visible `<video>`
+ *   (`checkVisibility`: a frame presented while the element is hidden does not count) was presented for
  *   composition (`__bench.frames[label]`, and a `performance.mark` `bench:frame:<label>` for
  *   traces).
  * - `__bench.invoke('call' | 'accept')` records the time (and a `performance.mark`
@@ -91,11 +92,16 @@
   };
   window.__bench = record;
 
-  /** Whether the video's current frame has any pixel brighter than near-black (on a 16×16 copy). */
+  /**
+   * Whether the video is visible (laid out, no `visibility: hidden`, no `opacity: 0`, here or in
+   * an ancestor: a frame presented while hidden does not count) and its current frame has any
+   * pixel brighter than near-black (on a 16×16 copy).
+   */
   const sample = document.createElement('canvas');
   sample.width = sample.height = 16;
   const sampler = sample.getContext('2d', { willReadFrequently: true });
   function showsSomething(video) {
+    if (!video.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return false;
     sampler.drawImage(video, 0, 0, 16, 16);
     const { data } = sampler.getImageData(0, 0, 16, 16);
     for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] > 48) return true;
