@@ -16,6 +16,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { IceCandidate, IceServer } from 'video-call-protocol';
 import { LegChannel } from './leg-channel.js';
+import { listenTo, stopListening } from './leg-connection-events.js';
 import type { LegControllerOptions, LegSetup, LegSignal, VideoCap } from './leg-setup.js';
 import { RemoteCandidates } from './remote-candidates.js';
 import { OperationChain } from './leg-operations.js';
@@ -52,8 +53,6 @@ export class LegController implements ReactiveController {
   readonly #sending = new LegSending();
   /** Operations of the current connection, one at a time (leg-operations.ts). */
   readonly #ops = new OperationChain('leg connection');
-  /** Local candidates gathered since the connection or its last ICE restart. */
-  #localCandidates = 0;
 
   constructor(host: ReactiveControllerHost, options: LegControllerOptions) {
     this.#host = host;
@@ -191,7 +190,7 @@ export class LegController implements ReactiveController {
     this.#channel = null;
     this.#sending.reset();
     if (pc) {
-      pc.onnegotiationneeded = pc.onicecandidate = pc.onconnectionstatechange = pc.onicegatheringstatechange = null;
+      stopListening(pc);
       pc.close();
     }
     if (this.remoteStream) {
@@ -211,24 +210,13 @@ export class LegController implements ReactiveController {
     this.#pc = pc;
     this.#candidates = new RemoteCandidates(pc, () => this.#negotiation.ignoringOffer);
     this.#negotiation.reset(this.#polite);
-    this.#localCandidates = 0;
-    pc.onnegotiationneeded = () => {
-      // Perfect negotiation: only from a stable state (the first offer is made below).
-      if (pc.signalingState === 'stable') this.#enqueue(() => this.#offer(pc));
-    };
-    pc.onicecandidate = ({ candidate }) => {
-      if (pc !== this.#pc) return;
-      if (candidate) this.#localCandidates++;
-      this.#options.sendSignal({ kind: 'candidate', candidate: candidate ? (candidate.toJSON() as IceCandidate) : null });
-    };
-    pc.onconnectionstatechange = () => {
-      if (pc === this.#pc) this.#setConnectionState(pc.connectionState);
-    };
-    pc.onicegatheringstatechange = () => {
-      if (pc !== this.#pc) return;
-      if (pc.iceGatheringState === 'gathering') this.#localCandidates = 0;
-      else if (pc.iceGatheringState === 'complete' && this.#localCandidates === 0) this.#options.onNoLocalCandidates?.();
-    };
+    listenTo(pc, () => pc === this.#pc, {
+      // Perfect negotiation (the first offer is made below).
+      onNegotiationNeeded: () => this.#enqueue(() => this.#offer(pc)),
+      onCandidate: (candidate) => this.#options.sendSignal({ kind: 'candidate', candidate }),
+      onStateChange: (state) => this.#setConnectionState(state),
+      onNoLocalCandidates: () => this.#options.onNoLocalCandidates?.(),
+    });
     this.#setConnectionState(pc.connectionState);
     if (!setup.offer) return;
     this.#createChannel(pc);
