@@ -9,15 +9,19 @@
  */
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { Quality } from './call/quality.js';
 import type { Translate } from './i18n/translator.js';
 import type { CallView, TileView } from './video-call.view-model.js';
 
 /** The stage of `view`, worded by `t`. */
 export function renderStage(view: CallView, t: Translate) {
-  const { tiles, sharing, local } = view;
+  const { tiles, pendingTiles, sharing, local } = view;
   const shown = tiles.some((tile) => tile.live);
-  const classes = ['stage', sharing ? 'sharing' : '', `tiles-${Math.min(tiles.length, 5)}`].join(' ');
+  // Tiles laid out ahead (pending) keep the grid in the DOM, invisible, until a tile is live.
+  const laidOut = shown || pendingTiles.length > 0;
+  const count = shown ? tiles.length : pendingTiles.length;
+  const classes = ['stage', sharing ? 'sharing' : '', `tiles-${Math.min(count, 5)}`].join(' ');
   return html`<section part="stage" class=${classes} data-state=${view.state} aria-label=${t('stageLabel')}>
     ${
       sharing
@@ -31,8 +35,12 @@ export function renderStage(view: CallView, t: Translate) {
         ></video>`
         : nothing
     }
-    <div part="tiles" class="tiles" role="list" aria-label=${t('participantsLabel')} ?hidden=${!shown}>
-      ${tiles.map((tile) => renderTile(tile, t))}
+    <div part="tiles" class=${shown ? 'tiles' : 'tiles pending'} role="list" aria-label=${t('participantsLabel')} ?hidden=${!laidOut}>
+      ${repeat(
+        [...tiles, ...pendingTiles],
+        (tile) => tile.id,
+        (tile) => renderTile(tile, t),
+      )}
     </div>
     <div part="placeholder" class="placeholder" ?hidden=${shown}>
       ${view.placeholder}${view.runningCallNames ? html`<span class="in-call-list">${t('inCallList', { names: view.runningCallNames })}</span>` : nothing}
@@ -47,7 +55,14 @@ export function renderStage(view: CallView, t: Translate) {
 function renderTile(tile: TileView, t: Translate) {
   const who = tile.name || t('theOtherPerson');
   const parts = tile.speaking ? 'tile speaking' : 'tile';
-  return html`<div part=${parts} class="tile" role="listitem" data-participant-id=${tile.id} data-status=${tile.status} aria-label=${who}>
+  return html`<div
+    part=${tile.pending ? nothing : parts}
+    class=${tile.pending ? 'tile pending' : 'tile'}
+    role="listitem"
+    data-participant-id=${tile.id}
+    data-status=${tile.status}
+    aria-label=${who}
+  >
     <video
       part="remote-video"
       class="remote"
@@ -55,7 +70,7 @@ function renderTile(tile: TileView, t: Translate) {
       playsinline
       .srcObject=${live(tile.stream)}
       aria-label=${t('remoteVideoLabel', { name: tile.name || t('theOtherPersonLower') })}
-      ?hidden=${!tile.live}
+      ?hidden=${!tile.live && !tile.pending}
     ></video>
     ${
       tile.live && !tile.cameraEnabled

@@ -72,6 +72,15 @@ export const tilesStyles = css`
   .tiles-5 .local {
     width: calc(var(--video-call-local-width, 28%) * 0.75);
   }
+  /* A ringing leg's tile, laid out ahead (its connection is up) while no tile shows: revealed
+     when it is accepted. Once tiles show, the others wait out of the grid. */
+  .tiles.pending,
+  .tile.pending {
+    visibility: hidden;
+  }
+  .tiles:not(.pending) > .tile.pending {
+    display: none;
+  }
   .tile-waiting {
     position: absolute;
     inset: 0;

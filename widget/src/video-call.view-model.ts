@@ -25,6 +25,8 @@ export interface TileView {
   stream: MediaStream | null;
   /** Their media flows (the leg connected once): the video is shown. */
   live: boolean;
+  /** Not in our call yet (it rings, its connection is up): laid out and hidden, see `tilesOf`. */
+  pending: boolean;
   microphoneEnabled: boolean;
   cameraEnabled: boolean;
   /** They share a screen (their widget says so)… */
@@ -61,6 +63,8 @@ export interface CallView {
   /** The `peerId` of who speaks now (or spoke last) in our call, '' when nobody. */
   speaker: string;
   tiles: TileView[];
+  /** The tiles of legs that ring with their connection up (hidden, see `tilesOf`). */
+  pendingTiles: TileView[];
   /** The tile of the participant whose screen fills the stage, or null. */
   sharing: TileView | null;
   /** Our camera preview, or null while the camera is off. */
@@ -79,7 +83,8 @@ export interface CallView {
 export function callView(ctx: RoomContext, call: CallController | null, t: Translate, lang: string): CallView {
   const state = callState(ctx);
   const media = call?.media;
-  const tiles = call ? tilesOf(ctx, call) : [];
+  const all = call ? tilesOf(ctx, call) : [];
+  const tiles = all.filter((tile) => !tile.pending);
   const live = tiles.some((tile) => tile.live);
   const sharing = tiles.find((tile) => tile.live && tile.screenSharing) ?? null;
   const inCall = ctx.call?.joined === true;
@@ -109,6 +114,7 @@ export function callView(ctx: RoomContext, call: CallController | null, t: Trans
     members: membersOf(ctx).map(({ id, name }) => ({ id, name })),
     speaker: call?.speaking.active ?? '',
     tiles,
+    pendingTiles: all.filter((tile) => tile.pending),
     sharing,
     local: media?.stream ? { stream: media.stream, audioMuted: media.audioMuted, videoMuted: media.videoMuted } : null,
     timer: call?.timer.startedAt ? call.timer.text : '',
@@ -135,17 +141,27 @@ export function callView(ctx: RoomContext, call: CallController | null, t: Trans
   };
 }
 
-/** A tile per participant of our call whose leg both accepted, in the order they joined the room. */
+/**
+ * A tile per participant of our call whose leg both accepted, in the order they joined the room;
+ * and, `pending`, one per leg that rings with its connection already up (ICE and DTLS finish
+ * while it rings): laid out and bound to its stream but hidden, so that accepting only reveals
+ * it and the first frame waits for no layout.
+ */
 function tilesOf(ctx: RoomContext, call: CallController): TileView[] {
-  return acceptedLegs(ctx).map(([m, leg]) => {
+  const legs = Object.entries(ctx.legs).flatMap(([peerId, leg]) =>
+    ctx.members[peerId] && (leg.accepted || leg.everConnected) ? [[ctx.members[peerId], leg] as const] : [],
+  );
+  return legs.map(([m, leg]) => {
     const connection = call.legs.get(m.peerId);
-    const live = leg.everConnected && !!connection?.remoteStream;
+    const pending = !leg.accepted;
+    const live = !pending && leg.everConnected && !!connection?.remoteStream;
     return {
       id: m.id,
       peerId: m.peerId,
       name: m.name,
-      stream: live ? (connection?.remoteStream ?? null) : null,
+      stream: live || pending ? (connection?.remoteStream ?? null) : null,
       live,
+      pending,
       microphoneEnabled: leg.media.microphoneEnabled,
       cameraEnabled: leg.media.cameraEnabled,
       screenSharing: live && leg.media.screenSharing,

@@ -249,6 +249,43 @@ describe('<video-call> with the real signal service', () => {
     }
   });
 
+  it('while it rings with its connection up, the tile is laid out hidden; accepting reveals that same <video>', async () => {
+    const room = uniqueRoom();
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <video-call room=${room} signaling-url=${serviceUrl} name="Ann"></video-call>
+        <video-call room=${room} signaling-url=${serviceUrl} name="Ben"></video-call>
+      </div>
+    `);
+    const [ann, ben] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall];
+    await ann.start();
+    await ben.start();
+    await waitForState(ann, 'ready');
+    await ann.call();
+    await waitForState(ben, 'incoming');
+    // ICE and DTLS finish while it rings: then Ben's tile of Ann is laid out, hidden, its video bound.
+    const pendingTile = () => ben.shadowRoot!.querySelector<HTMLElement>('.tile.pending');
+    await waitUntil(() => pendingTile()?.dataset.status === 'connected', 'Ben’s pending tile of Ann, connected');
+    const tile = pendingTile()!;
+    expect(tile.hasAttribute('part'), 'not a participant’s tile yet').to.equal(false);
+    const video = part(ben, 'remote-video') as HTMLVideoElement;
+    expect(tile.checkVisibility({ visibilityProperty: true }), 'hidden while it rings').to.equal(false);
+    expect(video.getBoundingClientRect().width, 'laid out').to.be.above(0);
+    expect(video.srcObject).to.be.instanceOf(MediaStream);
+    expect(ben.state).to.equal('incoming');
+    expect(part(ben, 'placeholder')!.hidden, 'the ringing screen stays').to.equal(false);
+
+    ben.accept();
+    await waitForState(ben, 'connected');
+    await ben.updateComplete;
+    expect(part(ben, 'remote-video'), 'the same element').to.equal(video);
+    expect(part(ben, 'tile'), 'now a tile').to.equal(tile);
+    expect(video.checkVisibility({ visibilityProperty: true }), 'shown once accepted').to.equal(true);
+    await waitUntil(() => video.videoWidth > 0 && video.readyState >= 2, 'Ann’s video plays at Ben’s', { timeout: 10000 });
+    ann.leave();
+    ben.leave();
+  });
+
   it('shows a peer’s name holding HTML as text, never as markup', async () => {
     const room = uniqueRoom();
     const evil = '<img src=x onerror="window.__pwned=1"><b>Eve</b>';
