@@ -51,7 +51,7 @@
  *
  * `--flows widget,vanilla`: only those flows (a quicker run; the rest print n/a).
  * `--widget-b DIR`: A/B a change: DIR is another widget build (a copy of widget/dist made with
- * the change), served to the pages of a seventh flow, `widget-b`, interleaved with the others;
+ * the change), served to the pages of two more flows, `widget-b` and `accept-b`, interleaved with the others;
  * the report compares it with `widget` round by round. E.g.
  * `--widget-b /tmp/dist-b --flows widget,widget-b,vanilla --rounds 16`.
  *
@@ -98,6 +98,7 @@ const ALL_FLOWS: Flow[] = [
   'peerjs',
   'connect-floor',
   'accept',
+  ...(WIDGET_B ? (['accept-b'] as const) : []),
   'accept-floor',
 ];
 /** `--flows a,b`: only these (e.g. `widget,vanilla` to try a change quickly); the others print n/a. */
@@ -181,7 +182,16 @@ try {
     if (flow === 'accept' && !warm.hasAccept) throw new Error('this widget has no accept()');
   }
 
-  const results: Results = { widget: [], 'widget-b': [], vanilla: [], peerjs: [], accept: [], 'accept-floor': [], 'connect-floor': [] };
+  const results: Results = {
+    widget: [],
+    'widget-b': [],
+    vanilla: [],
+    peerjs: [],
+    accept: [],
+    'accept-b': [],
+    'accept-floor': [],
+    'connect-floor': [],
+  };
   const order: string[] = [];
   const next = random(SEED);
   for (let round = 0; round < ROUNDS; round++) {

@@ -15,6 +15,7 @@ export const LETTER: Record<Flow, string> = {
   vanilla: 'V',
   peerjs: 'P',
   accept: 'A',
+  'accept-b': 'Y',
   'accept-floor': 'F',
   'connect-floor': 'C',
 };
@@ -131,6 +132,16 @@ export function printReport(
     const [f, a] = [col('accept-floor', p), col('accept', p)];
     out(pad([name, ms(f), ms(a), '', `${times(ratio(a, f))} (${times(paired('accept', p, 'accept-floor', p))})`, ''], w2));
   }
+  if (results['accept-b'].length > 0) {
+    out();
+    out(pad(['A/B: --widget-b build, accept()', 'accept-b', 'accept', 'floor', 'b/accept', 'b/floor'], w2));
+    for (const [name, p] of acceptRows) {
+      const [b, a, f] = [col('accept-b', p), col('accept', p), col('accept-floor', p)];
+      const ba = `${times(ratio(b, a))} (${times(paired('accept-b', p, 'accept', p))})`;
+      const bf = `${times(ratio(b, f))} (${times(paired('accept-b', p, 'accept-floor', p))})`;
+      out(pad([name, ms(b), ms(a), ms(f), ba, bf], w2));
+    }
+  }
   const vanillaFrame = col('vanilla', pick.frameBoth);
   const acceptBoth = col('accept', pick.acceptBoth);
   const floorBoth = col('accept-floor', pick.acceptBoth);
@@ -202,7 +213,7 @@ export function printReport(
 
   out();
   out(
-    'per round, ms (W widget, B widget-b, V vanilla, P PeerJS, C connect floor: connected / frame caller / frame callee; A accept, F accept floor: frame callee / frame caller):',
+    'per round, ms (W widget, B widget-b, V vanilla, P PeerJS, C connect floor: connected / frame caller / frame callee; A accept, Y accept-b, F accept floor: frame callee / frame caller):',
   );
   const flowOf = Object.fromEntries(Object.entries(LETTER).map(([flow, letter]) => [letter, flow as Flow]));
   order.forEach((letters, round) => {
@@ -210,7 +221,7 @@ export function printReport(
       const f = results[flowOf[letter]!][round];
       if (!f) return `${letter} -`;
       if (f.error) return `${letter} error`;
-      if (letter === 'A' || letter === 'F') return `${letter} ${ms(f.acceptCallee)}/${ms(f.acceptCaller)}`;
+      if (letter === 'A' || letter === 'Y' || letter === 'F') return `${letter} ${ms(f.acceptCallee)}/${ms(f.acceptCaller)}`;
       return `${letter} ${ms(f.connected)}/${ms(f.frameCaller)}/${ms(f.frameCallee)}`;
     });
     out(`  r${round + 1}: ${cells.join('  ')}`);

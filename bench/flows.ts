@@ -31,10 +31,10 @@ const ACCEPT_AFTER_MS = 1_000;
  * `widget`: `<video-call auto-answer>`; `vanilla`: `<vanilla-call>`; `peerjs`: `<peerjs-call>`;
  * `accept`: `<video-call>`, Bob rings, then `accept()`s; `accept-floor`: `<vanilla-call
  * hold-media>`, Bob `accept()`s (replaceTrack) on a connection already up; `connect-floor`: two
- * RTCPeerConnections in one page (`<connect-floor>`); `widget-b`: as `widget`, with the other
- * widget build of call-bench's `--widget-b` (an A/B comparison of a change).
+ * RTCPeerConnections in one page (`<connect-floor>`); `widget-b` and `accept-b`: as `widget` and
+ * `accept`, with the other widget build of call-bench's `--widget-b` (an A/B comparison of a change).
  */
-export type Flow = 'widget' | 'widget-b' | 'vanilla' | 'peerjs' | 'accept' | 'accept-floor' | 'connect-floor';
+export type Flow = 'widget' | 'widget-b' | 'vanilla' | 'peerjs' | 'accept' | 'accept-b' | 'accept-floor' | 'connect-floor';
 
 /** One flow's figures in ms (absent when not measured); `error` when the flow broke. */
 export interface Figures {
@@ -90,13 +90,13 @@ const said = (s: PageSummary | null) =>
 
 /** The page options of Alice and Bob for `flow`. */
 function people(flow: Exclude<Flow, 'connect-floor'>, room: string): [PageOptions, PageOptions] {
-  const element = flow === 'widget' || flow === 'widget-b' || flow === 'accept' ? 'widget' : flow === 'peerjs' ? 'peerjs' : 'vanilla';
+  const element = flow.startsWith('widget') || flow === 'accept' || flow === 'accept-b' ? 'widget' : flow === 'peerjs' ? 'peerjs' : 'vanilla';
   const common = {
     element,
     room,
     autoAnswer: flow === 'widget' || flow === 'widget-b',
     holdMedia: flow === 'accept-floor',
-    buildB: flow === 'widget-b',
+    buildB: flow === 'widget-b' || flow === 'accept-b',
   } as const;
   return [
     { ...common, name: 'Alice', peer: 'Bob' },
@@ -126,10 +126,11 @@ export async function runFlow(
     await alice.waitFor(() => window.__bench.element()!.state === 'ready');
     await bob.waitFor(() => window.__bench.element()!.state === 'ready');
     hasAccept = (await bob.summary()).hasAccept;
-    if (flow === 'accept' && !hasAccept) return { hasAccept };
+    const accepting = flow === 'accept' || flow === 'accept-b';
+    if (accepting && !hasAccept) return { hasAccept };
     await sleep(SETTLE_MS);
     for (const person of [alice, bob]) await person.evaluate(() => window.__bench.watchFrame('call'));
-    if (flow === 'accept' || flow === 'accept-floor') return { hasAccept, ...(await acceptSteps(flow, alice, bob)) };
+    if (accepting || flow === 'accept-floor') return { hasAccept, ...(await acceptSteps(flow, alice, bob)) };
 
     await hooks.beforeInvoke?.([alice.page, bob.page]);
     await alice.evaluate(() => window.__bench.invoke('call'));
@@ -161,9 +162,9 @@ export async function runFlow(
  * The accept flows, from `call()` on: Alice calls; Bob's connection comes up while he rings (the
  * widget) or holds its media (the accept floor); 1 s later Bob `accept()`s. Timed from `accept()`.
  */
-async function acceptSteps(flow: 'accept' | 'accept-floor', alice: Person, bob: Person): Promise<Figures> {
+async function acceptSteps(flow: 'accept' | 'accept-b' | 'accept-floor', alice: Person, bob: Person): Promise<Figures> {
   await alice.evaluate(() => window.__bench.invoke('call'));
-  if (flow === 'accept') await bob.waitFor(() => window.__bench.element()!.state === 'incoming');
+  if (flow !== 'accept-floor') await bob.waitFor(() => window.__bench.element()!.state === 'incoming');
   const connectedWhileRinging = await bob
     .waitFor(() => window.__bench.connected.length > 0, RINGING_CONNECT_CAP_MS)
     .then(
