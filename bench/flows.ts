@@ -90,7 +90,8 @@ const said = (s: PageSummary | null) =>
 
 /** The page options of Alice and Bob for `flow`. */
 function people(flow: Exclude<Flow, 'connect-floor'>, room: string): [PageOptions, PageOptions] {
-  const element = flow.startsWith('widget') || flow === 'accept' || flow === 'accept-b' ? 'widget' : flow === 'peerjs' ? 'peerjs' : 'vanilla';
+  const element =
+    flow.startsWith('widget') || flow === 'accept' || flow === 'accept-b' ? 'widget' : flow === 'peerjs' ? 'peerjs' : 'vanilla';
   const common = {
     element,
     room,
