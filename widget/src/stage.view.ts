@@ -9,18 +9,17 @@
  */
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type { Quality } from './call/quality.js';
 import type { Translate } from './i18n/translator.js';
 import type { CallView, TileView } from './video-call.view-model.js';
 
 /** The stage of `view`, worded by `t`. */
 export function renderStage(view: CallView, t: Translate) {
-  const { tiles, pendingTiles, sharing, local } = view;
+  const { tiles, stageTiles, sharing, local } = view;
   const shown = tiles.some((tile) => tile.live);
   // Tiles laid out ahead (pending) keep the grid in the DOM, invisible, until a tile is live.
-  const laidOut = shown || pendingTiles.length > 0;
-  const count = shown ? tiles.length : pendingTiles.length;
+  const laidOut = shown || stageTiles.some((tile) => tile.pending);
+  const count = shown ? tiles.length : stageTiles.length;
   const classes = ['stage', sharing ? 'sharing' : '', `tiles-${Math.min(count, 5)}`].join(' ');
   return html`<section part="stage" class=${classes} data-state=${view.state} aria-label=${t('stageLabel')}>
     ${
@@ -36,11 +35,7 @@ export function renderStage(view: CallView, t: Translate) {
         : nothing
     }
     <div part="tiles" class=${shown ? 'tiles' : 'tiles pending'} role="list" aria-label=${t('participantsLabel')} ?hidden=${!laidOut}>
-      ${repeat(
-        [...tiles, ...pendingTiles],
-        (tile) => tile.id,
-        (tile) => renderTile(tile, t),
-      )}
+      ${stageTiles.map((tile) => renderTile(tile, t))}
     </div>
     <div part="placeholder" class="placeholder" ?hidden=${shown}>
       ${view.placeholder}${view.runningCallNames ? html`<span class="in-call-list">${t('inCallList', { names: view.runningCallNames })}</span>` : nothing}

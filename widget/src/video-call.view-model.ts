@@ -63,8 +63,8 @@ export interface CallView {
   /** The `peerId` of who speaks now (or spoke last) in our call, '' when nobody. */
   speaker: string;
   tiles: TileView[];
-  /** The tiles of legs that ring with their connection up (hidden, see `tilesOf`). */
-  pendingTiles: TileView[];
+  /** Every tile the stage lays out, in the order the members joined: `tiles` and the `pending` ones (hidden, see `tilesOf`). */
+  stageTiles: TileView[];
   /** The tile of the participant whose screen fills the stage, or null. */
   sharing: TileView | null;
   /** Our camera preview, or null while the camera is off. */
@@ -114,7 +114,7 @@ export function callView(ctx: RoomContext, call: CallController | null, t: Trans
     members: membersOf(ctx).map(({ id, name }) => ({ id, name })),
     speaker: call?.speaking.active ?? '',
     tiles,
-    pendingTiles: all.filter((tile) => tile.pending),
+    stageTiles: all,
     sharing,
     local: media?.stream ? { stream: media.stream, audioMuted: media.audioMuted, videoMuted: media.videoMuted } : null,
     timer: call?.timer.startedAt ? call.timer.text : '',
