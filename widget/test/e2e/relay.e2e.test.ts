@@ -132,9 +132,11 @@ describe('relay-only call with a wrong TURN secret', () => {
   });
 
   test('does not connect, and ends in a clear error instead of hanging', async () => {
-    const url = `${rig.service.url}/?room=relay-wrong-secret&policy=relay`;
-    const alice = await openDemo(rig.browser, url);
-    const bob = await openDemo(rig.browser, url);
+    // Only Alice asks for relay only: her gathering ends without a candidate, and she is the one
+    // who finds out. (Were both relay-only, whichever side's gathering ended first would fail the
+    // call for both, and the other would only hear that it failed.)
+    const alice = await openDemo(rig.browser, `${rig.service.url}/?room=relay-wrong-secret&policy=relay`);
+    const bob = await openDemo(rig.browser, `${rig.service.url}/?room=relay-wrong-secret`);
     await startWidget(alice);
     await startWidget(bob);
     await waitForState(alice, 'ready');
