@@ -81,16 +81,19 @@ export function printReport(
     out(pad([name, ms(w), ms(v), ms(j), wv, wj], w1));
   }
 
-  if (results['widget-b'].length > 0) {
+  /** The B build's flow `b` against `a` (the same flow, this build) and a reference flow, row by row. */
+  const abTable = (title: string, rows: [string, Pick][], [b, a, ref]: [Flow, Flow, Flow], heads: [string, string, string]) => {
+    if (results[b].length === 0) return;
     out();
-    out(pad(['A/B: --widget-b build against widget', 'widget-b', 'widget', 'vanilla', 'b/widget', 'b/vanilla'], w1));
-    for (const [name, p] of callRows) {
-      const [b, w, v] = [col('widget-b', p), col('widget', p), col('vanilla', p)];
-      const bw = `${times(ratio(b, w))} (${times(paired('widget-b', p, 'widget', p))})`;
-      const bv = `${times(ratio(b, v))} (${times(paired('widget-b', p, 'vanilla', p))})`;
-      out(pad([name, ms(b), ms(w), ms(v), bw, bv], w1));
+    out(pad([title, b, a, heads[0], heads[1], heads[2]], w1));
+    for (const [name, p] of rows) {
+      const [vb, va, vr] = [col(b, p), col(a, p), col(ref, p)];
+      const ba = `${times(ratio(vb, va))} (${times(paired(b, p, a, p))})`;
+      const br = `${times(ratio(vb, vr))} (${times(paired(b, p, ref, p))})`;
+      out(pad([name, ms(vb), ms(va), ms(vr), ba, br], w1));
     }
-  }
+  };
+  abTable('A/B: --widget-b build against widget', callRows, ['widget-b', 'widget', 'vanilla'], ['vanilla', 'b/widget', 'b/vanilla']);
 
   out();
   out(pad(['set-up path (first time after call())', 'widget', 'vanilla', 'PeerJS', '', ''], w1));
@@ -132,16 +135,7 @@ export function printReport(
     const [f, a] = [col('accept-floor', p), col('accept', p)];
     out(pad([name, ms(f), ms(a), '', `${times(ratio(a, f))} (${times(paired('accept', p, 'accept-floor', p))})`, ''], w2));
   }
-  if (results['accept-b'].length > 0) {
-    out();
-    out(pad(['A/B: --widget-b build, accept()', 'accept-b', 'accept', 'floor', 'b/accept', 'b/floor'], w2));
-    for (const [name, p] of acceptRows) {
-      const [b, a, f] = [col('accept-b', p), col('accept', p), col('accept-floor', p)];
-      const ba = `${times(ratio(b, a))} (${times(paired('accept-b', p, 'accept', p))})`;
-      const bf = `${times(ratio(b, f))} (${times(paired('accept-b', p, 'accept-floor', p))})`;
-      out(pad([name, ms(b), ms(a), ms(f), ba, bf], w2));
-    }
-  }
+  abTable('A/B: --widget-b build, accept()', acceptRows, ['accept-b', 'accept', 'accept-floor'], ['floor', 'b/accept', 'b/floor']);
   const vanillaFrame = col('vanilla', pick.frameBoth);
   const acceptBoth = col('accept', pick.acceptBoth);
   const floorBoth = col('accept-floor', pick.acceptBoth);

@@ -26,6 +26,18 @@ async function waitForState(el: VideoCall, state: CallState, timeout = 15000) {
   await waitUntil(() => el.state === state, `state ${state} (is ${el.state}: ${statusText(el)})`, { timeout, interval: 20 });
 }
 
+/** Ann and Ben, two elements in a fresh room of the real service (not started); `benAnswers`: Ben has `auto-answer`. */
+async function annAndBen(benAnswers = false): Promise<[VideoCall, VideoCall]> {
+  const room = uniqueRoom();
+  const container = await fixture<HTMLDivElement>(html`
+    <div>
+      <video-call room=${room} signaling-url=${serviceUrl} name="Ann"></video-call>
+      <video-call room=${room} signaling-url=${serviceUrl} name="Ben" ?auto-answer=${benAnswers}></video-call>
+    </div>
+  `);
+  return [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall];
+}
+
 describe('<video-call> rendering', () => {
   it('starts idle with a Start button, the preview, a status line, no Call button and no tile', async () => {
     const el = await fixture<VideoCall>(html`<video-call room="r1"></video-call>`);
@@ -140,14 +152,7 @@ describe('<video-call> failures', () => {
 
 describe('<video-call> with the real signal service', () => {
   it('two elements join; one calls, the other rings and accepts; hang up; call again', async () => {
-    const room = uniqueRoom();
-    const container = await fixture<HTMLDivElement>(html`
-      <div>
-        <video-call room=${room} signaling-url=${serviceUrl} name="Ann"></video-call>
-        <video-call room=${room} signaling-url=${serviceUrl} name="Ben"></video-call>
-      </div>
-    `);
-    const [ann, ben] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall];
+    const [ann, ben] = await annAndBen();
     const annStates = recordStates(ann);
     const benStates = recordStates(ben);
     const benJoined = nextEvent(ann, 'vc-peer-joined');
@@ -219,14 +224,7 @@ describe('<video-call> with the real signal service', () => {
       }
     };
     try {
-      const room = uniqueRoom();
-      const container = await fixture<HTMLDivElement>(html`
-        <div>
-          <video-call room=${room} signaling-url=${serviceUrl} name="Ann"></video-call>
-          <video-call room=${room} signaling-url=${serviceUrl} name="Ben" auto-answer></video-call>
-        </div>
-      `);
-      const [ann, ben] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall];
+      const [ann, ben] = await annAndBen(true);
       await ann.start();
       await ben.start();
       await waitForState(ann, 'ready');
@@ -250,14 +248,7 @@ describe('<video-call> with the real signal service', () => {
   });
 
   it('while it rings with its connection up, the tile is laid out hidden; accepting reveals that same <video>', async () => {
-    const room = uniqueRoom();
-    const container = await fixture<HTMLDivElement>(html`
-      <div>
-        <video-call room=${room} signaling-url=${serviceUrl} name="Ann"></video-call>
-        <video-call room=${room} signaling-url=${serviceUrl} name="Ben"></video-call>
-      </div>
-    `);
-    const [ann, ben] = [...container.querySelectorAll('video-call')] as [VideoCall, VideoCall];
+    const [ann, ben] = await annAndBen();
     await ann.start();
     await ben.start();
     await waitForState(ann, 'ready');
