@@ -23,7 +23,7 @@ import {
   type Participant,
   type PeerIdentity,
 } from '../events.js';
-import { carryOut, type CallParts } from './call-effects.js';
+import { carryOut, transportPolicy, type CallParts } from './call-effects.js';
 import { deviceLost, notify, qualityChanged } from './call-notices.js';
 import { participantsOf, peerOf, worstQuality } from './call-participants.js';
 import { CallTimerController } from './call-timer-controller.js';
@@ -217,7 +217,7 @@ export class CallController implements ReactiveController {
   #prepareSpare(): void {
     const iceServers = this.#parts.ice.current;
     if (this.context.stage !== 'in-room' || this.context.call || !Array.isArray(iceServers)) return;
-    this.legs.prepareSpare({ iceServers, iceTransportPolicy: this.#parts.settings().iceTransportPolicy === 'relay' ? 'relay' : 'all' });
+    this.legs.prepareSpare({ iceServers, iceTransportPolicy: transportPolicy(this.#parts.settings()) });
   }
 
   /** Re-announces `participants` when only who speaks changed (the speaking controller re-renders). */

@@ -25,6 +25,10 @@ export interface CallParts {
   quality: Quality | null;
 }
 
+/** The ICE transport policy the legs use: `relay` only when the element asks for it, else `all`. */
+export const transportPolicy = (settings: CallSettings): RTCIceTransportPolicy =>
+  settings.iceTransportPolicy === 'relay' ? 'relay' : 'all';
+
 /** Carries out one effect. */
 export function carryOut(p: CallParts, effect: RoomEffect): void {
   const { call } = p;
@@ -50,7 +54,7 @@ export function carryOut(p: CallParts, effect: RoomEffect): void {
       return call.legs.open(effect.peerId, {
         polite: effect.polite,
         iceServers: p.ice.current,
-        iceTransportPolicy: p.settings().iceTransportPolicy === 'relay' ? 'relay' : 'all',
+        iceTransportPolicy: transportPolicy(p.settings()),
         offer: effect.offer,
       });
     case 'attach-media':

@@ -118,11 +118,6 @@ export class LegSet {
     this.#spare.discard();
   }
 
-  /** True while a spare connection is held (for tests and diagnostics). */
-  get spareReady(): boolean {
-    return this.#spare.ready;
-  }
-
   /** Watches (or stops watching) the media of the leg to `peerId`: its participant is away. */
   watchMedia(peerId: string, on: boolean): void {
     this.#legs.get(peerId)?.watch.watch(on);
