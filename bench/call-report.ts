@@ -96,14 +96,21 @@ export function printReport(
   abTable('A/B: --widget-b build against widget', callRows, ['widget-b', 'widget', 'vanilla'], ['vanilla', 'b/widget', 'b/vanilla']);
 
   out();
-  out(pad(['set-up path (first time after call())', 'widget', 'vanilla', 'PeerJS', '', ''], w1));
+  const withB = results['widget-b'].length > 0;
+  out(pad(['set-up path (first time after call())', 'widget', 'vanilla', 'PeerJS', withB ? 'widget-b' : '', ''], w1));
   const steps = [
     'caller pc',
     'caller local-offer',
+    'caller local-candidate',
     'callee pc',
     'callee remote-offer',
     'callee local-answer',
+    'callee local-candidate',
+    'callee add-candidate',
+    'callee ice-checking',
     'caller remote-answer',
+    'caller add-candidate',
+    'caller ice-checking',
     'callee ice-connected',
     'caller ice-connected',
     'callee connected',
@@ -111,10 +118,22 @@ export function printReport(
   ];
   for (const step of steps) {
     const p: Pick = (f) => f.path?.[step];
-    out(pad([`  ${step}`, ms(col('widget', p)), ms(col('vanilla', p)), ms(col('peerjs', p)), '', ''], w1));
+    out(pad([`  ${step}`, ms(col('widget', p)), ms(col('vanilla', p)), ms(col('peerjs', p)), withB ? ms(col('widget-b', p)) : '', ''], w1));
   }
   for (const [name, p] of callRows.slice(1, 3))
-    out(pad([`  ${name.replace('call() → ', '')}`, ms(col('widget', p)), ms(col('vanilla', p)), ms(col('peerjs', p)), '', ''], w1));
+    out(
+      pad(
+        [
+          `  ${name.replace('call() → ', '')}`,
+          ms(col('widget', p)),
+          ms(col('vanilla', p)),
+          ms(col('peerjs', p)),
+          withB ? ms(col('widget-b', p)) : '',
+          '',
+        ],
+        w1,
+      ),
+    );
 
   out();
   const w2 = [44, 9, 9, 9, 17, 17];

@@ -109,13 +109,24 @@
   }
 
   const Native = window.RTCPeerConnection;
-  const step = (label) => record.steps.push([label, now()]);
+  const step = (label) => {
+    record.steps.push([label, now()]);
+    if (record.tracing) performance.mark(`bench:step:${label}`);
+  };
   window.RTCPeerConnection = class RTCPeerConnection extends Native {
     constructor(...args) {
       super(...args);
       step('pc');
       let seen = false;
       let iceSeen = false;
+      let checking = false;
+      let gathered = false;
+      this.addEventListener('icecandidate', (event) => {
+        if (!gathered && event.candidate) {
+          gathered = true;
+          step('local-candidate');
+        }
+      });
       this.addEventListener('connectionstatechange', () => {
         if (!seen && this.connectionState === 'connected') {
           seen = true;
@@ -124,6 +135,10 @@
         }
       });
       this.addEventListener('iceconnectionstatechange', () => {
+        if (!checking && this.iceConnectionState === 'checking') {
+          checking = true;
+          step('ice-checking');
+        }
         if (!iceSeen && (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed')) {
           iceSeen = true;
           step('ice-connected');
@@ -135,6 +150,14 @@
       const result = await super.setLocalDescription(...args);
       step(`local-${this.localDescription?.type}`);
       return result;
+    }
+
+    async addIceCandidate(...args) {
+      if (args[0]?.candidate && !this.__benchAdded) {
+        this.__benchAdded = true;
+        step('add-candidate');
+      }
+      return super.addIceCandidate(...args);
     }
 
     async setRemoteDescription(...args) {
