@@ -10,7 +10,8 @@
 // - every attribute, event and part once, each with a name (the analyzer also reports every
 //   `dispatchEvent(new X(…))` as a nameless event, and a JSDoc line can only name one part);
 // - module paths of the built files: the element lives in dist/lib/video-call.js (the bundler
-//   build; its internal base class VideoCallAttributes, bundled into it, is folded in).
+//   build; its internal base classes VideoCallInCall and VideoCallAttributes, bundled into it, are
+//   folded in).
 import { customElementJetBrainsPlugin } from 'custom-element-jet-brains-integration';
 import { customElementVsCodePlugin } from 'custom-element-vs-code-integration';
 
@@ -19,9 +20,10 @@ const OUTDIR = 'dist';
 const BUILT_MODULE = {
   'src/video-call.ts': 'dist/lib/video-call.js',
   'src/video-call.attributes.ts': 'dist/lib/video-call.js',
+  'src/video-call.in-call-api.ts': 'dist/lib/video-call.js',
 };
 /** Internal classes folded into the element that extends them. */
-const INTERNAL_CLASSES = new Set(['VideoCallAttributes']);
+const INTERNAL_CLASSES = new Set(['VideoCallAttributes', 'VideoCallInCall']);
 
 /** DOM type names the editors do not know, as the values they stand for. */
 const TYPE_TEXT = { RTCIceTransportPolicy: "'all' | 'relay'" };
@@ -94,7 +96,7 @@ function publicManifestPlugin() {
 const editorData = { outdir: OUTDIR, hideLogs: true };
 
 export default {
-  globs: ['src/video-call.ts', 'src/video-call.attributes.ts'],
+  globs: ['src/video-call.ts', 'src/video-call.in-call-api.ts', 'src/video-call.attributes.ts'],
   outdir: OUTDIR,
   litelement: true,
   // widget/package.json names the manifest itself (`customElements`); the analyzer must not rewrite it.

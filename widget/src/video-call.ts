@@ -2,7 +2,9 @@
  * `<video-call>`: a video call any page can embed: one to one, or a group of up to six in a full
  * mesh (as many as the room holds).
  *
- * A thin shell: properties, the public API and rendering. The room's and calls' logic is a pure
+ * A thin shell: the call's life (start, call, accept, hang up, leave) and rendering; the in-call
+ * API is its base class VideoCallInCall (video-call.in-call-api.ts), the settings and styles
+ * VideoCallAttributes (video-call.attributes.ts). The room's and calls' logic is a pure
  * state machine (call/room-machine.ts); the CallController feeds it what happens and carries out
  * what it decides, with one reactive controller per concern (controllers/). The template is a
  * pure function of a view model (video-call.view-model.ts).
@@ -13,13 +15,10 @@
  */
 import type { PropertyValues } from 'lit';
 import type { CallState } from './call/call-state.js';
-import type { QualityLevel } from './call/quality.js';
 import { initialContext, type RoomContext } from './call/room-context.js';
 import { callState, canCall, canStart } from './call/room-state.js';
 import type { CallController } from './controllers/call-controller.js';
-import type { DeviceLists } from './controllers/devices-controller.js';
-import type { Participant, PeerIdentity } from './events.js';
-import { VideoCallAttributes } from './video-call.attributes.js';
+import { newId, VideoCallInCall } from './video-call.in-call-api.js';
 import { defaultSignalingUrl } from './signaling-default.js';
 import { renderCall, type CallActions } from './video-call.view.js';
 import { callView, type CallView } from './video-call.view-model.js';
@@ -59,7 +58,7 @@ const IDLE = initialContext();
  * @fires {VideoCallMessageEvent} vc-message - `detail: { id, from: { id, name }, text, sentAt }` for each chat message sent or received.
  * @fires {VideoCallQualityChangeEvent} vc-quality-change - `detail: { level, roundTripTimeMs, packetLossPercent, availableOutgoingKbps, framesPerSecond }`.
  */
-export class VideoCall extends VideoCallAttributes {
+export class VideoCall extends VideoCallInCall {
   /** The call engine, once `start()` has loaded it. */
   #call: CallController | null = null;
   #loading: Promise<CallController> | null = null;
@@ -71,35 +70,8 @@ export class VideoCall extends VideoCallAttributes {
     return callState(this.#context);
   }
 
-  /**
-   * The other person, for one-to-one pages: the first other participant of the call (else the
-   * first other member of the room), or null: `{ id, name, microphoneEnabled, cameraEnabled,
-   * screenSharing }`; `vc-peer-change` fires when any of it changes. `name` is member-supplied:
-   * render it as text.
-   */
-  get peer(): PeerIdentity | null {
-    return this.#call?.peerDetail ?? null;
-  }
-
-  /**
-   * Every other member of the room, in the order they joined (read-only): `{ id, name, inCall,
-   * microphoneEnabled, cameraEnabled, screenSharing, speaking }`, where `id` is their connection
-   * id (as in `vc-peer-joined`, and `data-participant-id` of their tile) and `inCall` says they are
-   * in the call running in the room. `vc-participants-change` fires when any of it changes.
-   * `name` is member-supplied: render it as text.
-   */
-  get participants(): readonly Participant[] {
-    return this.#call?.participants ?? [];
-  }
-
-  /** Our microphone is on (read-only; `setMicrophoneEnabled()` changes it). */
-  get microphoneEnabled(): boolean {
-    return !this.#call?.media.audioMuted;
-  }
-
-  /** Our camera is on (read-only; `setCameraEnabled()` changes it). */
-  get cameraEnabled(): boolean {
-    return !this.#call?.media.videoMuted;
+  protected override get callEngine(): CallController | null {
+    return this.#call;
   }
 
   get #context(): RoomContext {
@@ -117,7 +89,7 @@ export class VideoCall extends VideoCallAttributes {
       throw new DOMException(`start() cannot be used in state "${this.state}"`, 'InvalidStateError');
     }
     const run = ++this.#startRun;
-    const call = await this.#engine();
+    const call = await this.loadEngine();
     // Left (or removed from the page) while the engine was loading: nothing to start.
     if (run !== this.#startRun || !this.isConnected) return;
     this.#configure();
@@ -142,7 +114,7 @@ export class VideoCall extends VideoCallAttributes {
       );
     }
     this.#configure();
-    this.#call.dispatch({ type: 'call', callId: crypto.randomUUID?.() ?? randomHex() });
+    this.#call.dispatch({ type: 'call', callId: newId() });
     return Promise.resolve();
   }
 
@@ -171,104 +143,6 @@ export class VideoCall extends VideoCallAttributes {
     this.#call?.dispatch({ type: 'leave' });
   }
 
-  /**
-   * Turns our microphone on or off (off sends silence; the track keeps running, so on is
-   * instant). The other person's widget shows it. Kept across device switches.
-   */
-  setMicrophoneEnabled(enabled: boolean): void {
-    this.#call?.inCall.setEnabled('audio', enabled);
-  }
-
-  /** Turns our camera picture on or off (off sends black frames); the other person sees an avatar instead. */
-  setCameraEnabled(enabled: boolean): void {
-    this.#call?.inCall.setEnabled('video', enabled);
-  }
-
-  /**
-   * Sends a chat message (1–2000 characters) to everyone in the room. To the participants of our
-   * call it goes over each leg's data channel, end to end: the signal service never sees it; to
-   * the others through the service's room relay (rate-limited). `vc-message` fires for it too.
-   * @throws DOMException `InvalidStateError` when nobody is in the room, `SyntaxError` for an empty or too long text.
-   */
-  sendMessage(text: string): void {
-    if (!this.#call) throw new DOMException('Nobody is in the room to read the message.', 'InvalidStateError');
-    this.#call.inCall.sendChat(text, crypto.randomUUID?.() ?? randomHex());
-  }
-
-  /**
-   * The call's connection quality, judged every 2 s from each leg's `getStats()`: `good`,
-   * `fair`, `poor` or `lost` (nothing arrives), the worst of its participants' (each tile shows
-   * its own), or null outside a connected call. `vc-quality-change` gives the figures; the
-   * thresholds and their sources are in the README.
-   */
-  get quality(): QualityLevel | null {
-    return this.#call?.quality?.level ?? null;
-  }
-
-  /** We share our screen (read-only; `shareScreen()` / `stopScreenShare()` change it). */
-  get screenSharing(): boolean {
-    return this.#call?.inCall.screen.stream != null;
-  }
-
-  /**
-   * Shares a screen, window or tab (with its audio where the browser offers it) in the current
-   * call: every participant shows it large, with the cameras small. Stopping from the browser's
-   * own "Stop sharing" bar is handled. A leg's first share adds the screen's transceivers (one
-   * renegotiation); later shares reuse them.
-   * @throws DOMException `InvalidStateError` (as a rejection) without an accepted call;
-   *   `NotAllowedError` when the person cancels; `NotSupportedError` where sharing is impossible.
-   */
-  async shareScreen(): Promise<void> {
-    if (!this.#call) throw new DOMException('A screen can be shared during a call.', 'InvalidStateError');
-    await this.#call.inCall.shareScreen();
-  }
-
-  /** Stops sharing the screen. Does nothing when not sharing. */
-  stopScreenShare(): void {
-    this.#call?.inCall.stopScreenShare();
-  }
-
-  /**
-   * The cameras, microphones and speakers (speakers only where `setSinkId` exists), as
-   * `MediaDeviceInfo` lists. Names are known once camera access is allowed (after `start()`).
-   */
-  async getDevices(): Promise<DeviceLists> {
-    return (await this.#engine()).devices.refresh();
-  }
-
-  /**
-   * Uses another camera (`videoinput`), microphone (`audioinput`) or speaker (`audiooutput`).
-   * During a call the new track replaces the old one on the connection (`replaceTrack`, no
-   * renegotiation) and keeps its mute or camera-off state. Before `start()` the choice is kept
-   * for it. A device unplugged later falls back to the default (`vc-error` `device-lost`).
-   * @throws VideoCallError (as a rejection) `media-not-found`, `media-in-use`,
-   *   `media-permission-denied`, `media-unsupported` (speakers where `setSinkId` is missing), `media-failed`.
-   */
-  async switchDevice(kind: 'videoinput' | 'audioinput' | 'audiooutput', deviceId: string): Promise<void> {
-    const call = await this.#engine();
-    if (kind !== 'audiooutput') {
-      await call.media.switchDevice(kind, deviceId);
-      return;
-    }
-    await call.devices.setSpeaker(deviceId, ...this.#remoteMedia());
-  }
-
-  /** Restarts ICE on every leg of the call (fresh candidates, same call), e.g. after the page learns the network changed. */
-  restartIce(): void {
-    for (const peerId of this.#call?.legs.peerIds ?? []) this.#call!.legs.get(peerId)?.restartIce();
-  }
-
-  /**
-   * Statistics (W3C webrtc-stats) of our RTCPeerConnection to the participant whose id is
-   * `participantId` (see `participants`), by default to the first one (`peer`); null without one.
-   */
-  getStats(participantId?: string): Promise<RTCStatsReport | null> {
-    const call = this.#call;
-    const id = participantId ?? this.peer?.id;
-    const member = call && Object.values(call.context.members).find((m) => m.id === id);
-    return (member && call.legs.get(member.peerId)?.getStats()) ?? Promise.resolve(null);
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('pagehide', this.#onPageHide);
@@ -285,7 +159,7 @@ export class VideoCall extends VideoCallAttributes {
   }
 
   /** Loads the call engine once (a chunk beside this module) and wires it to this element. */
-  async #engine(): Promise<CallController> {
+  protected override async loadEngine(): Promise<CallController> {
     this.#loading ??= import('./controllers/call-controller.js').then(({ CallController }) => {
       this.#call = new CallController(this, () => ({
         signalingUrl: this.signalingUrl || defaultSignalingUrl(),
@@ -346,18 +220,8 @@ export class VideoCall extends VideoCallAttributes {
     if (!call) return;
     // The microphone meter runs while the pickers show; the chosen speaker plays every participant.
     call.devices.meter(!!this.renderRoot.querySelector('[part~="mic-level"]'), call.media.stream);
-    call.devices.adopt(this.#remoteMedia());
+    call.devices.adopt(this.remoteMedia());
   }
-
-  /** The `<video>` elements that play the participants' sound. */
-  #remoteMedia(): HTMLVideoElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLVideoElement>('[part~="remote-video"], [part~="remote-screen"]')];
-  }
-}
-
-/** 16 random bytes as hex: a call id where `crypto.randomUUID` is missing (not a secure context). */
-function randomHex(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 // Defined only where there is a registry: importing the module during server-side rendering (Node,
