@@ -31,6 +31,8 @@ import type { MessageKey, MessageParams } from './i18n/messages.js';
 
 /** Before `start()`: nothing under way. */
 const IDLE = initialContext();
+/** The longest a render waits for a new leg's first offer to go out (ms; see `scheduleUpdate`). */
+const OFFER_FIRST_MS = 150;
 
 // Its parts and custom properties are documented on VideoCallAttributes (video-call.attributes.ts),
 // where its styles are declared; the manifest lists them here (inherited).
@@ -152,6 +154,17 @@ export class VideoCall extends VideoCallInCall {
     super.disconnectedCallback(); // the call controller leaves the room (hostDisconnected)
     window.removeEventListener('pagehide', this.#onPageHide);
     this.#startRun++;
+  }
+
+  /**
+   * While a new leg's first offer is being made (`call()`, or joining a call), the render waits
+   * until the offer is out, at most {@link OFFER_FIRST_MS} ms: the offer's continuation would
+   * otherwise wait for the render on the main thread. (Lit's ReactiveElement.scheduleUpdate.)
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    const offers = this.#call?.legs.offersSent();
+    if (offers) await Promise.race([offers, new Promise((resolve) => setTimeout(resolve, OFFER_FIRST_MS))]);
+    return super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

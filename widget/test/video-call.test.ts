@@ -7,6 +7,7 @@ import '../src/index.js';
 import type { VideoCall } from '../src/video-call.js';
 import type { CallState } from '../src/call/call-state.js';
 import { nextEvent } from './next-event.js';
+import { replaceMethod } from './replace-method.js';
 
 const serviceUrl = await (await fetch('/__signal-service-url')).text();
 let roomCounter = 0;
@@ -244,6 +245,49 @@ describe('<video-call> with the real signal service', () => {
       expect(made.map((pc) => pc.signalingState)).to.deep.equal(made.map(() => 'closed'));
     } finally {
       window.RTCPeerConnection = Original;
+    }
+  });
+
+  it('call() renders "calling" once its offer is set (the render waits for it), and at most 150 ms later if it is not', async () => {
+    const [ann, ben] = await annAndBen();
+    await ann.start();
+    await ben.start();
+    await waitForState(ann, 'ready');
+    const described: RTCSessionDescription[] = [];
+    let hold = false;
+    const restore = replaceMethod(
+      RTCPeerConnection.prototype,
+      'setLocalDescription',
+      (original) =>
+        function (this: RTCPeerConnection, description?: RTCLocalSessionDescriptionInit) {
+          // While `hold`, the offer is never set: the view must not wait for it forever.
+          if (hold) return new Promise<void>(() => {});
+          const set = Reflect.apply(original, this, [description]) as Promise<void>;
+          return set.then(() => void (this.localDescription && described.push(this.localDescription)));
+        },
+    );
+    try {
+      await ann.call();
+      await ann.updateComplete;
+      expect(statusText(ann)).to.contain('Calling');
+      expect(
+        described.filter((d) => d.type === 'offer'),
+        'the offer was set before that render',
+      ).to.have.length(1);
+      ann.hangUp();
+      await waitForState(ann, 'ended');
+      await waitForState(ben, 'ended');
+
+      hold = true;
+      await ann.call();
+      const calledAt = performance.now();
+      await ann.updateComplete;
+      expect(performance.now() - calledAt, 'the render did not wait for an offer that never comes').to.be.below(1000);
+      expect(statusText(ann)).to.contain('Calling');
+    } finally {
+      restore();
+      ann.leave();
+      ben.leave();
     }
   });
 

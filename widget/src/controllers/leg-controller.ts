@@ -1,20 +1,16 @@
 /**
- * A leg: our RTCPeerConnection to one participant. Perfect negotiation, trickle ICE with a
- * buffer for early remote candidates, consent-gated local tracks, remote media, the leg's data
- * channel (leg-channel.ts), a cap on the video it sends, and one idempotent teardown.
- *
- * Perfect negotiation: leg-negotiation.ts.
+ * A leg: our RTCPeerConnection to one participant. Perfect negotiation (leg-negotiation.ts),
+ * trickle ICE with a buffer for the remote candidates that come before the remote description
+ * (remote-candidates.ts), consent-gated local tracks, remote media, the leg's data channel
+ * (leg-channel.ts), a cap on the video it sends, and one idempotent teardown.
  *
  * Consent: the offering side's connection has an audio and a video transceiver (`sendrecv`)
  * from the start, so the first offer already negotiates both directions and ICE/DTLS finish
  * while the call rings. Their senders carry no track (no RTP) until `attach()`, which uses
  * `replaceTrack`: no renegotiation, so media flows as soon as the encoders start.
- *
- * Remote ICE candidates that arrive before a remote description are kept until it is set
- * (remote-candidates.ts).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { IceCandidate, IceServer } from 'video-call-protocol';
+import type { IceServer } from 'video-call-protocol';
 import { LegChannel } from './leg-channel.js';
 import { listenTo, stopListening } from './leg-connection-events.js';
 import type { LegControllerOptions, LegSetup, LegSignal, VideoCap } from './leg-setup.js';
@@ -22,7 +18,7 @@ import { RemoteCandidates } from './remote-candidates.js';
 import { OperationChain } from './leg-operations.js';
 import { PerfectNegotiation } from './leg-negotiation.js';
 import { LegSending } from './leg-sending.js';
-import { CAMERA_KINDS, remoteAudioLevel, remoteStreamOf, SCREEN_KINDS } from './sender-tracks.js';
+import { addScreenTransceivers, CAMERA_KINDS, remoteAudioLevel, remoteStreamOf, SCREEN_KINDS } from './sender-tracks.js';
 
 export type { LegControllerOptions, LegSetup, LegSignal, VideoCap };
 
@@ -53,6 +49,8 @@ export class LegController implements ReactiveController {
   readonly #sending = new LegSending();
   /** Operations of the current connection, one at a time (leg-operations.ts). */
   readonly #ops = new OperationChain('leg connection');
+  /** Settles once the first offer of the current connection is out (see `offerSent`); null when none is being made. */
+  #firstOffer: Promise<void> | null = null;
 
   constructor(host: ReactiveControllerHost, options: LegControllerOptions) {
     this.#host = host;
@@ -72,6 +70,14 @@ export class LegController implements ReactiveController {
   /** Number of remote candidates waiting for a remote description (for tests and diagnostics). */
   get pendingCandidateCount(): number {
     return this.#candidates?.pendingCount ?? 0;
+  }
+
+  /**
+   * While the first offer of a new connection is being made: a promise that settles once it is
+   * sent, has failed, or the leg closed. Null otherwise (no offer of ours pending, or we answer).
+   */
+  get offerSent(): Promise<void> | null {
+    return this.#firstOffer;
   }
 
   /** Settles when every operation asked for so far has run (for tests and diagnostics). */
@@ -130,22 +136,19 @@ export class LegController implements ReactiveController {
   shareScreen(stream: MediaStream | null): void {
     this.#sending.share(stream);
     this.#enqueue(async () => {
-      const pc = this.#pc;
-      // The first share of the call adds the screen's transceivers: one renegotiation, made
-      // by perfect negotiation (`negotiationneeded`).
-      if (pc && stream && pc.getTransceivers().length < CAMERA_KINDS.length + SCREEN_KINDS.length) {
-        for (const kind of SCREEN_KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
-        this.#setRemoteStream(pc);
-      }
+      // The first share of the call adds the screen's transceivers: one renegotiation (`negotiationneeded`).
+      if (this.#pc && stream && addScreenTransceivers(this.#pc)) this.#setRemoteStream(this.#pc);
       await this.#applyLocalTracks();
     });
   }
 
   /** Handles a description or candidate from the other participant, after the operations before it. */
   handleSignal(signal: LegSignal): void {
-    this.#enqueue(() =>
-      signal.kind === 'candidate' ? Promise.resolve(this.#handleCandidate(signal.candidate)) : this.#handleDescription(signal.description),
-    );
+    this.#enqueue(async () => {
+      // No candidates without a connection: a late one of a connection that ended.
+      if (signal.kind === 'candidate') this.#candidates?.add(signal.candidate);
+      else await this.#handleDescription(signal.description);
+    });
   }
 
   /** Sends again an offer still waiting for its answer (signals were dropped while offline). */
@@ -223,7 +226,10 @@ export class LegController implements ReactiveController {
     for (const kind of CAMERA_KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
     this.#setRemoteStream(pc);
     // Offer now rather than on `negotiationneeded`, which fires a task later.
-    void this.#offer(pc);
+    const sent: Promise<void> = this.#untilClosed(this.#offer(pc))
+      .catch((error: unknown) => console.warn('[video-call] offer:', error))
+      .then(() => void (this.#firstOffer === sent && (this.#firstOffer = null)));
+    this.#firstOffer = sent;
   }
 
   /** The leg's data channel: negotiated with a fixed id on both sides, part of the first offer. */
@@ -269,18 +275,15 @@ export class LegController implements ReactiveController {
     }
     // Tracks do not change the answer: it goes out without waiting for them.
     void this.#applyLocalTracks().catch((error: unknown) => console.warn('[video-call] local tracks:', error));
+    // The candidates that came with the offer go to the connection now, not awaited: it adds
+    // them before it sets the answer, while its network thread is not yet busy gathering.
+    const flushed = this.#candidates?.flush();
     await this.#untilClosed(pc.setLocalDescription());
     if (pc !== this.#pc) return;
     this.#sendDescription(pc.localDescription);
-    // The candidates that came with the offer are added once the answer is on its way: the
-    // other side starts its checks meanwhile.
-    if (this.#candidates) await this.#untilClosed(this.#candidates.flush());
+    if (flushed) await this.#untilClosed(flushed);
     // Senders that the offer created have their encoding only now: cap their video.
     await this.#sending.applyCap(pc);
-  }
-
-  #handleCandidate(candidate: IceCandidate | null): void {
-    this.#candidates?.add(candidate); // none without a connection: a late candidate of one that ended
   }
 
   /** Every await on the connection ends when it is closed; callers then see `pc !== this.#pc` and stop. */

@@ -63,6 +63,12 @@ export class LegSet {
     return [...this.#legs.keys()];
   }
 
+  /** Settles once the first offer of every new leg is out (LegController.offerSent); null when none is being made. */
+  offersSent(): Promise<void> | null {
+    const pending = [...this.#legs.values()].flatMap(({ connection }) => connection.offerSent ?? []);
+    return pending.length ? Promise.all(pending).then(() => undefined) : null;
+  }
+
   /** Opens the leg to `peerId` (a fresh connection: an older one to them is closed first). */
   open(peerId: string, setup: LegSetup): void {
     this.close(peerId);

@@ -31,6 +31,13 @@ export async function sendTracks(pc: RTCPeerConnection, stream: MediaStream | nu
   await Promise.all(changes);
 }
 
+/** Adds the screen's transceivers (`sendrecv`, in SCREEN_KINDS order) unless `pc` has them; true when it added them. */
+export function addScreenTransceivers(pc: RTCPeerConnection): boolean {
+  if (pc.getTransceivers().length >= CAMERA_KINDS.length + SCREEN_KINDS.length) return false;
+  for (const kind of SCREEN_KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
+  return true;
+}
+
 /** A stream of the remote tracks of `slot` (audio and video of the camera, or of the screen). */
 export function remoteStreamOf(pc: RTCPeerConnection, slot: Slot): MediaStream {
   return new MediaStream(transceiversOf(pc, slot).map(({ receiver }) => receiver.track));
