@@ -18,6 +18,17 @@ export const CANDIDATE_SIGNAL: Signal = {
   },
 };
 
+/** The transport attributes every m-line of the offer repeats (JSEP, RFC 9429 §5.2.1: one bundled ICE and DTLS transport). */
+const transport = [
+  'c=IN IP4 0.0.0.0',
+  'a=rtcp:9 IN IP4 0.0.0.0',
+  'a=ice-ufrag:sXsv',
+  'a=ice-pwd:Qv6Yk1n3Cw0z8yJr5HtXe2Lm',
+  'a=ice-options:trickle',
+  'a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08',
+  'a=setup:actpass',
+];
+
 /** A realistic SDP offer (audio + video, Chrome-like) of about `bytes` characters, CRLF line ends. */
 export function sdpOffer(bytes: number): string {
   const lines = [
@@ -29,13 +40,7 @@ export function sdpOffer(bytes: number): string {
     'a=extmap-allow-mixed',
     'a=msid-semantic: WMS 7d6c1f0e-3f5b-4f0a-9f3c-2b7c9d1e8a41',
     'm=audio 9 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126',
-    'c=IN IP4 0.0.0.0',
-    'a=rtcp:9 IN IP4 0.0.0.0',
-    'a=ice-ufrag:sXsv',
-    'a=ice-pwd:Qv6Yk1n3Cw0z8yJr5HtXe2Lm',
-    'a=ice-options:trickle',
-    'a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08',
-    'a=setup:actpass',
+    ...transport,
     'a=mid:0',
     'a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level',
     'a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
@@ -67,13 +72,7 @@ export function sdpOffer(bytes: number): string {
   ];
   const codecs = ['VP8/90000', 'VP9/90000', 'H264/90000', 'AV1/90000', 'H265/90000'];
   const video: string[] = [
-    'c=IN IP4 0.0.0.0',
-    'a=rtcp:9 IN IP4 0.0.0.0',
-    'a=ice-ufrag:sXsv',
-    'a=ice-pwd:Qv6Yk1n3Cw0z8yJr5HtXe2Lm',
-    'a=ice-options:trickle',
-    'a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08',
-    'a=setup:actpass',
+    ...transport,
     'a=mid:1',
     'a=extmap:14 urn:ietf:params:rtp-hdrext:toffset',
     'a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
