@@ -36,6 +36,7 @@ export const inCallStyles = css`
     justify-content: center;
     gap: 10px;
     background: var(--_stage-bg);
+    border-radius: var(--_tile-radius);
     color: var(--_stage-fg);
     text-align: center;
     padding: 16px;
@@ -131,6 +132,7 @@ export const inCallStyles = css`
     object-fit: contain;
     display: block;
     background: var(--_stage-bg);
+    border-radius: calc(var(--_radius) - 4px);
   }
   /*
    * While someone shares a screen, it fills the stage and the cameras sit small in a column at
@@ -159,7 +161,7 @@ export const inCallStyles = css`
   .sharing .tile {
     aspect-ratio: 4 / 3;
     grid-column: auto;
-    border-radius: 8px;
+    --_tile-radius: 8px;
   }
   .sharing .remote {
     object-fit: cover;
@@ -208,8 +210,10 @@ export const inCallStyles = css`
     left: auto;
     right: 10px;
   }
-  .stage:fullscreen {
+  .stage:fullscreen,
+  .stage:fullscreen .screen {
     border-radius: 0;
+    --_tile-radius: 0;
   }
 
   .muted-mark {

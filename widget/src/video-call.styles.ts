@@ -22,7 +22,12 @@ const layout = css`
     background: var(--_bg);
     border-radius: var(--_radius);
     padding: 8px;
-    overflow: hidden;
+    /*
+     * No overflow clip here, on the stage or on a tile: a clip with rounded corners over a playing
+     * video makes the compositor draw every frame through a mask (in Chromium's software
+     * compositing, 0.3 of a CPU core per rounded clip during a call; bench/README.md). The
+     * videos round their own corners instead (--_tile-radius).
+     */
   }
   :host([hidden]) {
     display: none;
@@ -62,8 +67,9 @@ const layout = css`
     width: 100%;
     height: 100%;
     aspect-ratio: var(--video-call-aspect-ratio, 16 / 9);
-    overflow: hidden;
     border-radius: calc(var(--_radius) - 4px);
+    /* The corners of what fills a tile (its video, avatar, speaking ring): one tile fills the stage. */
+    --_tile-radius: calc(var(--_radius) - 4px);
     background: var(--_stage-bg);
     color: var(--_stage-fg);
     /* Labels over the video size themselves from the stage. */
@@ -76,6 +82,7 @@ const layout = css`
     object-fit: contain;
     display: block;
     background: var(--_stage-bg);
+    border-radius: var(--_tile-radius);
   }
   /* Several people: each tile filled (cropped a little), as video meetings do. */
   .tiles-2 .remote,

@@ -46,8 +46,10 @@ export const tilesStyles = css`
     position: relative;
     min-width: 0;
     min-height: 0;
+    /* A plain rectangle: its video, avatar and ring round their own corners (no rounded clip
+       over a playing video, see video-call.styles.ts); no background of its own, the stage's
+       shows through. */
     overflow: hidden;
-    background: var(--_stage-bg);
     /* Its labels and avatar size themselves from the tile. */
     container: tile / size;
   }
@@ -57,14 +59,14 @@ export const tilesStyles = css`
     position: absolute;
     inset: 0;
     border: 3px solid var(--video-call-speaking-color, #22c55e);
-    border-radius: inherit;
+    border-radius: var(--_tile-radius);
     pointer-events: none;
   }
   .tiles-2 .tile,
   .tiles-3 .tile,
   .tiles-4 .tile,
   .tiles-5 .tile {
-    border-radius: 6px;
+    --_tile-radius: 6px;
   }
   /* Several tiles: a smaller self-view covers less of them. */
   .tiles-3 .local,

@@ -2,13 +2,14 @@
  * Group calls in the browser, four `<video-call>` elements in one page against the service whose
  * rooms hold four: the `participants` API and its event, the tiles (`part="tile"`,
  * `data-participant-id`, `speaking`), the grid in boxes from 320×240 to 1280×800 (every tile
- * inside the stage, none over another), and axe-core (WCAG 2.2 A/AA) in each group state.
+ * inside the stage, none over another, no rounded clip over a video), and axe-core (WCAG 2.2 A/AA) in each group state.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import type { VideoCall } from '../src/video-call.js';
 import type { Participant } from '../src/events.js';
 import { checkState } from './a11y-check.js';
+import { roundedClipsOverVideo } from './rounded-clips.js';
 import * as s from './states.js';
 
 const tiles = (el: VideoCall) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="tile"]')];
@@ -126,6 +127,7 @@ describe('a group call of four elements', () => {
       for (let i = 0; i < boxes.length; i++)
         for (let j = i + 1; j < boxes.length; j++)
           expect(overlap(boxes[i]!, boxes[j]!), `${where}: tiles ${i} and ${j} overlap`).to.be.lessThan(2);
+      expect(roundedClipsOverVideo(ann), `${where}: videos under a rounded overflow clip`).to.deep.equal([]);
     }
     Object.assign(page.boxes[0]!.style, { width: '420px', height: '320px' });
   });

@@ -2,12 +2,13 @@
  * `<video-call>` fits the box its host page gives it (issue 10): in containers of 320×240,
  * 390×844 and 1280×800 the element stays inside its container, nothing visible in its shadow DOM
  * spills outside the element, and while connected the remote video takes at least half the
- * element's area. Unsized, it still has a height. Under forced colours the buttons keep a visible
+ * element's area, with no rounded clip over a video (rounded-clips.ts). Unsized, it still has a height. Under forced colours the buttons keep a visible
  * edge; with reduced motion nothing animates.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendMouse, setViewport } from '@web/test-runner-commands';
 import type { VideoCall } from '../src/video-call.js';
+import { roundedClipsOverVideo } from './rounded-clips.js';
 import * as s from './states.js';
 
 const SIZES = [
@@ -130,6 +131,7 @@ describe('layout', () => {
       const video = s.part(ann, 'remote-video')!.getBoundingClientRect();
       const share = (video.width * video.height) / (host.width * host.height);
       expect(share, `remote video ${fmt(video)} in element ${fmt(host)}`).to.be.at.least(0.5);
+      expect(roundedClipsOverVideo(ann), 'videos under a rounded overflow clip').to.deep.equal([]);
     });
   }
 
