@@ -35,6 +35,9 @@
  *                           and at Bob (callee); "both" is the later of the two.
  *   accept() → first frame  the same, armed just before `accept()`, measured from `accept()`.
  *   A frame counts when it shows something (a camera frame, not a black one), for every element.
+ *   in the call: CPU   the call flows: CPU of every browser process (both pages, the GPU process,
+ *                           audio, network) in ms per s, read from /proc over 1 s from 0.5 s after
+ *                           both first frames (browser-cpu.ts): what the call costs the machine.
  * Why it is fair: every element runs in the same browser, on pages served the same way, with the
  * same instruments and ICE servers; the clock starts inside the page right before `call()` /
  * `accept()` (no DevTools round trip inside a measured interval); all wait the same settle time;

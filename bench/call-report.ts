@@ -41,6 +41,7 @@ const pick = {
     f.frameCaller === undefined || f.frameCallee === undefined ? undefined : Math.max(f.frameCaller, f.frameCallee),
   acceptCallee: (f: Figures) => f.acceptCallee,
   acceptCaller: (f: Figures) => f.acceptCaller,
+  inCallCpu: (f: Figures) => f.inCallCpu,
   acceptBoth: (f: Figures) =>
     f.acceptCaller === undefined || f.acceptCallee === undefined ? undefined : Math.max(f.acceptCaller, f.acceptCallee),
 } satisfies Record<string, Pick>;
@@ -65,6 +66,7 @@ export function printReport(
   out();
   out(`call bench: ${meta.rounds} rounds + 1 warm-up, ${meta.chromium}; ${meta.load}`);
   out('medians in ms from call() (from accept() in the accept rows); ratio = ratio of the medians, (r) = median of the per-round ratios');
+  out('in the call: CPU of every browser process (both pages, GPU, audio, network) per s, over 1 s from 0.5 s after both first frames');
   out();
   const w1 = [44, 9, 9, 9, 17, 17];
   out(pad(['call set-up', 'widget', 'vanilla', 'PeerJS', 'widget/vanilla', 'widget/PeerJS'], w1));
@@ -73,6 +75,7 @@ export function printReport(
     ['call() → first remote frame, caller', pick.frameCaller],
     ['call() → first remote frame, callee', pick.frameCallee],
     ['call() → first remote frame, both', pick.frameBoth],
+    ['in the call: browser CPU, ms per s', pick.inCallCpu],
   ];
   for (const [name, p] of callRows) {
     const [w, v, j] = [col('widget', p), col('vanilla', p), col('peerjs', p)];

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { browserCpuRate } from './browser-cpu.js';
 import { INSTRUMENT_FILE, type PageOptions, type PageServer, type PageSummary } from './pages.js';
 
 /** Pause between "both in the room" and `call()`, the same for every flow (capture and ICE servers settle). */
@@ -26,6 +27,9 @@ const RINGING_CONNECT_CAP_MS = 3_000;
  * takes longer than that to see who calls and press Accept.
  */
 const ACCEPT_AFTER_MS = 1_000;
+/** In the call flows, the in-call CPU is read over this window, ms, starting this long after both first frames. */
+const IN_CALL_WINDOW_MS = 1_000;
+const IN_CALL_AFTER_MS = 500;
 
 /**
  * `widget`: `<video-call auto-answer>`; `vanilla`: `<vanilla-call>`; `peerjs`: `<peerjs-call>`;
@@ -52,6 +56,11 @@ export interface Figures {
    * `caller <step>` / `callee <step>` (steps of instrument.js: `pc`, `local-offer`, …).
    */
   path?: Record<string, number>;
+  /**
+   * Call flows: CPU used by the whole browser (every process: pages, GPU, audio, network; both
+   * people) in ms per second of the call, from 0.5 s after both first frames, over 1 s.
+   */
+  inCallCpu?: number;
   error?: string;
 }
 
@@ -140,6 +149,8 @@ export async function runFlow(
     );
     await bob.waitFor(() => window.__bench.frames.call !== undefined);
     await hooks.afterFrames?.();
+    await sleep(IN_CALL_AFTER_MS);
+    const inCallCpu = await browserCpuRate(IN_CALL_WINDOW_MS);
     const [a, b] = [await alice.summary(), await bob.summary()];
     const t0 = a.marks.call!;
     const connected = a.connected.find((t) => t >= t0)! - t0;
@@ -150,7 +161,7 @@ export async function runFlow(
     ] as const) {
       for (const [label, t] of s.steps) if (t >= t0) path[`${side} ${label}`] ??= t - t0;
     }
-    return { hasAccept, connected, frameCaller: a.frames.call! - t0, frameCallee: b.frames.call! - t0, path };
+    return { hasAccept, connected, frameCaller: a.frames.call! - t0, frameCallee: b.frames.call! - t0, path, inCallCpu };
   } catch (error) {
     const [a, b] = await Promise.all([alice.summary().catch(() => null), bob.summary().catch(() => null)]);
     return { hasAccept, error: `${(error as Error).message.split('\n')[0]} (Alice: ${said(a)}; Bob: ${said(b)})` };
