@@ -83,6 +83,7 @@ export const tilesStyles = css`
   .tiles:not(.pending) > .tile.pending {
     display: none;
   }
+  /* Its own background: beside a shared screen the tile shows the screen through. */
   .tile-waiting {
     position: absolute;
     inset: 0;
@@ -90,5 +91,7 @@ export const tilesStyles = css`
     place-items: center;
     padding: 8px;
     text-align: center;
+    background: var(--_stage-bg);
+    border-radius: var(--_tile-radius);
   }
 `;
