@@ -2,7 +2,8 @@
  * Group calls in the browser, four `<video-call>` elements in one page against the service whose
  * rooms hold four: the `participants` API and its event, the tiles (`part="tile"`,
  * `data-participant-id`, `speaking`), the grid in boxes from 320×240 to 1280×800 (every tile
- * inside the stage, none over another, no rounded clip over a video), and axe-core (WCAG 2.2 A/AA) in each group state.
+ * inside the stage, none over another, no rounded clip over a video), and axe-core (WCAG 2.2 A/AA)
+ * in each group state.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';

@@ -1,9 +1,9 @@
 /**
- * `<video-call>` fits the box its host page gives it (issue 10): in containers of 320×240,
- * 390×844 and 1280×800 the element stays inside its container, nothing visible in its shadow DOM
- * spills outside the element, and while connected the remote video takes at least half the
- * element's area, with no rounded clip over a video (rounded-clips.ts). Unsized, it still has a height. Under forced colours the buttons keep a visible
- * edge; with reduced motion nothing animates.
+ * `<video-call>` fits the box its host page gives it (issue 10): in containers of 320×240, 390×844
+ * and 1280×800 the element stays inside its container, nothing visible in its shadow DOM spills
+ * outside the element, and while connected the remote video takes at least half the element's
+ * area, with no rounded clip over a video (rounded-clips.ts). Unsized, it still has a height.
+ * Under forced colours the buttons keep a visible edge; with reduced motion nothing animates.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendMouse, setViewport } from '@web/test-runner-commands';
