@@ -26,6 +26,7 @@ import {
   generousRateLimiter,
 } from './helpers.js';
 import { SlowRoomStore } from './slow-room-store.js';
+import { mulberry32 } from './seeded-random.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -153,18 +154,6 @@ describe('overlapping room requests of two sockets', () => {
     assert.deepEqual([...view], await othersInStore('r1', a.id!), `peers ${JSON.stringify(joined.peers)}, then ${JSON.stringify(aSees)}`);
   });
 });
-
-/** mulberry32: a small seeded PRNG (uniform in [0, 1)). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One client and what it believes about its room, updated in the order answers and events

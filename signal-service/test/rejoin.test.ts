@@ -5,35 +5,17 @@
  * themselves (rejoin-tokens.ts): room binding, expiry, tampering.
  */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { REJOIN_TOKEN_TTL_SECONDS } from 'video-call-protocol';
 import { createRejoinTokens } from '../src/rejoin-tokens.js';
-import type { SignalService } from '../src/server.js';
-import {
-  TestContext,
-  assertError,
-  assertOk,
-  expectNoEvent,
-  join,
-  nextEvent,
-  record,
-  request,
-  settle,
-  type ClientSocket,
-} from './helpers.js';
+import { assertError, assertOk, expectNoEvent, join, nextEvent, record, request, settle, type ClientSocket } from './helpers.js';
+import { servicePerTest } from './service-per-test.js';
 
-let ctx: TestContext;
-let service: SignalService;
-
-beforeEach(async () => {
-  ctx = new TestContext();
-  service = await ctx.server();
-});
-afterEach(() => ctx.close());
+const rig = servicePerTest();
 
 describe('a rejoin with the member’s token', () => {
   it('takes the old connection’s place, closes it, tells the other member peer-joined only', async () => {
-    const [ann, oldBob, newBob] = (await ctx.clients(service.url, 3)) as [ClientSocket, ClientSocket, ClientSocket];
+    const [ann, oldBob, newBob] = (await rig.ctx.clients(rig.service.url, 3)) as [ClientSocket, ClientSocket, ClientSocket];
     await join(ann, 'r1');
     const first = await join(oldBob, 'r1', { name: 'Bob' });
     const annLeft = record(ann, 'room:peer-left');
@@ -57,7 +39,7 @@ describe('a rejoin with the member’s token', () => {
   });
 
   it('still works with the token of the previous rejoin', async () => {
-    const [a, b1, b2, b3] = (await ctx.clients(service.url, 4)) as [ClientSocket, ClientSocket, ClientSocket, ClientSocket];
+    const [a, b1, b2, b3] = (await rig.ctx.clients(rig.service.url, 4)) as [ClientSocket, ClientSocket, ClientSocket, ClientSocket];
     await join(a, 'r1');
     const first = await join(b1, 'r1');
     const second = await join(b2, 'r1', { rejoin: first.rejoinToken });
@@ -68,7 +50,7 @@ describe('a rejoin with the member’s token', () => {
 
 describe('a takeover attempt', () => {
   it('by a former peer, with everything it was shown, is refused with rejoin-invalid and changes nothing', async () => {
-    const [ann, bob, carol] = (await ctx.clients(service.url, 3)) as [ClientSocket, ClientSocket, ClientSocket];
+    const [ann, bob, carol] = (await rig.ctx.clients(rig.service.url, 3)) as [ClientSocket, ClientSocket, ClientSocket];
     const annJoin = await join(ann, 'r1', { name: 'Ann' });
     const bobJoin = await join(bob, 'r1', { name: 'Bob' });
     const shown = bobJoin.peers[0]!;
@@ -77,7 +59,7 @@ describe('a takeover attempt', () => {
     await join(carol, 'r1', { name: 'Carol' });
 
     // Bob, now outside, tries to come back as Ann with what he saw of her.
-    const intruder = await ctx.client(service.url);
+    const intruder = await rig.ctx.client(rig.service.url);
     const attempts = [
       shown.peerId,
       shown.id.padEnd(22, 'x'),
@@ -101,7 +83,7 @@ describe('a takeover attempt', () => {
   });
 
   it('with a token of another room is refused with rejoin-invalid', async () => {
-    const [a, b] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
+    const [a, b] = (await rig.ctx.clients(rig.service.url, 2)) as [ClientSocket, ClientSocket];
     const joined = await join(a, 'room-a');
     assertError(await request(b, 'room:join', { room: 'room-b', rejoin: joined.rejoinToken }), 'rejoin-invalid');
     assert.equal((await join(b, 'room-b')).peers.length, 0, 'b is in no room after the refusal');
@@ -132,16 +114,16 @@ describe('rejoin tokens', () => {
 
 describe('load shedding of joins', () => {
   it('refuses new joins with overloaded, but lets a rejoin with a valid token in', async () => {
-    const [a, b, c, d] = (await ctx.clients(service.url, 4)) as [ClientSocket, ClientSocket, ClientSocket, ClientSocket];
+    const [a, b, c, d] = (await rig.ctx.clients(rig.service.url, 4)) as [ClientSocket, ClientSocket, ClientSocket, ClientSocket];
     await join(a, 'r1');
     const bJoin = await join(b, 'r1');
-    service.load.force(true);
+    rig.service.load.force(true);
     try {
       assertError(await request(c, 'room:join', { room: 'r2' }), 'overloaded');
       assertOk(await request(d, 'room:join', { room: 'r1', rejoin: bJoin.rejoinToken }));
       assertOk(await request(a, 'signal:relay', { to: d.id!, signal: { kind: 'ring', call: 'call-0001' } }));
     } finally {
-      service.load.force(undefined);
+      rig.service.load.force(undefined);
     }
     assertOk(await request(c, 'room:join', { room: 'r2' }));
   });

@@ -28,6 +28,7 @@ import {
   opaque,
   PEER_ID,
 } from './helpers.js';
+import { servicePerTest } from './service-per-test.js';
 
 const SECRET = 'north-wind-room-ticket-secret-0123456789';
 const OTHER_SECRET = 'south-wind-room-ticket-secret-0123456789';
@@ -241,16 +242,10 @@ describe('room:join with ROOM_TICKET_SECRET set', () => {
 });
 
 describe('room:join without ROOM_TICKET_SECRET', () => {
-  let ctx: TestContext;
-  let service: SignalService;
-  beforeEach(async () => {
-    ctx = new TestContext();
-    service = await ctx.server();
-  });
-  afterEach(() => ctx.close());
+  const rig = servicePerTest();
 
   it('accepts and ignores a ticket field, even a bad one or one naming someone else', async () => {
-    const [a, b] = (await ctx.clients(service.url, 2)) as [ClientSocket, ClientSocket];
+    const [a, b] = (await rig.ctx.clients(rig.service.url, 2)) as [ClientSocket, ClientSocket];
     assert.equal((await join(a, 'r1', { name: 'Ann', ticket: 'not-a-jwt' })).self.name, 'Ann');
     const other = await mint({ room: 'r2', name: 'Mallory' }, { secret: OTHER_SECRET });
     assert.equal((await join(b, 'r1', { name: 'Bob', ticket: other })).self.name, 'Bob');
