@@ -1,47 +1,20 @@
 /**
- * Devices: the device lists, switching camera and microphone (also mid-call, with replaceTrack),
- * the fallback when a device is lost, the microphone meter and the pickers' template. Needs three
- * fake cameras: Chromium with `--use-fake-device-for-media-stream=device-count=3`
- * (`fake_device_0` and `fake_device_2` send video; `fake_device_1` is a depth camera (Y16) that
- * previews but that WebRTC does not encode) and the fake microphones.
+ * Devices: the device lists, switching camera and microphone, the fallback when a device is lost,
+ * and the microphone meter. Switching in a call is in device-switch-in-call.test.ts, the pickers'
+ * template in devices-panel.test.ts. Needs three fake cameras (fake-cameras.ts) and the fake
+ * microphones.
  */
 import { expect, fixture, waitUntil } from '@open-wc/testing';
-import { html, render, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { html } from 'lit';
 import { DevicesController } from '../src/controllers/devices-controller.js';
 import { MediaController, type CaptureKind } from '../src/controllers/media-controller.js';
-import { renderDevicePickers, type DevicePickersView, type PickerKind } from '../src/devices-panel.js';
 import { VideoCallError } from '../src/errors.js';
 import { replaceMethod } from './replace-method.js';
-import type { StatsEntry } from './stats-entry.js';
-
-class TestHost implements ReactiveControllerHost {
-  controllers: ReactiveController[] = [];
-  updates = 0;
-  addController(controller: ReactiveController) {
-    this.controllers.push(controller);
-    controller.hostConnected?.();
-  }
-  removeController() {}
-  requestUpdate() {
-    this.updates++;
-  }
-  disconnect() {
-    this.controllers.forEach((controller) => controller.hostDisconnected?.());
-  }
-  get updateComplete() {
-    return Promise.resolve(true);
-  }
-}
+import { cameras } from './fake-cameras.js';
+import { TestHost } from './test-host.js';
 
 const videoTrack = (stream: MediaStream) => stream.getVideoTracks()[0]!;
 const audioTrack = (stream: MediaStream) => stream.getAudioTracks()[0]!;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-/** The fake cameras' device ids by label, read once capture is allowed (labels need the permission). */
-async function cameras(): Promise<Map<string, string>> {
-  const devices = await navigator.mediaDevices.enumerateDevices();
-  return new Map(devices.filter((d) => d.kind === 'videoinput').map((d) => [d.label, d.deviceId]));
-}
 
 /** A playing `<video>` showing `stream`: the local preview. */
 async function preview(stream: MediaStream): Promise<HTMLVideoElement> {
@@ -206,68 +179,6 @@ describe('devices', () => {
     expect(audioTrack(stream)).to.not.equal(mic);
   });
 
-  it('mid-call switch: replaceTrack, no renegotiation, the remote side keeps getting frames', async function () {
-    this.timeout(60000);
-    const m = media();
-    const stream = (await m.start())!;
-    const ids = await cameras();
-    // fake_device_1 is Chromium's fake *depth* camera (Y16): it previews, but WebRTC does not
-    // encode it. fake_device_2 (MJPEG) is a camera that sends.
-    expect(ids.has('fake_device_2'), 'Chromium needs --use-fake-device-for-media-stream=device-count=3').to.equal(true);
-    const a = new RTCPeerConnection();
-    const b = new RTCPeerConnection();
-    cleanups.push(() => (a.close(), b.close()));
-    a.onicecandidate = ({ candidate }) => void b.addIceCandidate(candidate);
-    b.onicecandidate = ({ candidate }) => void a.addIceCandidate(candidate);
-    const senders = stream.getTracks().map((track) => a.addTrack(track, stream));
-    await a.setLocalDescription();
-    await b.setRemoteDescription(a.localDescription!);
-    await b.setLocalDescription();
-    await a.setRemoteDescription(b.localDescription!);
-    let negotiations = 0;
-    a.onnegotiationneeded = () => negotiations++;
-    b.onnegotiationneeded = () => negotiations++;
-    const framesDecoded = async () => {
-      let frames = 0;
-      (await b.getStats()).forEach((s: StatsEntry) => s.type === 'inbound-rtp' && s.kind === 'video' && (frames = s.framesDecoded ?? 0));
-      return frames;
-    };
-    await waitUntil(async () => (await framesDecoded()) > 10, 'remote frames', { timeout: 10000 });
-
-    const times: number[] = [];
-    const firstFrames: number[] = [];
-    for (const label of [
-      'fake_device_2',
-      'fake_device_0',
-      'fake_device_2',
-      'fake_device_0',
-      'fake_device_2',
-      'fake_device_0',
-      'fake_device_2',
-    ]) {
-      const started = performance.now();
-      const result = (await m.switchDevice('videoinput', ids.get(label)!))!;
-      const sender = senders.find((s) => s.track?.kind === 'video')!;
-      await sender.replaceTrack(result.next);
-      times.push(performance.now() - started);
-      expect(result.previous!.readyState).to.equal('ended'); // the old camera sends nothing any more
-      const before = await framesDecoded();
-      await waitUntil(async () => (await framesDecoded()) > before, `remote frames after switching to ${label}`, {
-        timeout: 5000,
-        interval: 5,
-      });
-      firstFrames.push(performance.now() - started);
-      await waitUntil(async () => (await framesDecoded()) > before + 10, `remote frames after switching to ${label}`, { timeout: 5000 });
-      expect(sender.track!.label).to.equal(label);
-    }
-    expect(negotiations).to.equal(0);
-    expect(a.signalingState).to.equal('stable');
-    console.log(
-      `device switch (getUserMedia + replaceTrack), ms: ${times.map((t) => t.toFixed(0)).join(' ')}; median ${median(times).toFixed(0)}; ` +
-        `to a remote frame decoded after it, ms: ${firstFrames.map((t) => t.toFixed(0)).join(' ')}; median ${median(firstFrames).toFixed(0)}`,
-    );
-  });
-
   it('the microphone meter reports a level for the fake microphone (its beep), only while shown', async () => {
     const m = media();
     const stream = (await m.start())!;
@@ -375,54 +286,5 @@ describe('devices', () => {
     statuses.camera.state = 'granted';
     statuses.camera.dispatchEvent(new Event('change'));
     expect(allowed).to.equal(1);
-  });
-});
-
-describe('device pickers (devices-panel.ts)', () => {
-  const device = (kind: PickerKind, deviceId: string, label: string) => ({ kind, deviceId, label, groupId: '' }) as MediaDeviceInfo;
-  const view = (overrides: Partial<DevicePickersView> = {}): DevicePickersView => ({
-    devices: {
-      videoinput: [device('videoinput', 'c0', 'Front <b>camera</b>'), device('videoinput', 'c1', '')],
-      audioinput: [device('audioinput', 'm0', 'Mic')],
-      audiooutput: [],
-    },
-    selected: { videoinput: 'c1', audioinput: 'm0', audiooutput: '' },
-    level: 0.4,
-    ...overrides,
-  });
-
-  it('renders labelled pickers (labels as text), the meter, and no speaker picker without speakers', () => {
-    const root = document.createElement('div');
-    render(renderDevicePickers(view(), { pick: () => {} }), root);
-    const camera = root.querySelector<HTMLSelectElement>('[part~="camera-picker"]')!;
-    expect(camera.getAttribute('part')).to.equal('device-picker camera-picker');
-    expect(camera.closest('label')!.textContent).to.contain('Camera');
-    expect([...camera.options].map((o) => o.textContent.trim())).to.deep.equal(['Front <b>camera</b>', 'Camera 2']);
-    expect(camera.querySelector('b')).to.equal(null);
-    expect(camera.value).to.equal('c1');
-    expect(root.querySelector('[part~="microphone-picker"]')).to.be.instanceOf(HTMLSelectElement);
-    expect(root.querySelector('[part~="speaker-picker"]')).to.equal(null);
-    const meter = root.querySelector<HTMLMeterElement>('[part="mic-level"]')!;
-    expect(meter.value).to.equal(0.4);
-    expect(meter.getAttribute('aria-label')).to.equal('Microphone level');
-
-    render(
-      renderDevicePickers(view({ level: null, devices: { ...view().devices, audiooutput: [device('audiooutput', 's0', 'Speakers')] } }), {
-        pick: () => {},
-      }),
-      root,
-    );
-    expect(root.querySelector('[part~="speaker-picker"]')).to.be.instanceOf(HTMLSelectElement);
-    expect(root.querySelector('[part="mic-level"]')).to.equal(null);
-  });
-
-  it('a choice calls pick(kind, deviceId)', () => {
-    const picks: [PickerKind, string][] = [];
-    const root = document.createElement('div');
-    render(renderDevicePickers(view(), { pick: (kind, id) => picks.push([kind, id]) }), root);
-    const camera = root.querySelector<HTMLSelectElement>('[part~="camera-picker"]')!;
-    camera.value = 'c0';
-    camera.dispatchEvent(new Event('change'));
-    expect(picks).to.deep.equal([['videoinput', 'c0']]);
   });
 });

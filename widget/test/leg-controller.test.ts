@@ -3,21 +3,9 @@
  * in-page channel the test controls, so it can reorder and drop signals.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { LegController, type LegSignal } from '../src/controllers/leg-controller.js';
 import type { StatsEntry, StatsView } from './stats-entry.js';
-
-class TestHost implements ReactiveControllerHost {
-  controllers: ReactiveController[] = [];
-  addController(controller: ReactiveController) {
-    this.controllers.push(controller);
-  }
-  removeController() {}
-  requestUpdate() {}
-  get updateComplete() {
-    return Promise.resolve(true);
-  }
-}
+import { TestHost } from './test-host.js';
 
 const camera = () => navigator.mediaDevices.getUserMedia({ audio: true, video: true });
 const HOST_CANDIDATE = { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' };

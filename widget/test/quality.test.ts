@@ -6,25 +6,10 @@
  * since a page cannot drop packets on loopback.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Quality, QualityLevel } from '../src/call/quality.js';
 import { QualityController } from '../src/controllers/quality-controller.js';
 import type { StatsEntry } from './stats-entry.js';
-
-class TestHost implements ReactiveControllerHost {
-  controllers: ReactiveController[] = [];
-  updates = 0;
-  addController(controller: ReactiveController) {
-    this.controllers.push(controller);
-  }
-  removeController() {}
-  requestUpdate() {
-    this.updates++;
-  }
-  get updateComplete() {
-    return Promise.resolve(true);
-  }
-}
+import { TestHost } from './test-host.js';
 
 const INTERVAL_MS = 300;
 

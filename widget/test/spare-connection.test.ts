@@ -4,19 +4,10 @@
  * closed one is never handed out; a leg opened on it connects and carries media.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { LegController, type LegSignal } from '../src/controllers/leg-controller.js';
 import { SpareConnection } from '../src/controllers/spare-connection.js';
 import type { StatsEntry } from './stats-entry.js';
-
-class TestHost implements ReactiveControllerHost {
-  addController(_: ReactiveController) {}
-  removeController() {}
-  requestUpdate() {}
-  get updateComplete() {
-    return Promise.resolve(true);
-  }
-}
+import { TestHost } from './test-host.js';
 
 const STUN = [{ urls: 'stun:127.0.0.1:3478' }];
 const TURN = [{ urls: 'turn:127.0.0.1:3478', username: '1700000000:alice', credential: 'c2VjcmV0' }];

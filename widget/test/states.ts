@@ -45,6 +45,13 @@ export async function settle(el: VideoCall): Promise<void> {
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
 }
 
+/** Collects the states an element goes through. */
+export function recordStates(el: VideoCall): CallState[] {
+  const states: CallState[] = [];
+  el.addEventListener('vc-state-change', (e) => states.push(e.detail.state));
+  return states;
+}
+
 /** Size of the box each element gets (CSS px); `null` leaves the element unsized. */
 export type Box = { width: number; height: number } | null;
 
